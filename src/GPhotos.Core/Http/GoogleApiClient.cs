@@ -1,0 +1,270 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace GPhotos.Http
+{
+    /// <summary>
+    /// The one HTTP door to Google: JSON API calls (bearer, one refresh on 401, retries, error envelope) and
+    /// base-URL media requests (token only to trusted hosts, redirects followed by hand so the token never leaks).
+    /// Thread-safe; one instance per connection.
+    /// </summary>
+    public sealed class GoogleApiClient : IDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly IAccessTokenProvider _tokens;
+
+        public GoogleApiClient(GoogleEndpoints endpoints, IAccessTokenProvider tokens, RetryPolicy retry = null,
+            HttpMessageHandler handler = null)
+        {
+            Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
+            _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
+            Retry = retry ?? RetryPolicy.FromEnvironment();
+            _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            _http.DefaultRequestHeaders.UserAgent.ParseAdd("GPhotos/" + typeof(GoogleApiClient).Assembly.GetName().Version);
+        }
+
+        public GoogleEndpoints Endpoints { get; }
+        public RetryPolicy Retry { get; }
+
+        /// <summary>How long to wait for response headers of one request.</summary>
+        public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        /// <summary>How long a media body may stall before the download counts as dropped.</summary>
+        public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Called before each retry (for verbose output).</summary>
+        public Action<RetryNotice> RetryObserver { get; set; }
+
+        public static HttpClientHandler CreateHandler() => new HttpClientHandler
+        {
+            AllowAutoRedirect = false, // followed by hand: see OpenMediaAsync
+            MaxConnectionsPerServer = 64, // .NET Framework defaults to 2
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            UseCookies = false,
+        };
+
+        // ---------------------------------------------------------------- JSON API
+
+        /// <summary>GET or POST a JSON API call with retries; returns the parsed body ({} for an empty one).</summary>
+        public Task<JObject> SendJsonAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
+            => Retry.ExecuteAsync(ct => SendJsonOnceAsync(method, uri, body, ct), cancellationToken, RetryObserver);
+
+        private async Task<JObject> SendJsonOnceAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
+        {
+            string token = await _tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+            for (int authAttempt = 0; ; authAttempt++)
+            {
+                using (var request = new HttpRequestMessage(method, uri))
+                {
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                    if (body != null)
+                        request.Content = new StringContent(body.ToString(Formatting.None), Encoding.UTF8, "application/json");
+                    using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        timeout.CancelAfter(RequestTimeout);
+                        using (HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false))
+                        {
+                            string text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                            if (response.StatusCode == HttpStatusCode.Unauthorized && authAttempt == 0)
+                            {
+                                token = await _tokens.RefreshAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                                continue;
+                            }
+                            if (!response.IsSuccessStatusCode)
+                                throw CreateError(response, text, uri);
+                            return ParseObject(text, uri);
+                        }
+                    }
+                }
+            }
+        }
+
+        internal static JObject ParseObject(string text, Uri uri)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return new JObject();
+            try
+            {
+                using (var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
+                    return JObject.Load(reader);
+            }
+            catch (JsonException ex)
+            {
+                throw new GoogleApiException(0, null, null, $"{uri.GetLeftPart(UriPartial.Path)} answered with something that is not JSON: {ex.Message}", null, ex);
+            }
+        }
+
+        /// <summary>Turns a failed response into a <see cref="GoogleApiException"/> from Google's error envelope.</summary>
+        internal static GoogleApiException CreateError(HttpResponseMessage response, string text, Uri uri)
+        {
+            int code = (int)response.StatusCode;
+            string status = null, message = null;
+            try
+            {
+                if (!string.IsNullOrWhiteSpace(text) && text.TrimStart().StartsWith("{", StringComparison.Ordinal))
+                {
+                    JObject envelope = JObject.Parse(text);
+                    if (envelope["error"] is JObject error)
+                    {
+                        status = (string)error["status"];
+                        message = (string)error["message"];
+                    }
+                    else if (envelope["error"] != null) // OAuth style: {"error":"invalid_grant","error_description":...}
+                    {
+                        status = (string)envelope["error"];
+                        message = (string)envelope["error_description"];
+                    }
+                }
+            }
+            catch (JsonException) { }
+
+            TimeSpan? retryAfter = ReadRetryAfter(response);
+            if (code == 429 && message != null && message.IndexOf("per day", StringComparison.OrdinalIgnoreCase) >= 0)
+                return new QuotaExhaustedException(message, NextPacificMidnight(DateTimeOffset.UtcNow));
+
+            string where = uri.GetLeftPart(UriPartial.Path);
+            string text2 = message ?? response.ReasonPhrase ?? "no message";
+            return new GoogleApiException(code, status, message,
+                $"{where} failed: {code} {status ?? response.StatusCode.ToString()}: {text2}", retryAfter);
+        }
+
+        private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
+        {
+            RetryConditionHeaderValue ra = response.Headers.RetryAfter;
+            if (ra == null) return null;
+            if (ra.Delta.HasValue) return ra.Delta.Value;
+            if (ra.Date.HasValue)
+            {
+                TimeSpan wait = ra.Date.Value - DateTimeOffset.UtcNow;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+            return null;
+        }
+
+        /// <summary>Google resets daily quotas at midnight Pacific time.</summary>
+        public static DateTimeOffset NextPacificMidnight(DateTimeOffset now)
+        {
+            TimeZoneInfo pacific = FindPacific();
+            DateTimeOffset local = TimeZoneInfo.ConvertTime(now, pacific);
+            DateTime nextMidnight = local.Date.AddDays(1);
+            TimeSpan offset = pacific.GetUtcOffset(nextMidnight);
+            return new DateTimeOffset(nextMidnight, offset);
+        }
+
+        private static TimeZoneInfo FindPacific()
+        {
+            foreach (string id in new[] { "America/Los_Angeles", "Pacific Standard Time" })
+            {
+                try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
+                catch (TimeZoneNotFoundException) { }
+                catch (InvalidTimeZoneException) { }
+            }
+            return TimeZoneInfo.CreateCustomTimeZone("Pacific", TimeSpan.FromHours(-8), "Pacific", "Pacific");
+        }
+
+        // ---------------------------------------------------------------- media (base URLs)
+
+        /// <summary>
+        /// GET (or HEAD) a base URL with its parameter appended. One attempt: the caller decides about retries
+        /// (a stale base URL must be refreshed, not retried). Redirects are followed by hand and the bearer goes only
+        /// to hosts <see cref="GoogleEndpoints.MayReceiveToken"/> allows. The returned body stream fails with an
+        /// <see cref="IOException"/> when it stalls longer than <see cref="IdleReadTimeout"/>.
+        /// </summary>
+        public async Task<MediaResponse> OpenMediaAsync(Uri uri, bool sendToken, CancellationToken cancellationToken, bool headOnly = false)
+        {
+            string token = sendToken ? await _tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false) : null;
+            bool refreshed = false;
+            Uri current = uri;
+            for (int hop = 0; hop < 10; hop++)
+            {
+                var request = new HttpRequestMessage(headOnly ? HttpMethod.Head : HttpMethod.Get, current);
+                if (token != null && Endpoints.MayReceiveToken(current))
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                HttpResponseMessage response;
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    timeout.CancelAfter(RequestTimeout);
+                    try
+                    {
+                        response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        request.Dispose();
+                        throw new GoogleApiException(0, null, null, $"No answer from {current.Host} within {RequestTimeout.TotalSeconds:0} s.");
+                    }
+                }
+
+                int code = (int)response.StatusCode;
+                if (code >= 300 && code < 400 && response.Headers.Location != null)
+                {
+                    Uri next = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(current, response.Headers.Location);
+                    response.Dispose();
+                    request.Dispose();
+                    current = next;
+                    continue;
+                }
+                if (response.StatusCode == HttpStatusCode.Unauthorized && token != null && !refreshed)
+                {
+                    response.Dispose();
+                    request.Dispose();
+                    token = await _tokens.RefreshAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                    refreshed = true;
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                {
+                    string text = "";
+                    try { text = await response.Content.ReadAsStringAsync().ConfigureAwait(false); } catch (Exception) { }
+                    GoogleApiException error = CreateError(response, text.Length > 4096 ? text.Substring(0, 4096) : text, current);
+                    response.Dispose();
+                    request.Dispose();
+                    throw error;
+                }
+                return new MediaResponse(request, response, IdleReadTimeout);
+            }
+            throw new GoogleApiException(0, null, null, $"Too many redirects fetching {uri.GetLeftPart(UriPartial.Path)}.");
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+
+    /// <summary>An open media response. Dispose it.</summary>
+    public sealed class MediaResponse : IDisposable
+    {
+        private readonly HttpRequestMessage _request;
+        private readonly HttpResponseMessage _response;
+        private readonly TimeSpan _idle;
+
+        internal MediaResponse(HttpRequestMessage request, HttpResponseMessage response, TimeSpan idle)
+        {
+            _request = request;
+            _response = response;
+            _idle = idle;
+        }
+
+        public long? ContentLength => _response.Content?.Headers.ContentLength;
+        public string ContentType => _response.Content?.Headers.ContentType?.MediaType;
+
+        /// <summary>The body, with an idle timeout on every read.</summary>
+        public async Task<Stream> OpenBodyAsync()
+        {
+            Stream inner = await _response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            return new IdleTimeoutStream(inner, _idle);
+        }
+
+        public void Dispose()
+        {
+            _response.Dispose();
+            _request.Dispose();
+        }
+    }
+}
