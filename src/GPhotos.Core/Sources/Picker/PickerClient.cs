@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using GPhotos.Http;
+using GPhotos.Model;
+using Newtonsoft.Json.Linq;
+
+namespace GPhotos.Sources.Picker
+{
+    /// <summary>Where a wait for the user stands, for progress display.</summary>
+    public sealed class PickingProgress
+    {
+        public PickingProgress(PickingSession session, TimeSpan waited, TimeSpan? limit) { Session = session; Waited = waited; Limit = limit; }
+        public PickingSession Session { get; }
+        public TimeSpan Waited { get; }
+        public TimeSpan? Limit { get; }
+    }
+
+    /// <summary>
+    /// The Picker API (photospicker.googleapis.com): how a user's existing library is reached since 2025.
+    /// Create a session, let the user pick in Google's UI, poll until done, list the picked items, and delete the
+    /// session only when every download is finished (deleting kills the base URLs).
+    /// </summary>
+    public sealed class PickerClient
+    {
+        public const int MaxPageSize = 100;
+        public const int MaxItemsPerSession = 2000;
+
+        private readonly GoogleApiClient _api;
+
+        public PickerClient(GoogleApiClient api) => _api = api ?? throw new ArgumentNullException(nameof(api));
+
+        private Uri Url(string pathAndQuery) => new Uri(_api.Endpoints.PickerApi, pathAndQuery);
+
+        public async Task<PickingSession> CreateSessionAsync(int? maxItemCount, CancellationToken cancellationToken)
+        {
+            if (maxItemCount.HasValue && (maxItemCount < 1 || maxItemCount > MaxItemsPerSession))
+                throw new ArgumentOutOfRangeException(nameof(maxItemCount), $"A picking session holds 1 to {MaxItemsPerSession} items.");
+            var body = new JObject();
+            if (maxItemCount.HasValue)
+                body["pickingConfig"] = new JObject { ["maxItemCount"] = maxItemCount.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            // requestId makes a retried create idempotent at Google.
+            string query = "v1/sessions?requestId=" + Guid.NewGuid().ToString();
+            JObject json = await _api.SendJsonAsync(HttpMethod.Post, Url(query), body, cancellationToken).ConfigureAwait(false);
+            return PickingSession.FromJson(json);
+        }
+
+        public async Task<PickingSession> GetSessionAsync(string sessionId, CancellationToken cancellationToken)
+        {
+            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url("v1/sessions/" + Uri.EscapeDataString(sessionId)), null, cancellationToken).ConfigureAwait(false);
+            return PickingSession.FromJson(json);
+        }
+
+        /// <summary>Deletes the session. Its items' base URLs stop working: only call this when downloads are done.</summary>
+        public Task DeleteSessionAsync(string sessionId, CancellationToken cancellationToken)
+            => _api.SendJsonAsync(HttpMethod.Delete, Url("v1/sessions/" + Uri.EscapeDataString(sessionId)), null, cancellationToken);
+
+        /// <summary>
+        /// Polls at the server's <c>pollInterval</c> until the user is done. Gives up with
+        /// <see cref="PickingTimeoutException"/> when the server's <c>timeoutIn</c> (or <paramref name="maxWait"/>) runs out.
+        /// </summary>
+        public async Task<PickingSession> WaitForPickingAsync(PickingSession session, TimeSpan? maxWait, IProgress<PickingProgress> progress,
+            CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            TimeSpan? limit = session.TimeoutIn;
+            if (maxWait.HasValue && (limit == null || maxWait < limit)) limit = maxWait;
+            PickingSession current = session;
+            while (!current.MediaItemsSet)
+            {
+                progress?.Report(new PickingProgress(current, clock.Elapsed, limit));
+                TimeSpan interval = current.PollInterval ?? TimeSpan.FromSeconds(5);
+                if (interval < TimeSpan.FromMilliseconds(100)) interval = TimeSpan.FromMilliseconds(100);
+                if (limit.HasValue)
+                {
+                    TimeSpan left = limit.Value - clock.Elapsed;
+                    if (left <= TimeSpan.Zero) throw new PickingTimeoutException(session.Id, clock.Elapsed);
+                    if (interval > left) interval = left;
+                }
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                current = await GetSessionAsync(session.Id, cancellationToken).ConfigureAwait(false);
+                if (!current.MediaItemsSet && current.TimeoutIn.HasValue)
+                {
+                    TimeSpan serverLimit = clock.Elapsed + current.TimeoutIn.Value;
+                    if (maxWait.HasValue && maxWait < serverLimit) serverLimit = maxWait.Value;
+                    limit = serverLimit;
+                }
+            }
+            return current;
+        }
+
+        /// <summary>One page of the picked items.</summary>
+        public async Task<MediaPage> GetPageAsync(string sessionId, string pageToken, CancellationToken cancellationToken)
+        {
+            string query = "v1/mediaItems?sessionId=" + Uri.EscapeDataString(sessionId) + "&pageSize=" + MaxPageSize
+                + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
+            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
+            DateTime received = DateTime.UtcNow;
+            var items = new List<MediaItem>();
+            if (json["mediaItems"] is JArray array)
+                foreach (JObject item in array.OfType<JObject>())
+                    items.Add(PickerJson.ToMediaItem(item, sessionId, received));
+            return new MediaPage(items, (string)json["nextPageToken"]);
+        }
+    }
+}
