@@ -81,6 +81,8 @@ namespace GPhotos.Auth
             string full = name;
             if (!name.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !name.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
             {
+                if (Removed.Contains(Prefix + name.Trim('/'), StringComparer.OrdinalIgnoreCase))
+                    throw new ArgumentException(RemovedScopeMessage(Prefix + name.Trim('/')), nameof(name));
                 if (name.IndexOf('.') < 0 && name.IndexOf('/') < 0)
                     throw new ArgumentException(
                         $"Unknown scope '{name}'. Use one of {string.Join(", ", ShortNames.Keys)}, or a full scope URL such as {PickerReadOnly}.",
