@@ -78,7 +78,7 @@ internal sealed class PickerApi
             var left = s.CreateTime.AddSeconds(o.PollTimeoutSeconds) - S.Clock.UtcNow;
             w.WriteStartObject("pollingConfig");
             w.WriteString("pollInterval", Respond.Duration(o.PollIntervalSeconds));
-            w.WriteString("timeoutIn", Respond.Duration(Math.Max(0, Math.Floor(left.TotalSeconds))));
+            w.WriteString("timeoutIn", Respond.Duration(Math.Max(0, Math.Ceiling(left.TotalSeconds - 0.001))));
             w.WriteEndObject();
         }
         w.WriteString("expireTime", Respond.Timestamp(s.ExpireTime));
