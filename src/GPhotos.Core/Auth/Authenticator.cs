@@ -81,7 +81,7 @@ namespace GPhotos.Auth
                         {
                             await retry.ExecuteAsync(async ct => { await connection.RefreshCoreAsync(ct).ConfigureAwait(false); return true; },
                                 cancellationToken).ConfigureAwait(false);
-                            ReportScopes(connection, log, options.Warn, fromCache: true);
+                            ReportScopes(connection, log, options.Warn);
                             return connection;
                         }
                         catch (AuthenticationExpiredException ex) when (IsInvalidGrant(ex))
@@ -105,7 +105,10 @@ namespace GPhotos.Auth
                 throw new InteractiveLoginRequiredException(reason, InteractiveMessage(reason, reasonDetail, options, store), reasonCause);
 
             if (reason == InteractiveLoginReason.RefreshTokenRejected)
-                options.Warn?.Invoke(reasonDetail);
+                options.Warn?.Invoke(
+                    "Google rejected the saved sign-in (invalid_grant: the refresh token expired or was revoked); signing in again in the browser. " +
+                    "If this happens every week, the app's OAuth consent screen is in \"Testing\" status, whose refresh tokens die after 7 days: " +
+                    "set it to \"In production\" (Google Cloud Console > APIs & Services > OAuth consent screen).");
 
             return await SignInWithBrowserAsync(options, endpoints, requested, store, retry, utcNow, cancellationToken).ConfigureAwait(false);
         }
@@ -163,7 +166,7 @@ namespace GPhotos.Auth
 
         internal static string InteractiveMessage(InteractiveLoginReason reason, string detail, ConnectOptions options, ProtectedTokenStore store)
         {
-            string clientArg = options.Client.SourcePath != null ? Quote(options.Client.SourcePath) : "<path to your client_secret_….json>";
+            string clientArg = options.Client.SourcePath != null ? Quote(options.Client.SourcePath) : "<path to your client_secret_*.json>";
             string cacheArg = string.IsNullOrWhiteSpace(options.TokenCachePath) ? "" : " -TokenCachePath " + Quote(store.FolderPath);
             string command = "Connect-GPhotos -ClientSecretPath " + clientArg + cacheArg;
             string why;
@@ -330,7 +333,7 @@ namespace GPhotos.Auth
                     connection.Persist(entry);
                     log?.Invoke("saved the sign-in to " + store.GetFilePath(ProtectedTokenStore.DefaultKey) + " (" + store.Protection + ")");
                 }
-                ReportScopes(connection, log, options.Warn, fromCache: false);
+                ReportScopes(connection, log, options.Warn);
                 return connection;
             }
             finally
@@ -347,15 +350,14 @@ namespace GPhotos.Auth
             else throw new ArgumentException("NoBrowser needs ShowAuthorizationUrl (or Warn) to hand the sign-in link to the user.", nameof(options));
         }
 
-        private static void ReportScopes(GPhotosConnection connection, Action<string> log, Action<string> warn, bool fromCache)
+        private static void ReportScopes(GPhotosConnection connection, Action<string> log, Action<string> warn)
         {
             log?.Invoke("granted scopes: " + (connection.Scopes.Count == 0 ? "(none reported)" : string.Join(" ", connection.Scopes)));
             IReadOnlyList<string> missing = connection.MissingScopes;
             if (missing.Count > 0)
                 warn?.Invoke(
                     "Google granted only part of what GPhotos asked for. Missing: " + string.Join("; ", missing.Select(GPhotosScopes.Describe)) +
-                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -ForceNewLogin and tick every box on the consent screen." +
-                    (fromCache ? "" : ""));
+                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -ForceNewLogin and tick every box on the consent screen.");
         }
 
         private static string Describe(TimeSpan span) =>

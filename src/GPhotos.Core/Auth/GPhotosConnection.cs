@@ -241,15 +241,12 @@ namespace GPhotos.Auth
             next.TokenType = response.TokenType ?? old.TokenType;
             next.AccessTokenExpiresUtc = requestedAt.AddSeconds(response.ExpiresInSeconds ?? 3600);
             if (!string.IsNullOrEmpty(response.RefreshToken)) next.RefreshToken = response.RefreshToken; // Google may rotate it
-            if (!string.IsNullOrWhiteSpace(response.Scope) && !IsFilledInScope(response.Scope)) next.Scope = response.Scope;
+            if (!string.IsNullOrWhiteSpace(response.Scope)) next.Scope = response.Scope; // what the grant holds now
             next.UpdatedUtc = _utcNow();
             _entry = next;
             Log?.Invoke("refreshed access token (expires " + next.AccessTokenExpiresUtc.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + ")");
             Persist(next);
         }
-
-        // The flow writes the requested scopes into a response that had none; only trust a scope string Google sent.
-        private bool IsFilledInScope(string scope) => _flow != null && scope == string.Join(" ", _flow.Scopes);
 
         internal void Persist(TokenCacheEntry entry)
         {

@@ -13,7 +13,7 @@ namespace GPhotos.Auth
     {
         internal const string HowToCreate =
             "Create one in Google Cloud Console: APIs & Services > Credentials > Create credentials > OAuth client ID > " +
-            "Application type 'Desktop app', then download its JSON (client_secret_….json).";
+            "Application type 'Desktop app', then download its JSON (client_secret_*.json).";
 
         public OAuthClientInfo(string clientId, string clientSecret)
         {
@@ -47,7 +47,7 @@ namespace GPhotos.Auth
                 throw new GPhotosAuthenticationException($"'{path}' is not a valid file path: {ex.Message}", ex);
             }
             if (Directory.Exists(full))
-                throw new GPhotosAuthenticationException($"'{full}' is a folder; pass the path of the client_secret_….json file inside it. " + HowToCreate);
+                throw new GPhotosAuthenticationException($"'{full}' is a folder; pass the path of the client_secret_*.json file inside it. " + HowToCreate);
             if (!File.Exists(full))
                 throw new FileNotFoundException($"The OAuth client file '{full}' does not exist. " + HowToCreate, full);
 

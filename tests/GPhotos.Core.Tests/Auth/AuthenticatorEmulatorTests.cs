@@ -232,7 +232,7 @@ public class AuthenticatorEmulatorTests : IClassFixture<EmulatorFixture>, IAsync
         // At the keyboard, the same call signs in again through the browser.
         using GPhotosConnection again = await Authenticator.ConnectAsync(Options());
         Assert.Equal(GPhotosConnection.SourceBrowser, again.Source);
-        Assert.Contains("WARN Google no longer accepts the saved sign-in", _log.All);
+        Assert.Contains("WARN Google rejected the saved sign-in (invalid_grant", _log.All);
     }
 
     [Fact]
