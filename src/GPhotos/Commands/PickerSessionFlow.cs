@@ -28,7 +28,7 @@ namespace GPhotos.Commands
             string message = $"Pick your photos and videos in Google Photos, then tap Done: {session.PickerUri}";
             bool opened = false;
             if (!noBrowser && InteractiveSession.IsInteractive(cmdlet))
-                opened = BrowserLauncher.TryOpen(session.PickerUri);
+                opened = GPhotos.Auth.BrowserLauncher.TryOpen(new Uri(session.PickerUri), out _);
             if (opened) cmdlet.WriteVerbose("Opened the Google Photos picker in your browser.");
             // The URL is shown either way: the user may prefer another device (any browser, any device works).
             cmdlet.Host.UI.WriteLine(message);

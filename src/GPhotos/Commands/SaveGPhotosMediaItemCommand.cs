@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using GPhotos.Auth;
+using GPhotos.Commands.Infrastructure;
+using GPhotos.Model;
+using GPhotos.Saving;
+using GPhotos.Sources;
+using GPhotos.Sources.Library;
+using GPhotos.Sources.Picker;
+
+namespace GPhotos.Commands
+{
+    /// <summary>
+    /// Saves media items (from any source) to a folder: originals only (=d photos, =dv videos, Takeout bytes),
+    /// atomically, in parallel, incrementally, never overwriting a different photo. Three phases as in PSResourceGet:
+    /// ShouldProcess on the pipeline thread, downloads on workers, results and errors written back on the pipeline thread.
+    /// </summary>
+    [Cmdlet(VerbsData.Save, "GPhotosMediaItem", SupportsShouldProcess = true, DefaultParameterSetName = ItemSet)]
+    [OutputType(typeof(SaveResult))]
+    public sealed class SaveGPhotosMediaItemCommand : GPhotosCmdlet
+    {
+        private const string ItemSet = "Item";
+        private const string IdSet = "Id";
+        private const int ProgressId = 0x6771;
+
+        [Parameter(ParameterSetName = ItemSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public MediaItem[] InputObject { get; set; }
+
+        /// <summary>Library item ids to save (fetched with batchGet).</summary>
+        [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Id { get; set; }
+
+        /// <summary>Destination folder (created if missing). Default: the current location.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter]
+        [ValidateSet("Flat", "Year", "YearMonth", "YearMonthDay")]
+        public string Layout { get; set; } = "Flat";
+
+        /// <summary>Folder format from the capture date, e.g. 'yyyy/MM' (overrides -Layout).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string DateFormat { get; set; }
+
+        /// <summary>Also save the video part of motion photos.</summary>
+        [Parameter]
+        public SwitchParameter IncludeMotionVideo { get; set; }
+
+        /// <summary>Write a JSON sidecar with the item's full metadata beside each file.</summary>
+        [Parameter]
+        public SwitchParameter Metadata { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, SaveOptions.MaxThrottleLimit)]
+        public int ThrottleLimit { get; set; } = SaveOptions.DefaultThrottleLimit;
+
+        /// <summary>Download again and overwrite files this destination's index already has.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>How long to wait for another run that holds the destination's lock (default: fail at once).</summary>
+        [Parameter]
+        public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
+
+        private SaveSession _session;
+        private SaveOptions _options;
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private readonly List<string> _pendingIds = new List<string>();
+        private GPhotosConnection _connection;
+        private LibraryContentSource _library;
+        private PickerContentSource _picker;
+        private bool _progressShown;
+        private bool _fatal;
+
+        protected override void BeginProcessing()
+        {
+            string path;
+            try
+            {
+                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(Path) ? "." : Path, out ProviderInfo provider, out _);
+                if (provider.Name != "FileSystem")
+                    throw new ArgumentException($"-Path must be a file system folder; '{Path}' is on the {provider.Name} provider.");
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+
+            FolderLayout layout;
+            try
+            {
+                layout = DateFormat != null ? FolderLayout.Custom(DateFormat)
+                    : Layout == "Year" ? FolderLayout.Year
+                    : Layout == "YearMonth" ? FolderLayout.YearMonth
+                    : Layout == "YearMonthDay" ? FolderLayout.YearMonthDay
+                    : FolderLayout.Flat;
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidDateFormat", ErrorCategory.InvalidArgument, DateFormat));
+                return;
+            }
+
+            _options = new SaveOptions
+            {
+                Destination = path,
+                Layout = layout,
+                Force = Force,
+                ThrottleLimit = ThrottleLimit,
+                IncludeMotionVideo = IncludeMotionVideo,
+                WriteMetadata = Metadata,
+                LockTimeout = LockTimeout,
+            };
+            // Created now, started (folder, lock, workers) only when the first item is really saved: -WhatIf writes nothing.
+            _session = new SaveSession(_options, SourceFor, CancelToken);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (_fatal) return;
+            if (ParameterSetName == IdSet)
+            {
+                _pendingIds.AddRange(Id.Where(i => !string.IsNullOrWhiteSpace(i)));
+                while (_pendingIds.Count >= LibraryClient.MaxBatchGet) FlushIds();
+            }
+            else
+            {
+                foreach (MediaItem item in InputObject) Offer(item);
+            }
+            DrainEvents();
+        }
+
+        protected override void EndProcessing()
+        {
+            while (!_fatal && _pendingIds.Count > 0) FlushIds();
+            if (_session.IsStarted)
+            {
+                _session.CompleteAdding();
+                // Phase three: everything the workers queued is written here, on the pipeline thread.
+                while (!_session.IsCompleted)
+                {
+                    _session.WaitForEvent(TimeSpan.FromMilliseconds(250));
+                    DrainEvents();
+                }
+                DrainEvents();
+                CompleteProgress();
+                SaveProgress p = _session.GetProgress();
+                WriteVerbose($"Saved {p.Saved}, skipped {p.Skipped}, failed {p.Failed}; {p.BytesSaved:N0} bytes in {p.Elapsed.TotalSeconds:0.0} s.");
+            }
+            if (_session.FatalError != null && !_fatal) ThrowFatal(_session.FatalError);
+        }
+
+        protected override void StopProcessing()
+        {
+            base.StopProcessing(); // cancels the token the session watches: workers stop, temp files are removed
+        }
+
+        private void Offer(MediaItem item)
+        {
+            if (item == null) return;
+            if (item.Source != MediaSource.Takeout && _library == null)
+            {
+                // API items need this runspace's connection; resolved here, on the pipeline thread.
+                _connection = RequireConnection();
+                _library = new LibraryContentSource(_connection.Api);
+                _picker = new PickerContentSource(_connection.Api);
+            }
+            string target;
+            try { target = _session.PreviewPath(item); }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteError(ToErrorRecord(ex, item, "InvalidItem"));
+                return;
+            }
+            if (!ShouldProcess($"{item.Filename} ({item.Source} {item.Id})", $"Save to {target}")) return;
+
+            try
+            {
+                while (true)
+                {
+                    EnqueueResult r = _session.TryEnqueue(item, TimeSpan.FromMilliseconds(250));
+                    if (r == EnqueueResult.Accepted) break;
+                    DrainEvents();
+                    if (r != EnqueueResult.Full) break; // stopped after a fatal error: DrainEvents reported it
+                    if (CancelToken.IsCancellationRequested) throw new PipelineStoppedException();
+                }
+            }
+            catch (Exception ex) when (ex is DestinationLockedException || ex is DestinationWriteException || ex is UnauthorizedAccessException || ex is System.IO.IOException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex is DestinationLockedException ? "DestinationLocked" : "DestinationNotWritable",
+                    ex is DestinationLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, _options.Destination));
+            }
+        }
+
+        private void DrainEvents()
+        {
+            while (_session.TryTake(out SaveEvent e))
+            {
+                switch (e.Kind)
+                {
+                    case SaveEventKind.Result: WriteObject(e.Result); break;
+                    case SaveEventKind.Warning: WriteWarning(e.Message); break;
+                    case SaveEventKind.Verbose: WriteVerbose(e.Message); break;
+                    case SaveEventKind.Error:
+                        {
+                            ErrorRecord record = ToErrorRecord(e.Error ?? new Exception(e.Message), e.Item, e.ErrorId ?? "SaveFailed");
+                            // The engine's id names what went wrong with the item (e.g. a thumbnail instead of a video).
+                            if (e.ErrorId != null) record = new ErrorRecord(record.Exception, e.ErrorId, record.CategoryInfo.Category, e.Item);
+                            WriteError(record);
+                            break;
+                        }
+                    case SaveEventKind.Fatal:
+                        ThrowFatal(e.Error ?? new Exception(e.Message));
+                        break;
+                }
+            }
+            if (_session.IsStarted && _sinceProgress.ElapsedMilliseconds >= 1000)
+            {
+                _sinceProgress.Restart();
+                SaveProgress p = _session.GetProgress();
+                WriteProgress(new ProgressRecord(ProgressId, "Saving Google Photos to " + _options.Destination,
+                    $"{p.Completed} of {p.Total} items ({p.Saved} saved, {p.Skipped} skipped, {p.Failed} failed), {p.BytesDownloaded / 1048576.0:N1} MB at {p.BytesPerSecond / 1048576.0:N1} MB/s")
+                {
+                    PercentComplete = p.PercentComplete,
+                });
+                _progressShown = true;
+            }
+        }
+
+        private void ThrowFatal(Exception error)
+        {
+            _fatal = true;
+            CompleteProgress();
+            ThrowTerminatingError(ToErrorRecord(error, _options?.Destination, "SaveStopped"));
+        }
+
+        private void CompleteProgress()
+        {
+            if (_progressShown)
+            {
+                WriteProgress(new ProgressRecord(ProgressId, "Saving Google Photos to " + _options.Destination, "Done") { RecordType = ProgressRecordType.Completed });
+                _progressShown = false;
+            }
+        }
+
+        private void FlushIds()
+        {
+            GPhotosConnection connection = RequireConnection();
+            List<string> chunk = _pendingIds.Take(LibraryClient.MaxBatchGet).ToList();
+            _pendingIds.RemoveRange(0, chunk.Count);
+            IReadOnlyList<BatchGetResult> results;
+            try { results = Run(ct => new LibraryClient(connection.Api).BatchGetAsync(chunk, ct)); }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, chunk, "BatchGetFailed"));
+                return;
+            }
+            foreach (BatchGetResult r in results)
+            {
+                if (r.Item != null) Offer(r.Item);
+                else
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage}. Nothing was saved for it."),
+                        "MediaItemNotFound", ErrorCategory.ObjectNotFound, r.RequestedId));
+            }
+            DrainEvents();
+        }
+
+        /// <summary>Called from worker threads: must not touch the cmdlet's streams.</summary>
+        private IMediaContentSource SourceFor(MediaItem item)
+        {
+            switch (item.Source)
+            {
+                case MediaSource.Takeout:
+                    return TakeoutContentSource.Instance;
+                case MediaSource.Picker:
+                    return _picker ?? throw new InvalidOperationException("Not connected to Google Photos: run Connect-GPhotos before saving Picker items.");
+                default:
+                    return _library ?? throw new InvalidOperationException("Not connected to Google Photos: run Connect-GPhotos before saving Library items.");
+            }
+        }
+    }
+}

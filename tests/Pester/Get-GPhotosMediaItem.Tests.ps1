@@ -1,0 +1,232 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:emu = Start-TestEmulator
+    $env:GPHOTOS_EMULATOR_HOST = $emu.HostPort
+    Import-Module $env:GPHOTOS_TEST_MODULE -Force
+
+    function Connect-Test([string[]] $Scope) {
+        $t = if ($Scope) { New-TestToken $emu -Scope $Scope } else { New-TestToken $emu }
+        Connect-GPhotos -AccessToken $t.accessToken
+    }
+    function New-Photos([int] $Count, [string] $Prefix = 'IMG') {
+        $items = 1..$Count | ForEach-Object { @{ filename = ('{0}_{1:d4}.JPG' -f $Prefix, $_); type = 'PHOTO'; appCreated = $true } }
+        # The control API takes at most a few thousand at once; chunk to stay polite.
+        $out = @()
+        for ($i = 0; $i -lt $items.Count; $i += 500) { $out += Add-TestItem $emu -Item $items[$i..([Math]::Min($i + 499, $items.Count - 1))] }
+        $out
+    }
+}
+
+AfterAll {
+    Disconnect-GPhotos -ErrorAction SilentlyContinue
+    Stop-TestEmulator $emu
+    Remove-Item Env:GPHOTOS_EMULATOR_HOST -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-GPhotosMediaItem from the Library' {
+    BeforeEach {
+        Reset-TestEmulator $emu
+        Connect-Test
+    }
+
+    It 'lists exactly 100 items in one request' {
+        New-Photos 100 | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $items.Count | Should -Be 100
+        (Get-TestCounter $emu).requests.'library.list' | Should -Be 1
+    }
+
+    It 'lists 101 items in two requests' {
+        New-Photos 101 | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        @(Get-GPhotosMediaItem).Count | Should -Be 101
+        (Get-TestCounter $emu).requests.'library.list' | Should -Be 2
+    }
+
+    It 'warns once, and explains why, when the Library is empty' {
+        $items = @(Get-GPhotosMediaItem -WarningVariable w -WarningAction SilentlyContinue)
+        $items.Count | Should -Be 0
+        $w.Count | Should -Be 1
+        "$w" | Should -Match '-Pick'
+    }
+
+    It 'emits typed objects that bind and filter in PowerShell' {
+        Add-TestItem $emu -Item @(
+            @{ filename = 'a.jpg'; type = 'PHOTO'; appCreated = $true; width = 4032; height = 3024; cameraMake = 'Pixel'; cameraModel = 'Pixel 8'; creationTime = '2024-05-01T10:20:30Z' }
+            @{ filename = 'b.mp4'; type = 'VIDEO'; mimeType = 'video/mp4'; appCreated = $true; status = 'READY' }
+        ) | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $items.Count | Should -Be 2
+        $photo = $items | Where-Object IsPhoto
+        $photo | Should -BeOfType ([GPhotos.Model.MediaItem])
+        $photo.Width | Should -BeOfType ([long])
+        $photo.Width | Should -Be 4032
+        $photo.CreationTime.Kind | Should -Be 'Utc'
+        $photo.CreationTime | Should -Be ([datetime]::new(2024, 5, 1, 10, 20, 30, 'Utc'))
+        $photo.MediaMetadata.Video | Should -BeNullOrEmpty
+        $photo.CameraModel | Should -Be 'Pixel 8'
+        $photo.Source | Should -Be 'Library'
+        $video = $items | Where-Object IsVideo
+        $video.MediaMetadata.Video.Status | Should -Be 'Ready'
+        ($items | Where-Object { $_.MediaMetadata.Video }).Filename | Should -Be 'b.mp4'
+    }
+
+    It 'writes the first item before it asks for the second page' {
+        New-Photos 250 | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $script:atFirst = $null
+        Get-GPhotosMediaItem | ForEach-Object { if ($null -eq $script:atFirst) { $script:atFirst = (Get-TestCounter $emu).requests.'library.list' } }
+        $script:atFirst | Should -Be 1
+        (Get-TestCounter $emu).requests.'library.list' | Should -Be 3
+    }
+
+    It 'filters videos on the server with a search' {
+        Add-TestItem $emu -Item @(
+            @{ filename = 'p.jpg'; type = 'PHOTO'; appCreated = $true }
+            @{ filename = 'v.mp4'; type = 'VIDEO'; mimeType = 'video/mp4'; appCreated = $true; status = 'READY' }
+        ) | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $items = @(Get-GPhotosMediaItem -MediaType Video)
+        $items.Filename | Should -Be 'v.mp4'
+        $c = Get-TestCounter $emu
+        $c.requests.'library.search' | Should -Be 1
+        $c.requests.'library.list' | Should -BeNullOrEmpty
+    }
+
+    It 'filters by date range on the server' {
+        Add-TestItem $emu -Item @(
+            @{ filename = 'old.jpg'; type = 'PHOTO'; appCreated = $true; creationTime = '2019-06-01T00:00:00Z' }
+            @{ filename = 'new.jpg'; type = 'PHOTO'; appCreated = $true; creationTime = '2024-06-01T00:00:00Z' }
+            @{ filename = 'undated.jpg'; type = 'PHOTO'; appCreated = $true; creationTime = $null }
+        ) | Out-Null
+        @(Get-GPhotosMediaItem -From '2024-01-01' -To '2024-12-31').Filename | Should -Be 'new.jpg'
+        @(Get-GPhotosMediaItem -To '2020-01-01').Filename | Should -Be 'old.jpg'
+    }
+
+    It 'filters favorites on the server' {
+        Add-TestItem $emu -Item @(
+            @{ filename = 'fav.jpg'; type = 'PHOTO'; appCreated = $true; favorite = $true }
+            @{ filename = 'plain.jpg'; type = 'PHOTO'; appCreated = $true }
+        ) | Out-Null
+        @(Get-GPhotosMediaItem -Favorite).Filename | Should -Be 'fav.jpg'
+    }
+
+    It 'rejects an album together with filters before sending anything, as Google would' {
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        { Get-GPhotosMediaItem -AlbumId 'x' -MediaType Video -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidFilterCombination*'
+        (Get-TestCounter $emu).requests.'library.search' | Should -BeNullOrEmpty
+    }
+
+    It 'gets items by id in batches of 50, with one error per missing id' {
+        $created = New-Photos 120
+        $ids = @($created.id) + 'missing-1', 'missing-2'
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $items = @($ids | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $items.Count | Should -Be 120
+        $errs.Count | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -Match '^MediaItemNotFound'
+        $errs[0].TargetObject | Should -Be 'missing-1'
+        (Get-TestCounter $emu).requests.'library.batchGet' | Should -Be 3
+    }
+
+    It 'explains the 2025 change when the token carries a removed scope' {
+        Connect-Test -Scope 'https://www.googleapis.com/auth/photoslibrary.readonly'
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^InsufficientScopes'
+        $err.Exception.Message | Should -Match '2025'
+        $err.Exception.Message | Should -Match 'TakeoutPath'
+    }
+
+    It 'retries 503 and 429 while listing, and loses nothing' {
+        New-Photos 150 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(
+                @{ target = 'library'; kind = '503'; count = 2 }
+                @{ target = 'library'; kind = '429'; count = 1; retryAfterSeconds = 1 }
+            ) } | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        @(Get-GPhotosMediaItem).Count | Should -Be 150
+        (Get-TestCounter $emu).requests.'library.list' | Should -Be 5
+    }
+
+    It 'stops with "resume after" when the daily quota is spent' {
+        New-Photos 3 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'dailyQuota'; count = 1 }) } | Out-Null
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^DailyQuotaExhausted'
+        $err.Exception.Message | Should -Match 'resume after'
+    }
+
+    It 'fails with AuthenticationExpired when a bare access token expires' {
+        New-Photos 1 | Out-Null
+        Invoke-Emulator $emu 'tokens/expire' -Method Post | Out-Null
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^AuthenticationExpired'
+        $err.Exception.Message | Should -Match 'Connect-GPhotos'
+    }
+}
+
+Describe 'Get-GPhotosMediaItem from the Picker' {
+    BeforeEach {
+        Reset-TestEmulator $emu -Library @{ empty = $true; pollIntervalSeconds = 1 }
+        Connect-Test
+        # Picker items need not be app-created: the user picks from the whole library.
+        $script:lib = Add-TestItem $emu -Item @(1..130 | ForEach-Object { @{ filename = "P$_.JPG"; type = 'PHOTO'; appCreated = $false } })
+    }
+
+    It 'lists a session the user finished, every page, as Picker items' {
+        $session = New-GPhotosPickerSession -NoBrowser 6>$null
+        $session.PickerUri | Should -Not -BeNullOrEmpty
+        Invoke-Emulator $emu "picker/$($session.Id)/pick" -Method Post -Body @{ mediaItemIds = @($lib.id) } | Out-Null
+        $items = @(Get-GPhotosMediaItem -SessionId $session.Id)
+        $items.Count | Should -Be 130
+        $items[0].Source | Should -Be 'Picker'
+        $items[0].SessionId | Should -Be $session.Id
+        $items[0].Width | Should -BeOfType ([long])
+    }
+
+    It 'says the user is not done yet instead of returning nothing' {
+        $session = New-GPhotosPickerSession -NoBrowser 6>$null
+        $err = { Get-GPhotosMediaItem -SessionId $session.Id -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match 'FailedPrecondition'
+    }
+
+    It '-Pick waits at the server''s poll interval until the user is done' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($module, $hostPort, $token)
+                $env:GPHOTOS_EMULATOR_HOST = $hostPort
+                Import-Module $module
+                Connect-GPhotos -AccessToken $token
+                Get-GPhotosMediaItem -Pick -NoBrowser -Timeout '00:01:00' 6>$null
+            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument((New-TestToken $emu).accessToken)
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            do { Start-Sleep -Milliseconds 200; $created = (Get-TestCounter $emu).requests.'picker.sessions.create' } until ($created -ge 1 -or [datetime]::UtcNow -gt $deadline)
+            $sessions = Invoke-Emulator $emu 'picker/sessions'
+            $id = @($sessions)[0].id
+            Invoke-Emulator $emu "picker/$id/pick" -Method Post -Body @{ mediaItemIds = @($lib[0..4].id) } | Out-Null
+            $items = $ps.EndInvoke($async)
+            $items.Count | Should -Be 5
+            $ps.Streams.Error.Count | Should -Be 0
+            (Get-TestCounter $emu).requests.'picker.sessions.get' | Should -BeGreaterOrEqual 1
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It '-Pick gives up cleanly when nobody picks before the timeout' {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $err = { Get-GPhotosMediaItem -Pick -NoBrowser -Timeout '00:00:02' -ErrorAction Stop 6>$null } | Should -Throw -PassThru
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 15
+        $err.FullyQualifiedErrorId | Should -Match '^PickingTimedOut'
+    }
+
+    It 'says the session expired when listing an expired session' {
+        $session = New-GPhotosPickerSession -NoBrowser 6>$null
+        Invoke-Emulator $emu "picker/$($session.Id)/pick" -Method Post -Body @{ count = 3 } | Out-Null
+        Invoke-Emulator $emu 'clock' -Method Post -Body @{ advanceSeconds = 3 * 86400 } | Out-Null
+        Connect-Test
+        { Get-GPhotosMediaItem -SessionId $session.Id -ErrorAction Stop } | Should -Throw
+    }
+}
