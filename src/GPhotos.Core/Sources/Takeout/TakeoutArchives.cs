@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+using System.Threading;
+using ICSharpCode.SharpZipLib.GZip;
+using ICSharpCode.SharpZipLib.Tar;
+
+namespace GPhotos.Sources.Takeout
+{
+    /// <summary>The kinds of input <see cref="TakeoutReader"/> accepts.</summary>
+    public enum TakeoutInputKind
+    {
+        Unknown,
+        Zip,
+        TarGz,
+        Tar,
+        Folder,
+    }
+
+    /// <summary>One input of a read: a zip (kept open during the read), a tar/tgz, or an extracted folder.</summary>
+    internal sealed class IndexedArchive : IDisposable
+    {
+        public string Path;
+        public TakeoutInputKind Kind;
+        public int Order;
+        public FileStream ZipFile;
+        public ZipArchive Zip;
+        public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
+        public bool Failed;
+
+        public void Dispose()
+        {
+            Zip?.Dispose();
+            ZipFile?.Dispose();
+            Zip = null;
+            ZipFile = null;
+        }
+    }
+
+    /// <summary>One file of an input: its name and size, and for tar inputs what the single pass already read.</summary>
+    internal sealed class IndexedEntry
+    {
+        public IndexedArchive Archive;
+        public string EntryPath;          // as stored, forward slashes
+        public long Size;
+        public long Ordinal;              // global order over all inputs
+        public ZipArchiveEntry ZipEntry;  // zip inputs
+        public TakeoutSidecar Json;       // JSON entries: parsed (tar: during the pass; zip/folder: after listing)
+        public string JsonError;
+        public bool JsonRead;
+        public MediaProbeResult Probe;    // tar inputs: probed during the pass; others: when emitted
+        public string ProbeError;
+
+        // Set by the reader once the Photos root is known.
+        public string Relative;           // NFC path below the Photos root, null when outside it
+        public string FileName => EntryPath.Substring(EntryPath.LastIndexOf('/') + 1);
+    }
+
+    internal static class TakeoutArchives
+    {
+        public static TakeoutInputKind DetectKind(string path)
+        {
+            if (Directory.Exists(path)) return TakeoutInputKind.Folder;
+            var l = path.ToLowerInvariant();
+            if (l.EndsWith(".zip", StringComparison.Ordinal)) return TakeoutInputKind.Zip;
+            if (l.EndsWith(".tgz", StringComparison.Ordinal) || l.EndsWith(".tar.gz", StringComparison.Ordinal)) return TakeoutInputKind.TarGz;
+            if (l.EndsWith(".tar", StringComparison.Ordinal)) return TakeoutInputKind.Tar;
+            if (!File.Exists(path)) return TakeoutInputKind.Unknown;
+            // Unusual name: trust the first bytes.
+            try
+            {
+                using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+                {
+                    var b = new byte[512];
+                    int n = MediaProbe.ReadFully(f, b, 0, b.Length);
+                    if (n >= 4 && b[0] == 'P' && b[1] == 'K' && (b[2] == 3 || b[2] == 5 || b[2] == 7)) return TakeoutInputKind.Zip;
+                    if (n >= 2 && b[0] == 0x1F && b[1] == 0x8B) return TakeoutInputKind.TarGz;
+                    if (n >= 262 && Encoding.ASCII.GetString(b, 257, 5) == "ustar") return TakeoutInputKind.Tar;
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            return TakeoutInputKind.Unknown;
+        }
+
+        internal static string NormalizeEntryPath(string name)
+        {
+            var p = name.Replace('\\', '/');
+            while (p.StartsWith("./", StringComparison.Ordinal)) p = p.Substring(2);
+            return p.TrimStart('/');
+        }
+
+        /// <summary>Reads the central directory: names and sizes only. The archive stays open for later reads.</summary>
+        public static void IndexZip(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct)
+        {
+            try
+            {
+                a.ZipFile = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+                a.Zip = new ZipArchive(a.ZipFile, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
+                foreach (var e in a.Zip.Entries)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var name = NormalizeEntryPath(e.FullName);
+                    if (name.Length == 0 || name.EndsWith("/", StringComparison.Ordinal)) continue;
+                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e });
+                }
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                a.Dispose();
+                throw Wrap(a, ex, 0);
+            }
+        }
+
+        /// <summary>
+        /// One streaming pass over a tar or tar.gz: records names and sizes, parses JSON bodies (small) and, when asked,
+        /// probes the head of each media entry. A truncated archive keeps the entries read before the damage.
+        /// </summary>
+        public static void IndexTar(IndexedArchive a, bool probeMedia, Action<IndexedEntry> add, CancellationToken ct)
+        {
+            int kept = 0;
+            try
+            {
+                using (var file = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                using (var tar = OpenTar(file, a.Kind == TakeoutInputKind.TarGz))
+                {
+                    TarEntry te;
+                    while ((te = tar.GetNextEntry()) != null)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        if (!IsRegularFile(te)) continue;
+                        var name = NormalizeEntryPath(te.Name);
+                        if (name.Length == 0) continue;
+                        var e = new IndexedEntry { Archive = a, EntryPath = name, Size = te.Size };
+                        var fileName = e.FileName;
+                        if (TakeoutNames.IsJson(fileName))
+                        {
+                            if (te.Size <= TakeoutSidecar.MaxJsonBytes) ReadJson(e, tar);
+                        }
+                        else if (probeMedia && !TakeoutNames.IsJunkFile(fileName))
+                        {
+                            try { e.Probe = MediaProbe.Probe(tar); }
+                            catch (Exception ex) when (!(ex is OperationCanceledException)) { e.ProbeError = ex.Message; }
+                        }
+                        add(e);
+                        kept++;
+                    }
+                }
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                throw Wrap(a, ex, kept);
+            }
+        }
+
+        internal static TarInputStream OpenTar(Stream file, bool gzip)
+        {
+            Stream s = file;
+            if (gzip) s = new GZipInputStream(file) { IsStreamOwner = false };
+            return new TarInputStream(s, Encoding.UTF8) { IsStreamOwner = gzip };
+        }
+
+        internal static bool IsRegularFile(TarEntry te)
+        {
+            if (te.IsDirectory) return false;
+            var flag = te.TarHeader.TypeFlag;
+            return flag == TarHeader.LF_NORMAL || flag == TarHeader.LF_OLDNORM || flag == TarHeader.LF_CONTIG;
+        }
+
+        public static void IndexFolder(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct)
+        {
+            var root = a.Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
+            try
+            {
+                // Sorted so the order (and so the choice among duplicates) does not depend on the file system.
+                var pending = new Stack<string>();
+                pending.Push(root);
+                var dirs = new List<string>();
+                while (pending.Count > 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var dir = pending.Pop();
+                    var files = Directory.GetFiles(dir);
+                    Array.Sort(files, StringComparer.Ordinal);
+                    foreach (var f in files)
+                    {
+                        var rel = f.Substring(root.Length + 1).Replace(System.IO.Path.DirectorySeparatorChar, '/');
+                        long size;
+                        try { size = new FileInfo(f).Length; }
+                        catch (IOException) { continue; }
+                        add(new IndexedEntry { Archive = a, EntryPath = rel, Size = size });
+                    }
+                    var sub = Directory.GetDirectories(dir);
+                    Array.Sort(sub, StringComparer.Ordinal);
+                    for (int i = sub.Length - 1; i >= 0; i--) pending.Push(sub[i]);
+                }
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Wrap(a, ex, 0);
+            }
+        }
+
+        /// <summary>Parses a JSON entry of a zip or folder input (tar inputs were parsed during their pass).</summary>
+        public static void ReadJson(IndexedEntry e)
+        {
+            if (e.JsonRead) return;
+            if (e.Size > TakeoutSidecar.MaxJsonBytes)
+            {
+                e.JsonRead = true;
+                e.JsonError = "larger than " + TakeoutSidecar.MaxJsonBytes + " bytes";
+                return;
+            }
+            try
+            {
+                using (var s = OpenEntryForIndex(e)) ReadJson(e, s);
+            }
+            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
+            {
+                e.JsonRead = true;
+                e.JsonError = ex.Message;
+            }
+        }
+
+        private static void ReadJson(IndexedEntry e, Stream s)
+        {
+            e.JsonRead = true;
+            try
+            {
+                // Read whole (small) then parse, so a parse error never leaves a tar stream mid-entry.
+                var ms = new MemoryStream();
+                s.CopyTo(ms);
+                e.Json = TakeoutSidecar.Parse(ms.ToArray(), TakeoutNames.IsAlbumMetadataName(e.FileName));
+            }
+            catch (Newtonsoft.Json.JsonException ex) { e.JsonError = ex.Message; }
+            catch (InvalidDataException ex) { e.JsonError = ex.Message; }
+        }
+
+        /// <summary>Opens an entry while the read holds the archive open (zip: the shared ZipArchive; folder: the file).</summary>
+        public static Stream OpenEntryForIndex(IndexedEntry e)
+        {
+            switch (e.Archive.Kind)
+            {
+                case TakeoutInputKind.Zip: return e.ZipEntry.Open();
+                case TakeoutInputKind.Folder:
+                    return new FileStream(System.IO.Path.Combine(e.Archive.Path, e.EntryPath.Replace('/', System.IO.Path.DirectorySeparatorChar)),
+                        FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
+                default: throw new InvalidOperationException("tar entries cannot be opened at random");
+            }
+        }
+
+        internal static TakeoutArchiveException Wrap(IndexedArchive a, Exception ex, int kept)
+        {
+            string what;
+            switch (a.Kind)
+            {
+                case TakeoutInputKind.Zip:
+                    what = ex is InvalidDataException
+                        ? "is not a readable zip file (damaged or incompletely downloaded)"
+                        : "cannot be opened";
+                    break;
+                case TakeoutInputKind.TarGz:
+                case TakeoutInputKind.Tar:
+                    what = kept > 0
+                        ? $"is damaged or truncated after {kept} entries (those were kept)"
+                        : "is not a readable " + (a.Kind == TakeoutInputKind.TarGz ? "tgz" : "tar") + " file (damaged or incompletely downloaded)";
+                    break;
+                default:
+                    what = "cannot be read";
+                    break;
+            }
+            var msg = $"Takeout part '{a.Path}' {what}: {ex.Message} Download this part again from Google Takeout; the other parts are still read.";
+            return new TakeoutArchiveException(a.Path, msg, ex) { EntriesKept = kept };
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+
+namespace GPhotos.Sources.Takeout
+{
+    /// <summary>How <see cref="TakeoutReader"/> reads an export.</summary>
+    public sealed class TakeoutReaderOptions
+    {
+        /// <summary>Emit items whose sidecar says <c>"trashed": true</c> (or that sit in a trash folder). Default: skipped and counted.</summary>
+        public bool IncludeTrashed { get; set; }
+
+        /// <summary>
+        /// Read the first bytes of each media entry (at most 256 KB) for the real type (magic bytes win over the
+        /// extension), the JPEG/PNG/GIF size, and the EXIF capture time and camera. Default true. When false, the
+        /// type comes from the extension only and items without a sidecar fall back to a date in the file name.
+        /// </summary>
+        public bool ReadMediaHeaders { get; set; } = true;
+
+        /// <summary>
+        /// Called, on the enumerating thread, for each archive that cannot be read (missing, not a zip/tgz,
+        /// truncated, damaged). Reading then goes on with the other archives. When null, the first such error is
+        /// thrown from the enumeration instead.
+        /// </summary>
+        public Action<TakeoutArchiveException> ArchiveError { get; set; }
+
+        /// <summary>Called, on the enumerating thread, for each warning as it is found (also kept in <see cref="TakeoutReadStats.Warnings"/>).</summary>
+        public Action<string> Warning { get; set; }
+
+        /// <summary>Progress of the indexing phase (per archive and every 1,000 entries) and of the emission.</summary>
+        public IProgress<TakeoutReadProgress> Progress { get; set; }
+
+        /// <summary>At most this many warnings are kept in <see cref="TakeoutReadStats.Warnings"/>; the rest are counted. Default 1,000.</summary>
+        public int MaxWarnings { get; set; } = 1000;
+    }
+
+    public enum TakeoutReadPhase
+    {
+        Indexing,
+        Matching,
+        Emitting,
+    }
+
+    /// <summary>A progress report of <see cref="TakeoutReader"/>.</summary>
+    public sealed class TakeoutReadProgress
+    {
+        public TakeoutReadPhase Phase { get; internal set; }
+
+        /// <summary>The archive being indexed (Indexing only).</summary>
+        public string Archive { get; internal set; }
+
+        public int ArchivesDone { get; internal set; }
+        public int ArchivesTotal { get; internal set; }
+        public long EntriesIndexed { get; internal set; }
+        public int ItemsEmitted { get; internal set; }
+
+        /// <summary>Known once matching is done.</summary>
+        public int ItemsTotal { get; internal set; }
+    }
+}
