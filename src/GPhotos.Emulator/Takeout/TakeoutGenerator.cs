@@ -737,6 +737,8 @@ public static class TakeoutGenerator
                     Entry = p.Path,
                     Size = p.Size,
                     Sha256 = p.Sha256!,
+                    SidecarArchive = it.PrimarySidecar == null ? null : _partNames[it.PrimarySidecar.Part],
+                    SidecarEntry = it.PrimarySidecar?.Path,
                     MotionVideoArchive = it.PrimaryMotion == null ? null : _partNames[it.PrimaryMotion.Part],
                     MotionVideoEntry = it.PrimaryMotion?.Path,
                     MotionVideoSize = it.PrimaryMotion?.Size,

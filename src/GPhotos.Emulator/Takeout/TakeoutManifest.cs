@@ -100,6 +100,10 @@ public sealed class TakeoutManifestItem
     public long Size { get; set; }
     public string Sha256 { get; set; } = "";
 
+    /// <summary>Where the primary copy's sidecar is (null without sidecar); it may be in another part than the media.</summary>
+    public string? SidecarArchive { get; set; }
+    public string? SidecarEntry { get; set; }
+
     public string? MotionVideoArchive { get; set; }
     public string? MotionVideoEntry { get; set; }
     public long? MotionVideoSize { get; set; }
