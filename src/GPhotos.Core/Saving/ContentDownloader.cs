@@ -1,0 +1,186 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using GPhotos.Model;
+using GPhotos.Sources;
+
+namespace GPhotos.Saving
+{
+    /// <summary>A verified download sitting in the temp folder, flushed to disk, waiting to be renamed into place.</summary>
+    internal sealed class DownloadedFile
+    {
+        public DownloadedFile(string tempPath, long bytes, string contentType)
+        {
+            TempPath = tempPath;
+            Bytes = bytes;
+            ContentType = contentType;
+        }
+
+        public string TempPath { get; }
+        public long Bytes { get; }
+        public string ContentType { get; }
+    }
+
+    /// <summary>
+    /// One download attempt: open the content, stream it into a new temp file through a fixed buffer, check what
+    /// arrived, flush to disk. On any failure or cancellation the temp file is deleted before the exception leaves.
+    /// </summary>
+    internal static class ContentDownloader
+    {
+        /// <summary>80 KiB: Stream.CopyTo's default, and below the 85,000-byte large-object-heap threshold.</summary>
+        public const int BufferSize = 81920;
+
+        /// <summary>Bytes kept from the start of the body to recognise a JPEG or an HTML page.</summary>
+        private const int HeadSize = 64;
+
+        /// <summary>
+        /// Downloads <paramref name="variant"/> of <paramref name="item"/> into a new file in
+        /// <paramref name="tempFolder"/>. Returns null when the source says the variant does not exist.
+        /// </summary>
+        public static async Task<DownloadedFile> DownloadAsync(IMediaContentSource source, MediaItem item, ContentVariant variant,
+            string tempFolder, byte[] buffer, Action<long> onBytes, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MediaContent content = await source.OpenAsync(item, variant, cancellationToken).ConfigureAwait(false);
+            if (content == null) return null;
+
+            string temp = Path.Combine(tempFolder, Guid.NewGuid().ToString("N") + ".part");
+            bool kept = false;
+            try
+            {
+                using (content)
+                // Some streams ignore the token once a read is pending (.NET Framework's HTTP streams do): disposing
+                // the content aborts the connection so Ctrl+C is prompt anyway.
+                using (cancellationToken.Register(state => ((MediaContent)state).Dispose(), content))
+                {
+                    bool expectVideo = variant == ContentVariant.MotionVideo || item.IsVideo;
+                    CheckContentType(content.ContentType, expectVideo, item, variant);
+
+                    var head = new byte[HeadSize];
+                    int headLength = 0;
+                    long total = 0;
+                    FileStream file;
+                    try
+                    {
+                        // bufferSize 1: no second buffer behind ours; Asynchronous: overlapped I/O on Windows.
+                        file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                    {
+                        throw new DestinationWriteException($"Cannot create a temp file in '{tempFolder}': {ex.Message}", temp, ex);
+                    }
+                    using (file)
+                    {
+                        while (true)
+                        {
+                            int read;
+                            try
+                            {
+                                read = await content.Body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (Exception) when (cancellationToken.IsCancellationRequested)
+                            {
+                                throw new OperationCanceledException(cancellationToken); // ObjectDisposed/IOException from the abort above
+                            }
+                            if (read == 0) break;
+                            if (headLength < HeadSize)
+                            {
+                                int take = Math.Min(read, HeadSize - headLength);
+                                Buffer.BlockCopy(buffer, 0, head, headLength, take);
+                                headLength += take;
+                                if (headLength == HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                            }
+                            try
+                            {
+                                await file.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
+                            {
+                                throw new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
+                            }
+                            total += read;
+                            onBytes?.Invoke(read);
+                            if (content.Length.HasValue && total > content.Length.Value)
+                                throw Truncated(item, variant, content.Length.Value, total);
+                        }
+
+                        if (total == 0)
+                            throw new UnexpectedContentException(UnexpectedContentKind.Empty,
+                                $"{Describe(item, variant)}: the server sent an empty body. Nothing was saved.", content.Length, 0);
+                        if (headLength < HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                        if (content.Length.HasValue && total != content.Length.Value)
+                            throw Truncated(item, variant, content.Length.Value, total);
+
+                        try
+                        {
+                            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                            file.Flush(true); // to the disk, not just the OS cache: the rename must not outrun the data
+                        }
+                        catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
+                        {
+                            throw new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
+                        }
+                    }
+                    kept = true;
+                    return new DownloadedFile(temp, total, content.ContentType);
+                }
+            }
+            finally
+            {
+                if (!kept) AtomicFile.TryDelete(temp);
+            }
+        }
+
+        private static UnexpectedContentException Truncated(MediaItem item, ContentVariant variant, long expected, long received) =>
+            new UnexpectedContentException(UnexpectedContentKind.Truncated,
+                $"{Describe(item, variant)}: {received:N0} bytes arrived, {expected:N0} were announced. The download is incomplete.", expected, received);
+
+        private static void CheckContentType(string contentType, bool expectVideo, MediaItem item, ContentVariant variant)
+        {
+            if (string.IsNullOrEmpty(contentType)) return;
+            string type = contentType.Trim().ToLowerInvariant();
+            if (type.StartsWith("text/html", StringComparison.Ordinal))
+                throw Html(item, variant);
+            if (expectVideo && type.StartsWith("image/", StringComparison.Ordinal))
+                throw Thumbnail(item, variant, $"Content-Type {contentType}");
+        }
+
+        private static void CheckHead(byte[] head, int length, bool expectVideo, MediaItem item, ContentVariant variant)
+        {
+            if (expectVideo && length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
+                throw Thumbnail(item, variant, "JPEG bytes");
+            int i = 0;
+            if (length >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF) i = 3; // UTF-8 BOM
+            while (i < length && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) i++;
+            if (StartsWithIgnoreCase(head, i, length, "<!doctype") || StartsWithIgnoreCase(head, i, length, "<html"))
+                throw Html(item, variant);
+        }
+
+        private static bool StartsWithIgnoreCase(byte[] data, int start, int length, string ascii)
+        {
+            if (length - start < ascii.Length) return false;
+            for (int i = 0; i < ascii.Length; i++)
+            {
+                byte b = data[start + i];
+                if (b >= 'A' && b <= 'Z') b = (byte)(b + 32);
+                if (b != ascii[i]) return false;
+            }
+            return true;
+        }
+
+        private static UnexpectedContentException Html(MediaItem item, ContentVariant variant) =>
+            new UnexpectedContentException(UnexpectedContentKind.Html,
+                $"{Describe(item, variant)}: the server sent an HTML page instead of the media (an error or sign-in page). Nothing was saved.");
+
+        private static UnexpectedContentException Thumbnail(MediaItem item, ContentVariant variant, string evidence) =>
+            new UnexpectedContentException(UnexpectedContentKind.ThumbnailInsteadOfVideo,
+                $"{Describe(item, variant)}: Google served a thumbnail instead of the video ({evidence}). Nothing was saved; a still image under a video name is the classic broken backup. If Google is still processing the video, try again later.");
+
+        internal static string Describe(MediaItem item, ContentVariant variant)
+        {
+            string name = item.Filename ?? item.Id;
+            return variant == ContentVariant.MotionVideo ? $"'{name}' (motion video)" : $"'{name}'";
+        }
+    }
+}

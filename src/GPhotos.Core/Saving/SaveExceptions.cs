@@ -1,0 +1,96 @@
+using System;
+using System.IO;
+
+namespace GPhotos.Saving
+{
+    /// <summary>
+    /// Another save (another process, or another session in this process) holds the destination. Deliberately not an
+    /// <see cref="IOException"/>: retry logic treats those as transient, and waiting is what LockTimeout is for.
+    /// </summary>
+    public sealed class DestinationLockedException : Exception
+    {
+        public DestinationLockedException(string destination, string holder, Exception inner = null)
+            : base($"The folder '{destination}' is in use by another GPhotos save ({holder}). Only one save may write to a folder at a time: wait for the other one to finish, give a lock timeout to wait for it, or choose another folder.", inner)
+        {
+            Destination = destination;
+            Holder = holder;
+        }
+
+        public string Destination { get; }
+
+        /// <summary>Who holds it, as far as known (e.g. "process 4242 on HOST since 2026-05-01 02:00:00Z").</summary>
+        public string Holder { get; }
+    }
+
+    public enum UnexpectedContentKind
+    {
+        /// <summary>The source has no content for the item at all.</summary>
+        NoContent,
+
+        /// <summary>Zero bytes arrived.</summary>
+        Empty,
+
+        /// <summary>Fewer (or more) bytes arrived than the source declared. Retried like a dropped connection.</summary>
+        Truncated,
+
+        /// <summary>An HTML page (error or login page) instead of media.</summary>
+        Html,
+
+        /// <summary>A JPEG or other image where the video was expected: the classic bare-base-URL mistake.</summary>
+        ThumbnailInsteadOfVideo,
+    }
+
+    /// <summary>
+    /// What arrived is not the media that was asked for. Nothing is saved. <see cref="UnexpectedContentKind.Truncated"/>
+    /// is retried like a dropped connection; the others at most once more (a second identical answer will not change).
+    /// </summary>
+    public sealed class UnexpectedContentException : Exception
+    {
+        public UnexpectedContentException(UnexpectedContentKind kind, string message, long? expectedBytes = null, long? receivedBytes = null)
+            : base(message)
+        {
+            Kind = kind;
+            ExpectedBytes = expectedBytes;
+            ReceivedBytes = receivedBytes;
+        }
+
+        public UnexpectedContentKind Kind { get; }
+        public long? ExpectedBytes { get; }
+        public long? ReceivedBytes { get; }
+
+        /// <summary>A stable PascalCase error id for the kind.</summary>
+        public string ErrorId => Kind == UnexpectedContentKind.Truncated ? "ContentTruncated"
+            : Kind == UnexpectedContentKind.Html ? "HtmlInsteadOfMedia"
+            : Kind == UnexpectedContentKind.ThumbnailInsteadOfVideo ? "ThumbnailInsteadOfVideo"
+            : Kind == UnexpectedContentKind.Empty ? "EmptyContent"
+            : "NoContent";
+    }
+
+    /// <summary>
+    /// Writing to the destination failed (disk full, permission, path too long, a file appeared at the target).
+    /// Not an <see cref="IOException"/> on purpose: a local write error is not a network hiccup and is not retried.
+    /// </summary>
+    public sealed class DestinationWriteException : Exception
+    {
+        public DestinationWriteException(string message, string path, Exception inner)
+            : base(message, inner)
+        {
+            Path = path;
+            IsDiskFull = inner != null && IsDiskFullError(inner);
+        }
+
+        public string Path { get; }
+
+        /// <summary>The volume is full: the whole run stops (every further item would fail the same way).</summary>
+        public bool IsDiskFull { get; }
+
+        internal static bool IsDiskFullError(Exception error)
+        {
+            if (!(error is IOException)) return false;
+            int hr = error.HResult;
+            // Windows: ERROR_DISK_FULL (112), ERROR_HANDLE_DISK_FULL (39) as HRESULTs; Unix .NET: the raw errno ENOSPC (28).
+            return hr == unchecked((int)0x80070070) || hr == unchecked((int)0x80070027)
+                || (System.IO.Path.DirectorySeparatorChar == '/' && hr == 28);
+        }
+    }
+}
