@@ -55,6 +55,14 @@ $ExpectedModuleFiles = @(
     'Dependencies/Google.Apis.Core.dll'
     'Dependencies/Newtonsoft.Json.dll'
     'Dependencies/ICSharpCode.SharpZipLib.dll'
+    # Polyfills that Windows PowerShell 5.1 (.NET Framework 4.7.2) needs; PowerShell 7 has newer copies built in.
+    'Dependencies/System.Buffers.dll'
+    'Dependencies/System.CodeDom.dll'
+    'Dependencies/System.Management.dll'
+    'Dependencies/System.Memory.dll'
+    'Dependencies/System.Numerics.Vectors.dll'
+    'Dependencies/System.Runtime.CompilerServices.Unsafe.dll'
+    'Dependencies/System.Threading.Tasks.Extensions.dll'
 )
 
 function Invoke-Native {

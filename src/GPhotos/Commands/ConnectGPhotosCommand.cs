@@ -104,19 +104,21 @@ namespace GPhotos.Commands
                 if (Timeout.HasValue) options.Timeout = Timeout.Value;
                 var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
                 var urls = new System.Collections.Concurrent.ConcurrentQueue<Uri>();
+                var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
                 options.Log = log.Enqueue;
+                options.Warn = warnings.Enqueue;
                 options.ShowAuthorizationUrl = urls.Enqueue;
                 try
                 {
-                    connection = RunCore(ct => Authenticator.ConnectAsync(options, ct), () => Drain(log, urls));
+                    connection = RunCore(ct => Authenticator.ConnectAsync(options, ct), () => Drain(log, urls, warnings));
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    Drain(log, urls);
+                    Drain(log, urls, warnings);
                     ThrowTerminatingError(ToErrorRecord(ex, client.ClientId, "ConnectFailed"));
                     return;
                 }
-                Drain(log, urls);
+                Drain(log, urls, warnings);
             }
 
             RunspaceState state = RunspaceState.Current;
@@ -126,9 +128,11 @@ namespace GPhotos.Commands
             if (PassThru) WriteObject(ConnectionInfo.From(connection));
         }
 
-        private void Drain(System.Collections.Concurrent.ConcurrentQueue<string> log, System.Collections.Concurrent.ConcurrentQueue<Uri> urls)
+        private void Drain(System.Collections.Concurrent.ConcurrentQueue<string> log, System.Collections.Concurrent.ConcurrentQueue<Uri> urls,
+            System.Collections.Concurrent.ConcurrentQueue<string> warnings)
         {
             while (log.TryDequeue(out string line)) WriteVerbose(line);
+            while (warnings.TryDequeue(out string warning)) WriteWarning(warning);
             while (urls.TryDequeue(out Uri url))
                 Host.UI.WriteLine($"Open this address in a browser on this computer to sign in to Google Photos, then come back here: {url}");
         }

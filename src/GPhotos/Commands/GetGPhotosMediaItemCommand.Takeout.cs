@@ -13,7 +13,7 @@ namespace GPhotos.Commands
     public sealed partial class GetGPhotosMediaItemCommand
     {
         /// <summary>Takeout zips, .tgz parts or extracted folders (wildcards allowed; all parts of one export together).</summary>
-        [Parameter(ParameterSetName = TakeoutSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = TakeoutSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]

@@ -94,6 +94,12 @@ namespace GPhotos.Commands.Infrastructure
                     return new ErrorRecord(ua, "AccessDenied", ErrorCategory.PermissionDenied, target);
                 case IOException io:
                     return new ErrorRecord(io, "IOError", ErrorCategory.WriteError, target);
+                case GPhotos.Sources.Picker.PickingTimeoutException pt:
+                    return new ErrorRecord(pt, "PickingTimedOut", ErrorCategory.OperationTimeout, target);
+                case AuthorizationDeniedException ad:
+                    return new ErrorRecord(ad, "AuthorizationDenied", ErrorCategory.PermissionDenied, target);
+                case GPhotosAuthenticationException ga:
+                    return new ErrorRecord(ga, "AuthenticationFailed", ErrorCategory.AuthenticationError, target);
                 case TimeoutException t:
                     return new ErrorRecord(t, "Timeout", ErrorCategory.OperationTimeout, target);
                 default:
