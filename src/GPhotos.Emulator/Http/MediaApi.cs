@@ -122,7 +122,7 @@ internal sealed class MediaApi
             bool first = true;
             while (sent < stopAt)
             {
-                int n = (int)Math.Min(first && stallMs > 0 ? 64 * 1024 : ChunkSize, stopAt - sent);
+                int n = (int)Math.Min(first && stallMs > 0 ? Math.Max(1, Math.Min(64 * 1024, stopAt / 2)) : ChunkSize, stopAt - sent);
                 blob.Fill(start + sent, buffer.AsSpan(0, n));
                 await res.Body.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted);
                 sent += n;
