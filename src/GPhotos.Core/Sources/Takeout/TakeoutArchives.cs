@@ -122,6 +122,9 @@ namespace GPhotos.Sources.Takeout
         public static void IndexTar(IndexedArchive a, bool probeMedia, Action<IndexedEntry> add, CancellationToken ct)
         {
             int kept = 0;
+            // An entry is only added once the pass has moved past its end: in a truncated archive the entry being
+            // read when the data ran out is incomplete and must not be offered.
+            IndexedEntry pending = null;
             try
             {
                 using (var file = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
@@ -130,6 +133,7 @@ namespace GPhotos.Sources.Takeout
                     TarEntry te;
                     while ((te = tar.GetNextEntry()) != null)
                     {
+                        if (pending != null) { add(pending); kept++; pending = null; }
                         ct.ThrowIfCancellationRequested();
                         if (!IsRegularFile(te)) continue;
                         var name = NormalizeEntryPath(te.Name);
@@ -145,9 +149,9 @@ namespace GPhotos.Sources.Takeout
                             try { e.Probe = MediaProbe.Probe(tar); }
                             catch (Exception ex) when (!(ex is OperationCanceledException)) { e.ProbeError = ex.Message; }
                         }
-                        add(e);
-                        kept++;
+                        pending = e;
                     }
+                    if (pending != null) { add(pending); kept++; pending = null; }
                 }
             }
             catch (OperationCanceledException) { throw; }

@@ -28,7 +28,8 @@ namespace GPhotos.Sources.Takeout
     /// <para><b>Zip</b>: random access. Each open rents a <see cref="ZipArchive"/> for that file from a small pool (its central
     /// directory is parsed once per pooled instance, not per item) and gives it back when the stream is disposed; so
     /// parallel opens of one zip are safe (one archive instance per open stream). Pooled archives keep the zip files open
-    /// (read-only, shared read): call <see cref="ReleaseArchives()"/> when a save run ends.</para>
+    /// (read-only, shared read) until they have been idle for <see cref="IdleArchiveTimeout"/>; <see cref="ReleaseArchives()"/>
+    /// closes them at once (call it when a save run ends).</para>
     /// <para><b>tgz/tar</b>: a tar has no index, so <see cref="Open(MediaItem)"/> decompresses from the start of the file up to
     /// the entry: cost O(offset of the entry), i.e. on average half the part (a 50 GB part: minutes per item). For many items
     /// use <see cref="OpenMany"/>, which reads each tgz once and yields its requested entries in archive order.</para>
@@ -38,6 +39,15 @@ namespace GPhotos.Sources.Takeout
     {
         private const int MaxIdlePerArchive = 4;
         private static readonly ConcurrentDictionary<string, ConcurrentBag<PooledZip>> Pool = new ConcurrentDictionary<string, ConcurrentBag<PooledZip>>(StringComparer.Ordinal);
+        private static readonly object SweepLock = new object();
+        private static Timer _sweeper;
+
+        /// <summary>
+        /// Pooled zip archives unused this long are closed by a background sweep, so a zip is not held open (and, on
+        /// Windows, locked against deletion) long after a save run even if nobody calls <see cref="ReleaseArchives()"/>.
+        /// Default 30 seconds.
+        /// </summary>
+        public static TimeSpan IdleArchiveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>Opens the item's own file. The caller disposes the stream.</summary>
         /// <exception cref="ArgumentException">The item is not a Takeout item.</exception>
@@ -190,6 +200,44 @@ namespace GPhotos.Sources.Takeout
             }
         }
 
+        private static void Sweep(object state)
+        {
+            var cutoff = DateTime.UtcNow - IdleArchiveTimeout;
+            bool any = false;
+            foreach (var kv in Pool)
+            {
+                var keep = new List<PooledZip>();
+                while (kv.Value.TryTake(out var z))
+                {
+                    if (z.LastUsed < cutoff) z.Dispose();
+                    else keep.Add(z);
+                }
+                foreach (var z in keep) kv.Value.Add(z);
+                any |= keep.Count > 0;
+            }
+            if (!any)
+            {
+                lock (SweepLock)
+                {
+                    if (Pool.Values.All(b => b.IsEmpty))
+                    {
+                        _sweeper?.Dispose();
+                        _sweeper = null;
+                    }
+                }
+            }
+        }
+
+        private static void EnsureSweeper()
+        {
+            lock (SweepLock)
+            {
+                if (_sweeper != null) return;
+                var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, IdleArchiveTimeout.Ticks / 3));
+                _sweeper = new Timer(Sweep, null, period, period);
+            }
+        }
+
         /// <summary>Closes the pooled zip archives (all, or those of one file). Call when a save run ends so the zip files are no longer held open.</summary>
         public static void ReleaseArchives()
         {
@@ -230,6 +278,7 @@ namespace GPhotos.Sources.Takeout
         {
             public FileStream File;
             public ZipArchive Zip;
+            public DateTime LastUsed;
             public Dictionary<string, ZipArchiveEntry> ByNormalizedName;
 
             public void Dispose()
@@ -290,8 +339,14 @@ namespace GPhotos.Sources.Takeout
         private static void Return(string key, PooledZip z)
         {
             var bag = Pool.GetOrAdd(key, _ => new ConcurrentBag<PooledZip>());
-            if (bag.Count < MaxIdlePerArchive) bag.Add(z);
-            else z.Dispose();
+            if (bag.Count >= MaxIdlePerArchive || IdleArchiveTimeout <= TimeSpan.Zero)
+            {
+                z.Dispose();
+                return;
+            }
+            z.LastUsed = DateTime.UtcNow;
+            bag.Add(z);
+            EnsureSweeper();
         }
 
         // ------------------------------------------------------------------------------------------------

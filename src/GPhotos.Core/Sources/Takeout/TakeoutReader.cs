@@ -175,6 +175,13 @@ namespace GPhotos.Sources.Takeout
                     }
                     try
                     {
+                        if (!File.Exists(path) && !Directory.Exists(path))
+                        {
+                            a.Failed = true;
+                            Fail(new TakeoutArchiveException(path, $"Takeout part '{path}' does not exist."));
+                            done++;
+                            continue;
+                        }
                         switch (a.Kind)
                         {
                             case TakeoutInputKind.Zip: TakeoutArchives.IndexZip(a, Add, _ct); break;
@@ -183,9 +190,8 @@ namespace GPhotos.Sources.Takeout
                             case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct); break;
                             default:
                                 a.Failed = true;
-                                Fail(new TakeoutArchiveException(path, File.Exists(path)
-                                    ? $"Takeout part '{path}' is neither a zip, a tgz/tar.gz, a tar nor a folder. Pass the parts Google Takeout made (takeout-*.zip or takeout-*.tgz) or the folder they were extracted to."
-                                    : $"Takeout part '{path}' does not exist."));
+                                Fail(new TakeoutArchiveException(path,
+                                    $"Takeout part '{path}' is neither a zip, a tgz/tar.gz, a tar nor a folder. Pass the parts Google Takeout made (takeout-*.zip or takeout-*.tgz) or the folder they were extracted to."));
                                 break;
                         }
                     }
