@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using GPhotos.Emulator.Media;
 using Microsoft.AspNetCore.Http;
@@ -114,39 +113,35 @@ internal sealed class MediaApi
             case "slow": stallMs = fault.DelayMs ?? 1000; break;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
             await res.StartAsync(ctx.RequestAborted);
+            // Fill Kestrel's own buffers directly (no intermediate copy).
+            var writer = res.BodyWriter;
             long sent = 0;
             bool first = true;
             while (sent < stopAt)
             {
-                int n = (int)Math.Min(first && stallMs > 0 ? Math.Max(1, Math.Min(64 * 1024, stopAt / 2)) : ChunkSize, stopAt - sent);
-                blob.Fill(start + sent, buffer.AsSpan(0, n));
-                await res.Body.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted);
+                int want = (int)Math.Min(first && stallMs > 0 ? Math.Max(1, Math.Min(64 * 1024, stopAt / 2)) : ChunkSize, stopAt - sent);
+                var mem = writer.GetMemory(want);
+                int n = Math.Min(want, mem.Length);
+                blob.Fill(start + sent, mem.Span[..n]);
+                writer.Advance(n);
                 sent += n;
                 if (count) S.Counters.MediaBytes(n);
-                if (first && stallMs > 0)
-                {
-                    await res.Body.FlushAsync(ctx.RequestAborted);
-                    await Task.Delay(stallMs, ctx.RequestAborted);
-                }
+                var flush = await writer.FlushAsync(ctx.RequestAborted);
+                if (flush.IsCanceled || flush.IsCompleted) break;
+                if (first && stallMs > 0) await Task.Delay(stallMs, ctx.RequestAborted);
                 first = false;
             }
             if (abort)
             {
-                await res.Body.FlushAsync(ctx.RequestAborted);
                 await Task.Delay(20);
                 ctx.Abort();
             }
         }
         catch (OperationCanceledException) { }
         catch (IOException) { }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>Parses a single "bytes=a-b" range. Returns false to ignore the header, rs = -1 when unsatisfiable.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -91,13 +92,24 @@ internal sealed class RandomBlob : Blob
             dest[i] = (byte)(src[i] ^ (byte)(k >> (8 * ((pos + i) & 7))));
             i++;
         }
+        ulong kw = BitConverter.IsLittleEndian ? k : BinaryPrimitives.ReverseEndianness(k);
+        int vecBytes = Vector<byte>.Count;
+        int vecs = (src.Length - i) / vecBytes;
+        if (vecs > 0)
+        {
+            // Vector width is a multiple of 8, so the 8-byte key pattern stays aligned.
+            var kv = new Vector<ulong>(kw);
+            var s = MemoryMarshal.Cast<byte, Vector<ulong>>(src.Slice(i, vecs * vecBytes));
+            var d = MemoryMarshal.Cast<byte, Vector<ulong>>(dest.Slice(i, vecs * vecBytes));
+            for (int w = 0; w < s.Length; w++) d[w] = s[w] ^ kv;
+            i += vecs * vecBytes;
+        }
         int words = (src.Length - i) / 8;
         if (words > 0)
         {
             var s = MemoryMarshal.Cast<byte, ulong>(src.Slice(i, words * 8));
             var d = MemoryMarshal.Cast<byte, ulong>(dest.Slice(i, words * 8));
-            if (!BitConverter.IsLittleEndian) k = BinaryPrimitives.ReverseEndianness(k);
-            for (int w = 0; w < s.Length; w++) d[w] = s[w] ^ k;
+            for (int w = 0; w < s.Length; w++) d[w] = s[w] ^ kw;
             i += words * 8;
         }
         for (; i < src.Length; i++) dest[i] = (byte)(src[i] ^ (byte)(k >> (8 * ((pos + i) & 7))));
