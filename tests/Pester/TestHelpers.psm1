@@ -89,7 +89,10 @@ function Invoke-ChildPwsh {
     )
     $file = Join-Path ([IO.Path]::GetTempPath()) ("gphotos-child-" + [guid]::NewGuid() + '.ps1')
     Set-Content -Path $file -Value $Script
-    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+    # pwsh may be a native install or a .NET tool ('dotnet pwsh', where the process is dotnet itself).
+    $native = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $native) { $psi = [System.Diagnostics.ProcessStartInfo]::new($native) }
+    else { $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet'); $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
     foreach ($a in @('-NoProfile') + $(if ($Interactive) { @() } else { @('-NonInteractive') }) + @('-File', $file)) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -125,9 +125,17 @@ namespace GPhotos.Http
                 }
             }
             catch (JsonException) { }
+            string mediaType = response.Content?.Headers.ContentType?.MediaType ?? "";
+            if (message == null && !string.IsNullOrWhiteSpace(text) && mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+            {
+                // Base URLs answer with a short text or HTML page, not the JSON envelope.
+                string plain = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", " ");
+                plain = System.Text.RegularExpressions.Regex.Replace(plain, @"\s+", " ").Trim();
+                if (plain.Length > 0) message = plain.Length > 500 ? plain.Substring(0, 500) + "…" : plain;
+            }
 
             TimeSpan? retryAfter = ReadRetryAfter(response);
-            if (code == 429 && message != null && message.IndexOf("per day", StringComparison.OrdinalIgnoreCase) >= 0)
+            if (code == 429 && IsDailyQuota(message, text))
                 return new QuotaExhaustedException(message, NextPacificMidnight(DateTimeOffset.UtcNow));
 
             string where = uri.GetLeftPart(UriPartial.Path);
@@ -135,6 +143,11 @@ namespace GPhotos.Http
             return new GoogleApiException(code, status, message,
                 $"{where} failed: {code} {status ?? response.StatusCode.ToString()}: {text2}", retryAfter);
         }
+
+        /// <summary>Google's daily quotas say so in the message ("…per day…") or the ErrorInfo limit name ("…PerDay…").</summary>
+        internal static bool IsDailyQuota(string message, string body) =>
+            (message != null && message.IndexOf("per day", StringComparison.OrdinalIgnoreCase) >= 0)
+            || (body != null && body.IndexOf("PerDay", StringComparison.Ordinal) >= 0);
 
         private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
         {

@@ -140,6 +140,18 @@ namespace GPhotos.Commands
 
         protected override void EndProcessing()
         {
+            try { FinishSaving(); }
+            finally
+            {
+                // Release the destination's lock now, not when the cmdlet object is collected.
+                _session?.Dispose();
+            }
+        }
+
+        protected override void DisposeResources() => _session?.Dispose();
+
+        private void FinishSaving()
+        {
             while (!_fatal && _pendingIds.Count > 0) FlushIds();
             if (_session.IsStarted)
             {

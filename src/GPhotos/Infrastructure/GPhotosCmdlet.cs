@@ -134,8 +134,12 @@ namespace GPhotos.Commands.Infrastructure
             error is QuotaExhaustedException || error is AuthenticationExpiredException || error is InteractiveLoginRequiredException
             || (error is GoogleApiException api && (api.IsInsufficientScopes || api.HttpStatus == 401));
 
+        /// <summary>Releases what a cmdlet holds (a save session's lock, workers). Called once, also after Ctrl+C.</summary>
+        protected virtual void DisposeResources() { }
+
         public void Dispose()
         {
+            DisposeResources();
             _cancellation.Dispose();
             GC.SuppressFinalize(this);
         }
