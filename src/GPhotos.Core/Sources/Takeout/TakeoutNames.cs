@@ -56,7 +56,8 @@ namespace GPhotos.Sources.Takeout
             "lixo", "kosz", "papperskorg", "papirkurv", "roskakori", "koš", "корзина", "ごみ箱", "回收站", "垃圾桶", "휴지통",
         };
 
-        private static readonly Regex YearAtEnd = new Regex(@"^(?<pre>.*?)[\s_-]*(?<y>(18|19|20|21)\d{2})$", RegexOptions.CultureInvariant);
+        // The year last, or followed by a short unit word ("Фото за 2011 г.", "2021 년"): at most 3 non-digits.
+        private static readonly Regex YearAtEnd = new Regex(@"^(?<pre>.*?)[\s_-]*(?<y>(18|19|20|21)\d{2})(?<unit>\s*[^\d\s]{1,3})?$", RegexOptions.CultureInvariant);
         private static readonly Regex YearAtStart = new Regex(@"^(?<y>(18|19|20|21)\d{2})(?<post>\D.*)$", RegexOptions.CultureInvariant);
         private static readonly Regex DateFolder = new Regex(@"^(18|19|20|21)\d{2}-\d{2}-\d{2}(\s*#\d+)?$", RegexOptions.CultureInvariant);
         private static readonly Regex TrailingIndex = new Regex(@"\((?<n>\d{1,5})\)$", RegexOptions.CultureInvariant);
@@ -102,7 +103,12 @@ namespace GPhotos.Sources.Takeout
             }
             var m = YearAtEnd.Match(n);
             string words = null;
-            if (m.Success) words = m.Groups["pre"].Value;
+            if (m.Success)
+            {
+                words = m.Groups["pre"].Value;
+                // "Trip 2021 #2" or "Summer 2021 (1)" must not become year folders through the unit group: a unit needs photo words.
+                if (m.Groups["unit"].Success && words.Trim().Length == 0) words = null;
+            }
             else
             {
                 m = YearAtStart.Match(n);
