@@ -4,11 +4,9 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using GPhotos.Emulator;
 
-// ---------------------------------------------------------------------------------------------
-// `dotnet GPhotos.Emulator.dll takeout ...`: the Takeout generator (src/GPhotos.Emulator/Takeout/,
-// owned by another engineer). >>> TAKEOUT DISPATCH: wire here once GPhotos.Emulator.Takeout.TakeoutGenerator exists:
-//     if (args.Length > 0 && args[0] == "takeout") return GPhotos.Emulator.Takeout.TakeoutGenerator.Run(args.Skip(1).ToArray());
-// ---------------------------------------------------------------------------------------------
+// `dotnet GPhotos.Emulator.dll takeout ...`: the synthetic Takeout export generator
+// (src/GPhotos.Emulator/Takeout/, owned by the Takeout engineer).
+if (args.Length > 0 && args[0] == "takeout") return GPhotos.Emulator.Takeout.TakeoutGenerator.Run(args.Skip(1).ToArray());
 
 return await EmulatorCli.RunAsync(args);
 
