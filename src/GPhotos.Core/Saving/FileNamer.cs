@@ -195,17 +195,22 @@ namespace GPhotos.Saving
         }
 
         /// <summary>
-        /// Splits at the last dot when what follows looks like an extension (1-16 characters, no white space) and
-        /// something precedes it: <c>.jpg</c> alone is a stem (a dot file), <c>a.b c</c> has no extension.
+        /// Splits at the last dot when what follows looks like an extension (1-16 characters, no white space, at
+        /// least one letter) and something precedes it: <c>.jpg</c> alone is a stem (a dot file), <c>a.b c</c> and
+        /// <c>Screenshot 10.30.45</c> have no extension.
         /// </summary>
         internal static NameParts SplitExtension(string name)
         {
             int dot = name.LastIndexOf('.');
             if (dot <= 0 || dot == name.Length - 1 || name.Length - dot - 1 > MaxExtensionLength)
                 return new NameParts(name, "");
+            bool letter = false;
             for (int i = dot + 1; i < name.Length; i++)
+            {
                 if (char.IsWhiteSpace(name[i])) return new NameParts(name, "");
-            return new NameParts(name.Substring(0, dot), name.Substring(dot));
+                letter |= char.IsLetter(name[i]);
+            }
+            return letter ? new NameParts(name.Substring(0, dot), name.Substring(dot)) : new NameParts(name, "");
         }
 
         /// <summary>Character-level cleaning; may return "".</summary>

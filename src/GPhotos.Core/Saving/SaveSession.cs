@@ -148,8 +148,16 @@ namespace GPhotos.Saving
                         if (index.NeedsCompaction)
                         {
                             int before = index.LineCount;
-                            index.Compact(_tempFolder);
-                            Verbose(null, $"Compacted the destination index from {before} to {index.LineCount} lines.");
+                            try
+                            {
+                                index.Compact(_tempFolder);
+                                Verbose(null, $"Compacted the destination index from {before} to {index.LineCount} lines.");
+                            }
+                            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                            {
+                                // Only housekeeping (e.g. a reader elsewhere keeps the file open): the old index still works.
+                                Verbose(null, $"The destination index was not compacted this time: {ex.Message}");
+                            }
                         }
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

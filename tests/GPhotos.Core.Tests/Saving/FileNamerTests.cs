@@ -64,6 +64,8 @@ public class FileNamerTests
     [InlineData("COM10.jpg", "COM10.jpg")]
     [InlineData("Ünïcödé 写真 📷.jpg", "Ünïcödé 写真 📷.jpg")]
     [InlineData("no extension", "no extension.jpg")]
+    [InlineData("Screenshot 10.30.45", "Screenshot 10.30.45.jpg")]
+    [InlineData("PXL_20240101_123456.MP", "PXL_20240101_123456.MP")]
     public void ExpectedNames(string input, string expected)
     {
         Assert.Equal(expected, FileNamer.MakeSafeName(input, Id, "image/jpeg"));

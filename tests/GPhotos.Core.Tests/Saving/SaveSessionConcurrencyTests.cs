@@ -16,12 +16,12 @@ public class SaveSessionConcurrencyTests
     public void ThrottleLimitCapsConcurrentDownloads(int limit)
     {
         using var folder = new TempFolder();
-        var source = new FakeSource { ReadDelay = TimeSpan.FromMilliseconds(5) };
-        var items = Enumerable.Range(0, 40).Select(i => Items.Photo($"id-{i}", $"p{i}.jpg")).ToList();
+        var source = new FakeSource { ReadDelay = TimeSpan.FromMilliseconds(2) };
+        var items = Enumerable.Range(0, 24).Select(i => Items.Photo($"id-{i}", $"p{i}.jpg")).ToList();
         using var session = new SaveSession(SessionKit.Options(folder, o => o.ThrottleLimit = limit), _ => source);
         int testThread = Environment.CurrentManagedThreadId;
         var events = SessionKit.Run(session, items, TimeSpan.FromSeconds(30));
-        Assert.Equal(40, events.Results().Count);
+        Assert.Equal(24, events.Results().Count);
         Assert.InRange(source.MaxConcurrent, 1, limit);
         if (limit > 1) Assert.True(source.MaxConcurrent > 1, "downloads never overlapped");
         Assert.Equal(testThread, Environment.CurrentManagedThreadId);
@@ -147,6 +147,35 @@ public class SaveSessionConcurrencyTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1));
         Assert.Equal(1, source.Calls("id-1"));
         Assert.Empty(events.Errors());
+    }
+
+    [Fact]
+    public void A429HoldsBackEveryWorkerNotJustTheOneThatGotIt()
+    {
+        using var folder = new TempFolder();
+        var clock = Stopwatch.StartNew();
+        TimeSpan rateLimitedAt = TimeSpan.Zero, secondOpenedAt = TimeSpan.Zero;
+        var limited = new ManualResetEventSlim();
+        var source = new FakeSource();
+        source.Handler = (item, variant, attempt, ct) =>
+        {
+            if (item.Id == "id-A" && attempt == 1)
+            {
+                rateLimitedAt = clock.Elapsed;
+                limited.Set();
+                throw new GPhotos.Http.GoogleApiException(429, "RESOURCE_EXHAUSTED", "slow down", "429", TimeSpan.FromMilliseconds(400));
+            }
+            if (item.Id == "id-B") secondOpenedAt = clock.Elapsed;
+            return source.Default(item, variant, attempt, ct);
+        };
+        var options = SessionKit.Options(folder, o => o.ThrottleLimit = 2);
+        options.Retry = new GPhotos.Http.RetryPolicy(); // real delays; Retry-After 400 ms
+        using var session = new SaveSession(options, _ => source);
+        session.Enqueue(Items.Photo("id-A", "a.jpg"));
+        Assert.True(limited.Wait(TimeSpan.FromSeconds(5)));
+        var events = SessionKit.Run(session, [Items.Photo("id-B", "b.jpg")]);
+        Assert.Equal(2, events.Results().Count);
+        Assert.True(secondOpenedAt - rateLimitedAt >= TimeSpan.FromMilliseconds(300), $"B started {secondOpenedAt - rateLimitedAt} after the 429");
     }
 
     [Fact]

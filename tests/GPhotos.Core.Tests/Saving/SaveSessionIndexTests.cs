@@ -175,7 +175,7 @@ public class SaveSessionIndexTests
         var start = OperatingSystem.IsWindows()
             ? new ProcessStartInfo("powershell.exe", ["-NoProfile", "-Command",
                 $"$f = [IO.File]::Open('{lockFile}', 'OpenOrCreate', 'ReadWrite', 'None'); 'locked'; Start-Sleep 30"])
-            : new ProcessStartInfo("flock", ["-x", lockFile, "sh", "-c", "echo locked; sleep 30"]);
+            : new ProcessStartInfo("flock", ["-x", "-o", lockFile, "sh", "-c", "echo locked; sleep 30"]);
         start.RedirectStandardOutput = true;
         Process holder;
         try { holder = Process.Start(start)!; }
@@ -193,7 +193,7 @@ public class SaveSessionIndexTests
             holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
-        using var after = new SaveSession(SessionKit.Options(folder), _ => new FakeSource());
+        using var after = new SaveSession(SessionKit.Options(folder, o => o.LockTimeout = TimeSpan.FromSeconds(5)), _ => new FakeSource());
         after.Start(); // the OS released the lock with the process
     }
 

@@ -166,4 +166,28 @@ public class SaveSessionNamingTests
         Assert.Equal(previewA, events.Single("id-A").Path);
         Assert.Equal(previewB, events.Single("id-B").Path);
     }
+
+    [Fact]
+    public void AFileThatAppearsDuringTheDownloadIsNotOverwritten()
+    {
+        using var folder = new TempFolder();
+        var source = new FakeSource();
+        string intruder = Path.Combine(folder.Destination, "IMG_0001.JPG");
+        source.Handler = (item, variant, attempt, ct) =>
+        {
+            File.WriteAllText(intruder, "the user's, written meanwhile");
+            return source.Default(item, variant, attempt, ct);
+        };
+        var events = SessionKit.Save(folder, source, [Items.Photo("id-1")]);
+        SaveEvent error = Assert.Single(events.Errors());
+        Assert.Equal("WriteFailed", error.ErrorId);
+        Assert.Contains("not overwritten", error.Message);
+        Assert.Equal("the user's, written meanwhile", File.ReadAllText(intruder));
+        Assert.Empty(folder.TempFiles());
+
+        // The index line was reverted: the next run sees the user's file and saves beside it.
+        var again = SessionKit.Save(folder, new FakeSource(), [Items.Photo("id-1")]);
+        Assert.Equal(FileNamer.AddSuffix("IMG_0001.JPG", "id-1"), again.Single("id-1").RelativePath);
+        Assert.Equal("the user's, written meanwhile", File.ReadAllText(intruder));
+    }
 }

@@ -228,6 +228,16 @@ public static class Items
 
 public static class SessionKit
 {
+    static SessionKit()
+    {
+        // xunit runs a test on a thread-pool thread, and these tests block it in Enqueue/WaitForEvent as a cmdlet
+        // blocks its pipeline thread. The pipeline thread is not a pool thread, so in PowerShell the workers have the
+        // whole pool; here, with a minimum of 2 threads on a small machine (one of them the test's, one the test
+        // host's), they would wait ~0.5 s per injected thread. Give the pool the headroom production has.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), Math.Max(io, 32));
+    }
+
     public static SaveOptions Options(TempFolder folder, Action<SaveOptions>? configure = null)
     {
         var options = new SaveOptions
