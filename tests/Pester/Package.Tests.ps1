@@ -32,6 +32,7 @@ BeforeAll {
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $psi.UseShellExecute = $false
+        $psi.WorkingDirectory = $TestDrive # whatever a child writes relative to its current folder stays in TestDrive
         foreach ($k in $Environment.Keys) {
             if ($null -eq $Environment[$k]) { $null = $psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
         }
@@ -129,6 +130,9 @@ Import-Module '$psd1' -ErrorAction Stop
             HOME = $fakeHome; XDG_DATA_HOME = (Join-Path $fakeHome '.local/share'); XDG_CONFIG_HOME = (Join-Path $fakeHome '.config')
             XDG_CACHE_HOME = (Join-Path $fakeHome '.cache'); PSModulePath = $null
         }
+        # .NET reports a special folder that does not exist as '' (and PSResourceGet would then keep its repository
+        # list in the current folder): create them.
+        foreach ($folder in $environment.XDG_DATA_HOME, $environment.XDG_CONFIG_HOME, $environment.XDG_CACHE_HOME) { $null = New-Item -ItemType Directory -Force $folder }
         $install = Invoke-Pwsh -Environment $environment @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name LocalGPhotos -Uri '$out' -Trusted
