@@ -18,7 +18,8 @@ namespace GPhotos.Saving
     /// them silently, which would make two names collide); Windows device names (<c>CON</c>, <c>COM1</c>, also
     /// <c>CON.jpg</c>) get a <c>_</c>; the length is capped at <see cref="MaxNameLength"/> UTF-16 units and UTF-8
     /// bytes by shortening the stem at a text-element boundary, so the extension survives and no surrogate pair or
-    /// combining sequence is split. An empty result falls back to the item id.
+    /// combining sequence is split. An empty result falls back to the item id, and so does an empty stem: a name
+    /// starting with a dot would be hidden on macOS and Linux.
     /// </remarks>
     public static class FileNamer
     {
@@ -60,6 +61,13 @@ namespace GPhotos.Saving
         public static string MakeSafeName(string filename, string id, string mimeType = null)
         {
             string name = Clean(filename);
+            if (name.Length > 0 && name[0] == '.')
+            {
+                // A dot file is hidden on macOS and Linux: a backup nobody can see. ".jpg" becomes "<id>.jpg".
+                string rest = name.TrimStart('.');
+                string stem = Clean(id);
+                name = rest.Length == 0 ? "" : (stem.Length == 0 ? "item" : stem) + "." + rest;
+            }
             if (name.Length == 0)
             {
                 name = Clean(id);

@@ -73,10 +73,10 @@ namespace GPhotos.Saving
     public sealed class DestinationWriteException : Exception
     {
         public DestinationWriteException(string message, string path, Exception inner)
-            : base(message, inner)
+            : base(IsDiskFullError(inner) ? $"The disk that holds '{path}' is full. Free some space, then run the save again: what is saved is kept and skipped. ({message})" : message, inner)
         {
             Path = path;
-            IsDiskFull = inner != null && IsDiskFullError(inner);
+            IsDiskFull = IsDiskFullError(inner);
         }
 
         public string Path { get; }
@@ -86,6 +86,7 @@ namespace GPhotos.Saving
 
         internal static bool IsDiskFullError(Exception error)
         {
+            if (error is DestinationWriteException write) return write.IsDiskFull;
             if (!(error is IOException)) return false;
             int hr = error.HResult;
             // Windows: ERROR_DISK_FULL (112), ERROR_HANDLE_DISK_FULL (39) as HRESULTs; Unix .NET: the raw errno ENOSPC (28).

@@ -869,6 +869,7 @@ namespace GPhotos.Saving
                 case GoogleApiException api when api.HttpStatus == 404: return "NotFound";
                 case GoogleApiException api when api.HttpStatus == 403: return "AccessDenied";
                 case GoogleApiException _: return "DownloadFailed";
+                case PathTooLongException _: return "PathTooLong";
                 case IOException _: return "DownloadFailed";
                 case System.Net.Http.HttpRequestException _: return "DownloadFailed";
                 case OperationCanceledException _: return "DownloadTimedOut";

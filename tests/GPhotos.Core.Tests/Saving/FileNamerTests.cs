@@ -54,7 +54,7 @@ public class FileNamerTests
     [Theory]
     [InlineData("IMG_0001.JPG", "IMG_0001.JPG")]
     [InlineData("a:b*c?d\"e<f>g|h.jpg", "a_b_c_d_e_f_g_h.jpg")]
-    [InlineData("../../etc/passwd", ".._.._etc_passwd")]
+    [InlineData("../../etc/passwd", Id + "._.._etc_passwd")]
     [InlineData("photo.jpg.", "photo.jpg")]
     [InlineData("  photo.jpg  ", "photo.jpg")]
     [InlineData("CON", "CON_.jpg")]
@@ -147,11 +147,14 @@ public class FileNamerTests
         Assert.Equal("README~" + FileNamer.StableSuffix(Id), FileNamer.AddSuffix("README", Id));
     }
 
-    [Fact]
-    public void DotFilesKeepTheirName()
+    [Theory]
+    [InlineData(".jpg", Id + ".jpg")]
+    [InlineData("..jpg", Id + ".jpg")]
+    [InlineData(".hidden", Id + ".hidden")]
+    [InlineData("  .png", Id + ".png")]
+    public void NamesWithoutAStemGetTheIdSoTheyAreNotHidden(string input, string expected)
     {
-        Assert.Equal(".hidden", FileNamer.MakeSafeName(".hidden", Id));
-        Assert.Equal(".hidden~" + FileNamer.StableSuffix(Id), FileNamer.AddSuffix(".hidden", Id));
+        Assert.Equal(expected, FileNamer.MakeSafeName(input, Id, "image/jpeg"));
     }
 
     [Fact]

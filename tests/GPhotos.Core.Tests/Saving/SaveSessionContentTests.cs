@@ -220,6 +220,40 @@ public class SaveSessionContentTests
         Assert.Equal(saved.Count, File.ReadAllLines(folder.IndexPath).Length);
     }
 
+    public static TheoryData<Exception, string> RunStoppers => new()
+    {
+        { new AuthenticationExpiredException("The sign-in expired: run Connect-GPhotos again."), "AuthenticationExpired" },
+        { new DestinationWriteException("Writing failed", "/x", new IOException("No space left on device", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28)), "DiskFull" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RunStoppers))]
+    public void ErrorsEveryItemWouldHitStopTheRun(Exception error, string errorId)
+    {
+        using var folder = new TempFolder();
+        var source = new FakeSource();
+        source.Handler = (item, variant, attempt, ct) => item.Id == "id-2" ? throw error : source.Default(item, variant, attempt, ct);
+        var events = SessionKit.Save(folder, source, Enumerable.Range(0, 6).Select(i => Items.Photo($"id-{i}", $"p{i}.jpg")), o => o.ThrottleLimit = 1);
+        SaveEvent fatal = Assert.Single(events, e => e.Kind == SaveEventKind.Fatal);
+        Assert.Equal(errorId, fatal.ErrorId);
+        Assert.Same(error, fatal.Error);
+        Assert.Empty(events.Errors());
+        Assert.Equal(new[] { "id-0", "id-1" }, events.Results().Select(r => r.Id).OrderBy(i => i));
+        Assert.Equal(1, source.Calls("id-2"));
+        Assert.Equal(0, source.Calls("id-3"));
+    }
+
+    [Fact]
+    public void DiskFullIsRecognisedAndSaysWhatToDo()
+    {
+        var full = new DestinationWriteException("Writing 'a.jpg' failed", "/mnt/usb/a.jpg",
+            new IOException("No space left on device", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28));
+        Assert.True(full.IsDiskFull);
+        Assert.StartsWith("The disk that holds '/mnt/usb/a.jpg' is full", full.Message);
+        Assert.False(new DestinationWriteException("x", "/y", new IOException("Permission denied", 13)).IsDiskFull);
+        Assert.False(new DestinationWriteException("x", "/y", null!).IsDiskFull);
+    }
+
     [Fact]
     public void MotionPhotosGetTheirVideoBeside()
     {
