@@ -146,12 +146,13 @@ internal sealed class Dispatcher
                 else await Respond.Unauthenticated(ctx);
                 return true;
             case "429":
+            case "429noRetryAfter":
             case "dailyQuota":
             {
                 bool daily = f.Kind == "dailyQuota";
                 string limit = daily ? "All requests per day" : "All requests per minute per user";
                 string message = $"Quota exceeded for quota metric 'All requests' and limit '{limit}' of service '{service}' for consumer 'project_number:123456789012'.";
-                int? retry = f.RetryAfterSeconds ?? (daily ? null : 30);
+                int? retry = f.Kind == "429noRetryAfter" ? null : f.RetryAfterSeconds ?? (daily ? null : 30);
                 if (retry is int r) ctx.Response.Headers["Retry-After"] = r.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (media) await Respond.Plain(ctx, 429, message);
                 else if (oauth) await OAuthStyle(ctx, 429, "rate_limit_exceeded", message);

@@ -3,7 +3,7 @@ namespace GPhotos.Emulator;
 /// <summary>A fault to inject into the next matching requests.</summary>
 public sealed class FaultRule
 {
-    public static readonly string[] Kinds = { "429", "500", "503", "drop", "truncate", "slow", "html", "unauthorized", "dailyQuota", "expireUrl" };
+    public static readonly string[] Kinds = { "429", "429noRetryAfter", "500", "503", "drop", "truncate", "slow", "html", "unauthorized", "dailyQuota", "expireUrl" };
     public static readonly string[] Targets = { "library", "picker", "media", "oauth", "any" };
 
     /// <summary>library | picker | media | oauth | any.</summary>
@@ -12,7 +12,7 @@ public sealed class FaultRule
     public string Kind { get; set; } = "500";
     /// <summary>How many matching requests get the fault.</summary>
     public int Count { get; set; } = 1;
-    /// <summary>Retry-After header (seconds) for 429/503.</summary>
+    /// <summary>Retry-After header (seconds) for 429/503 (never sent with 429noRetryAfter).</summary>
     public int? RetryAfterSeconds { get; set; }
     /// <summary>Delay for "slow" (default 1000 ms).</summary>
     public int? DelayMs { get; set; }
