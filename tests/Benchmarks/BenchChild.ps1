@@ -1,0 +1,119 @@
+<#
+.SYNOPSIS
+    One measured run of the benchmarks, in a fresh pwsh (started by Invoke-Benchmarks.ps1; not meant to be run by hand).
+.DESCRIPTION
+    Reads its settings from a JSON file, imports the module, connects to the emulator with a minted token, prepares
+    what the run needs (untimed), then times exactly one workload and writes a JSON result file:
+      Save      items listed first (fresh base URLs), then  $items | Save-GPhotosMediaItem -Path <dest>
+      SaveAll   Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path <dest>     (the incremental re-run)
+      List      Get-GPhotosMediaItem | Measure-Object
+      Naive     items listed first, then a sequential  Invoke-WebRequest -OutFile  loop over the base URLs
+      FirstItem (untimed check) the emulator's list counter when the first item reaches the pipeline
+    Memory: the kernel's peak RSS (VmHWM, what PeakWorkingSet64 reads on Linux) is reset to the current RSS right
+    before the workload (/proc/self/clear_refs), so "peak above idle" is the peak during the workload minus the
+    working set of this idle pwsh with the module imported, connected and (for Save/Naive) the item list in hand.
+#>
+param([Parameter(Mandatory)] [string] $ArgsPath)
+
+$ErrorActionPreference = 'Stop'
+$a = Get-Content $ArgsPath -Raw | ConvertFrom-Json
+$result = [ordered]@{ kind = $a.Kind; ok = $false }
+
+function Get-EmulatorCpu {
+    try { [System.Diagnostics.Process]::GetProcessById([int]$a.EmulatorPid).TotalProcessorTime.TotalSeconds } catch { [double]::NaN }
+}
+
+function Reset-PeakWorkingSet {
+    # Linux: writing 5 to clear_refs resets VmHWM (the peak RSS) to the current RSS. Elsewhere the peak since start stays.
+    try { [IO.File]::WriteAllText("/proc/$PID/clear_refs", '5'); $true } catch { $false }
+}
+
+try {
+    $env:GPHOTOS_EMULATOR_HOST = $a.EmulatorHost
+    Import-Module $a.ModulePath
+    Connect-GPhotos -AccessToken $a.AccessToken | Out-Null
+
+    $items = $null
+    if ($a.Kind -in 'Save', 'Naive') {
+        # Fresh base URLs right before the timed part, like the curl baseline gets them.
+        $items = @(Get-GPhotosMediaItem)
+        $result.listed = $items.Count
+    }
+    if ($a.Kind -eq 'FirstItem') {
+        Invoke-RestMethod -Method Delete -Uri "$($a.EmulatorUrl)/__emulator/counters" | Out-Null
+        $seen = Get-GPhotosMediaItem | Select-Object -First 1 | ForEach-Object {
+            (Invoke-RestMethod -Uri "$($a.EmulatorUrl)/__emulator/counters").requests.'library.list'
+        }
+        $after = (Invoke-RestMethod -Uri "$($a.EmulatorUrl)/__emulator/counters").requests.'library.list'
+        $result.listRequestsAtFirstItem = [long]$seen
+        $result.listRequestsAfterFirst = [long]$after
+        $result.ok = $true
+        return
+    }
+
+    $dest = $a.Destination
+    if ($a.Kind -eq 'Naive') {
+        New-Item -ItemType Directory -Force $dest | Out-Null
+        # Kinder to the baseline than the scripts people paste: no progress bar to render.
+        $ProgressPreference = 'SilentlyContinue'
+    }
+
+    $self = [System.Diagnostics.Process]::GetCurrentProcess()
+    $result.peakResetWorked = Reset-PeakWorkingSet
+    $self.Refresh()
+    $result.idleWorkingSet = $self.WorkingSet64
+    $result.peakBefore = $self.PeakWorkingSet64
+    $gcBefore = [GC]::CollectionCount(0), [GC]::CollectionCount(1), [GC]::CollectionCount(2)
+    $cpu0 = $self.TotalProcessorTime.TotalSeconds
+    $emu0 = Get-EmulatorCpu
+    $errors = $null
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+
+    switch ($a.Kind) {
+        'Save' {
+            $out = $items | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        }
+        'SaveAll' {
+            $out = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        }
+        'List' {
+            $out = Get-GPhotosMediaItem | Measure-Object
+        }
+        'Naive' {
+            foreach ($it in $items) {
+                $suffix = if ($it.IsVideo) { '=dv' } else { '=d' }
+                Invoke-WebRequest -Uri ($it.BaseUrl + $suffix) -OutFile (Join-Path $dest $it.Filename)
+            }
+            $out = $null
+        }
+        default { throw "Unknown kind '$($a.Kind)'." }
+    }
+
+    $sw.Stop()
+    $emu1 = Get-EmulatorCpu
+    $self.Refresh()
+    $result.elapsedSeconds = $sw.Elapsed.TotalSeconds
+    $result.cpuSeconds = $self.TotalProcessorTime.TotalSeconds - $cpu0
+    $result.emulatorCpuSeconds = $emu1 - $emu0
+    $result.peakWorkingSet = $self.PeakWorkingSet64
+    $result.endWorkingSet = $self.WorkingSet64
+    $result.peakAboveIdle = $self.PeakWorkingSet64 - $result.idleWorkingSet
+    $result.gcCollections = @(([GC]::CollectionCount(0) - $gcBefore[0]), ([GC]::CollectionCount(1) - $gcBefore[1]), ([GC]::CollectionCount(2) - $gcBefore[2]))
+    $result.errors = @($errors).Where({ $_ }).Count
+    $result.firstErrors = @(@($errors).Where({ $_ }) | Select-Object -First 3 | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
+    if ($a.Kind -eq 'List') {
+        $result.count = $out.Count
+    }
+    elseif ($a.Kind -in 'Save', 'SaveAll') {
+        $result.count = @($out).Count
+        $result.statuses = @{}
+        foreach ($g in @($out) | Group-Object { "$($_.Status)" }) { $result.statuses[$g.Name] = $g.Count }
+    }
+    $result.ok = $true
+}
+catch {
+    $result.error = "$($_.FullyQualifiedErrorId): $($_.Exception.Message)"
+}
+finally {
+    $result | ConvertTo-Json -Depth 5 | Set-Content -Path $a.ResultPath
+}
