@@ -134,8 +134,10 @@ function Invoke-Test {
     $summaryFile = Join-Path $results 'pester-summary.json'
     New-Item -ItemType Directory -Force $results | Out-Null
     $runner = Join-Path $Root 'tests/Pester/Invoke-GPhotosPester.ps1'
+    # The filter travels in the environment: pwsh expands wildcards in a native command's arguments on Unix.
+    $env:GPHOTOS_PESTER_FILTER = $PesterFilter
     & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath (Join-Path $ModuleOut 'GPhotos.psd1') `
-        -EmulatorPath (Join-Path $EmulatorOut 'GPhotos.Emulator.dll') -Filter $PesterFilter -SummaryPath $summaryFile
+        -EmulatorPath (Join-Path $EmulatorOut 'GPhotos.Emulator.dll') -SummaryPath $summaryFile
     $pesterExit = $LASTEXITCODE
     $p = if (Test-Path $summaryFile) { Get-Content $summaryFile -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
 

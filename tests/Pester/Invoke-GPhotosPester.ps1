@@ -6,7 +6,7 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $EmulatorPath,
-    [string] $Filter = '*',
+    [string] $Filter = ($env:GPHOTOS_PESTER_FILTER ? $env:GPHOTOS_PESTER_FILTER : '*'),
     [string] $SummaryPath
 )
 $ErrorActionPreference = 'Stop'
