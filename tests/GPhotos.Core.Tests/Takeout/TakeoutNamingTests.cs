@@ -288,8 +288,23 @@ public sealed class TakeoutSidecarTests
     }
 
     [Fact]
-    public void Broken_json_is_an_error_not_a_crash()
-        => Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => Parse("{\"title\": "));
+    public void Broken_json_is_an_error_the_reader_catches()
+    {
+        foreach (var json in new[] { "{\"title\": ", "{\"title\": \"x\", ", "[1,2]", "{\"title\" \"x\"}", "" })
+        {
+            var ex = Record.Exception(() => Parse(json));
+            Assert.True(ex is Newtonsoft.Json.JsonException || ex is InvalidDataException, json + " → " + ex?.GetType());
+        }
+    }
+
+    [Fact]
+    public void Numbers_keep_full_precision()
+    {
+        var s = Parse(@"{""geoData"":{""latitude"":48.858370123456789,""longitude"":-0.1,""altitude"":1e2}}");
+        Assert.Equal(48.858370123456789, s.Latitude);
+        Assert.Equal(-0.1, s.Longitude);
+        Assert.Equal(100.0, s.Altitude);
+    }
 }
 
 public sealed class MediaProbeTests

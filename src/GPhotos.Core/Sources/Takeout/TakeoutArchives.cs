@@ -236,10 +236,11 @@ namespace GPhotos.Sources.Takeout
             e.JsonRead = true;
             try
             {
-                // Read whole (small) then parse, so a parse error never leaves a tar stream mid-entry.
-                var ms = new MemoryStream();
-                s.CopyTo(ms);
-                e.Json = TakeoutSidecar.Parse(ms.ToArray(), TakeoutNames.IsAlbumMetadataName(e.FileName));
+                // Read whole (small, size known) then parse, so a parse error never leaves a tar stream mid-entry.
+                var bytes = new byte[e.Size];
+                int n = MediaProbe.ReadFully(s, bytes, 0, bytes.Length);
+                if (n < bytes.Length) throw new EndOfStreamException($"'{e.EntryPath}' ended after {n} of {e.Size} bytes");
+                e.Json = TakeoutSidecar.Parse(bytes, TakeoutNames.IsAlbumMetadataName(e.FileName));
             }
             catch (Newtonsoft.Json.JsonException ex) { e.JsonError = ex.Message; }
             catch (InvalidDataException ex) { e.JsonError = ex.Message; }

@@ -60,7 +60,6 @@ namespace GPhotos.Sources.Takeout
         private static readonly Regex YearAtEnd = new Regex(@"^(?<pre>.*?)[\s_-]*(?<y>(18|19|20|21)\d{2})(?<unit>\s*[^\d\s]{1,3})?$", RegexOptions.CultureInvariant);
         private static readonly Regex YearAtStart = new Regex(@"^(?<y>(18|19|20|21)\d{2})(?<post>\D.*)$", RegexOptions.CultureInvariant);
         private static readonly Regex DateFolder = new Regex(@"^(18|19|20|21)\d{2}-\d{2}-\d{2}(\s*#\d+)?$", RegexOptions.CultureInvariant);
-        private static readonly Regex TrailingIndex = new Regex(@"\((?<n>\d{1,5})\)$", RegexOptions.CultureInvariant);
 
         public static string Nfc(string s)
         {
@@ -136,7 +135,7 @@ namespace GPhotos.Sources.Takeout
             var l = Lower(fileName);
             if (!l.EndsWith(".json", StringComparison.Ordinal)) return false;
             var stem = l.Substring(0, l.Length - 5);
-            stem = TrailingIndex.Replace(stem, string.Empty);
+            stem = SplitIndex(stem, out _);
             return Array.IndexOf(AlbumMetadataNames, stem) >= 0;
         }
 
@@ -153,11 +152,16 @@ namespace GPhotos.Sources.Takeout
         /// <summary>Splits a trailing "(n)" off: "IMG(1)" → ("IMG", 1). Index 0 = none.</summary>
         public static string SplitIndex(string s, out int index)
         {
+            // Hand-written: runs for every file of an export.
             index = 0;
-            var m = TrailingIndex.Match(s);
-            if (!m.Success) return s;
-            index = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
-            return s.Substring(0, m.Index);
+            int close = s.Length - 1;
+            if (close < 2 || s[close] != ')') return s;
+            int open = close - 1;
+            while (open >= 0 && s[open] >= '0' && s[open] <= '9') open--;
+            int digits = close - 1 - open;
+            if (open < 0 || s[open] != '(' || digits < 1 || digits > 5) return s;
+            index = int.Parse(s.Substring(open + 1, digits), CultureInfo.InvariantCulture);
+            return s.Substring(0, open);
         }
 
         /// <summary>

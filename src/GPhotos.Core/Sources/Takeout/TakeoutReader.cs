@@ -247,15 +247,21 @@ namespace GPhotos.Sources.Takeout
             {
                 var byName = new HashSet<string>(StringComparer.Ordinal);
                 var byYear = new HashSet<string>(StringComparer.Ordinal);
+                // Classify each distinct directory once (an export has tens of folders and up to millions of files).
+                var dirs = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var e in a.Entries)
                 {
-                    var segs = e.EntryPath.Split('/');
-                    int dirs = segs.Length - 1;
-                    for (int i = 0; i < Math.Min(dirs, 4); i++)
+                    var slash = e.EntryPath.LastIndexOf('/');
+                    if (slash > 0) dirs.Add(e.EntryPath.Substring(0, slash));
+                }
+                foreach (var dir in dirs)
+                {
+                    var segs = dir.Split('/');
+                    for (int i = 0; i < Math.Min(segs.Length, 4); i++)
                     {
                         if (TakeoutNames.IsPhotosRootName(segs[i])) { byName.Add(string.Join("/", segs, 0, i + 1)); break; }
                     }
-                    for (int i = 0; i < Math.Min(dirs, 5); i++)
+                    for (int i = 0; i < Math.Min(segs.Length, 5); i++)
                     {
                         if (TakeoutNames.IsYearFolderName(segs[i], out _)) { byYear.Add(string.Join("/", segs, 0, i)); break; }
                     }

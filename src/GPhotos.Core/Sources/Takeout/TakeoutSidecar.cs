@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Sources.Takeout
 {
@@ -38,9 +37,7 @@ namespace GPhotos.Sources.Takeout
             using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true))
             using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double, MaxDepth = 64 })
             {
-                var token = JToken.ReadFrom(json);
-                if (!(token is JObject o)) throw new InvalidDataException("the JSON is not an object");
-                return FromObject(o, nameSaysAlbum);
+                return Read(json, nameSaysAlbum);
             }
         }
 
@@ -49,53 +46,173 @@ namespace GPhotos.Sources.Takeout
             using (var ms = new MemoryStream(bytes, writable: false)) return Parse(ms, nameSaysAlbum);
         }
 
-        private static TakeoutSidecar FromObject(JObject o, bool nameSaysAlbum)
+        /// <summary>
+        /// A streaming read of the few fields used (no JSON tree: a big export has one sidecar per item, and the
+        /// tree cost more than opening the zip entry). Anything else is skipped, whatever its shape.
+        /// </summary>
+        private static TakeoutSidecar Read(JsonTextReader r, bool nameSaysAlbum)
         {
+            if (!r.Read() || r.TokenType != JsonToken.StartObject) throw new InvalidDataException("the JSON is not an object");
             var s = new TakeoutSidecar();
-            if (o["albumData"] is JObject album)
+            bool sawAccessOrDate = false, sawMediaField = false, sawTaken = false;
+            (double? Lat, double? Lon, double? Alt) geo = (null, null, null), geoExif = (null, null, null);
+            bool albumData = false;
+            string albumDataTitle = null;
+
+            while (NextProperty(r, out var name))
             {
-                s.IsAlbumMetadata = true;
-                s.AlbumTitle = Str(album["title"]);
-                return s;
-            }
-
-            s.Title = Str(o["title"]);
-            s.Description = Str(o["description"]);
-            s.Url = Str(o["url"]);
-            s.PhotoId = IdFromUrl(s.Url);
-            s.PhotoTakenTime = Timestamp(o["photoTakenTime"]);
-            s.CreationTime = Timestamp(o["creationTime"]);
-            s.Favorited = Bool(o["favorited"]);
-            s.Archived = Bool(o["archived"]);
-            s.Trashed = Bool(o["trashed"]);
-
-            ReadGeo(o["geoData"], out var lat, out var lon, out var alt);
-            if (lat == null) ReadGeo(o["geoDataExif"], out lat, out lon, out alt);
-            s.Latitude = lat;
-            s.Longitude = lon;
-            s.Altitude = alt;
-
-            if (o["people"] is JArray people)
-            {
-                var names = new List<string>();
-                foreach (var p in people)
+                switch (name)
                 {
-                    var name = p is JObject po ? Str(po["name"]) : Str(p);
-                    if (!string.IsNullOrWhiteSpace(name) && !names.Contains(name)) names.Add(name);
+                    case "title": s.Title = ReadScalar(r); break;
+                    case "description": s.Description = ReadScalar(r); break;
+                    case "url": s.Url = ReadScalar(r); sawMediaField = true; break;
+                    case "photoTakenTime": s.PhotoTakenTime = ReadTimestamp(r); sawMediaField = sawTaken = true; break;
+                    case "creationTime": s.CreationTime = ReadTimestamp(r); sawMediaField = true; break;
+                    case "geoData": geo = ReadGeo(r); sawMediaField = true; break;
+                    case "geoDataExif": geoExif = ReadGeo(r); break;
+                    case "people": s.People = ReadPeople(r); break;
+                    case "favorited": s.Favorited = ToBool(ReadScalar(r)); break;
+                    case "archived": s.Archived = ToBool(ReadScalar(r)); break;
+                    case "trashed": s.Trashed = ToBool(ReadScalar(r)); break;
+                    case "imageViews":
+                    case "googlePhotosOrigin": sawMediaField = true; Skip(r); break;
+                    case "access":
+                    case "date": sawAccessOrDate = true; Skip(r); break;
+                    case "albumData": albumData = true; albumDataTitle = ReadAlbumDataTitle(r); break;
+                    default: Skip(r); break;
                 }
-                s.People = names.ToArray();
             }
 
-            s.LooksLikeMediaSidecar = s.Url != null || o["photoTakenTime"] != null || o["creationTime"] != null
-                || o["geoData"] != null || o["imageViews"] != null || o["googlePhotosOrigin"] != null;
+            if (albumData)
+            {
+                return new TakeoutSidecar { IsAlbumMetadata = true, AlbumTitle = albumDataTitle };
+            }
 
+            s.PhotoId = IdFromUrl(s.Url);
+            var g = geo.Lat != null ? geo : geoExif;
+            s.Latitude = g.Lat;
+            s.Longitude = g.Lon;
+            s.Altitude = g.Alt;
+            s.LooksLikeMediaSidecar = sawMediaField || sawTaken;
             // New album metadata: {title, description, access, date{timestamp}} and nothing a sidecar has.
-            if (!s.LooksLikeMediaSidecar && (nameSaysAlbum || o["access"] != null || o["date"] != null))
+            if (!s.LooksLikeMediaSidecar && (nameSaysAlbum || sawAccessOrDate))
             {
                 s.IsAlbumMetadata = true;
                 s.AlbumTitle = s.Title;
             }
             return s;
+        }
+
+        /// <summary>Moves to the next property of the current object; false at its end.</summary>
+        private static bool NextProperty(JsonTextReader r, out string name)
+        {
+            name = null;
+            if (!r.Read()) throw new InvalidDataException("the JSON ends inside an object");
+            if (r.TokenType == JsonToken.EndObject) return false;
+            if (r.TokenType != JsonToken.PropertyName) throw new InvalidDataException("unexpected " + r.TokenType + " in a JSON object");
+            name = (string)r.Value;
+            return true;
+        }
+
+        /// <summary>Skips the value after a property name, whatever it is.</summary>
+        private static void Skip(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            r.Skip();
+        }
+
+        /// <summary>The value after a property name as a string (numbers and booleans too); null for null, objects and arrays.</summary>
+        private static string ReadScalar(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            switch (r.TokenType)
+            {
+                case JsonToken.String: return (string)r.Value;
+                case JsonToken.Integer:
+                case JsonToken.Float:
+                case JsonToken.Boolean: return Convert.ToString(r.Value, CultureInfo.InvariantCulture);
+                case JsonToken.StartObject:
+                case JsonToken.StartArray: r.Skip(); return null;
+                default: return null;
+            }
+        }
+
+        /// <summary>{"timestamp": "1615716900", "formatted": "..."} → UTC; a bare number or string works too.</summary>
+        private static DateTime? ReadTimestamp(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            string value = null;
+            if (r.TokenType == JsonToken.StartObject)
+            {
+                while (NextProperty(r, out var name))
+                {
+                    if (name == "timestamp") value = ReadScalar(r);
+                    else Skip(r);
+                }
+            }
+            else if (r.TokenType == JsonToken.String || r.TokenType == JsonToken.Integer || r.TokenType == JsonToken.Float)
+                value = Convert.ToString(r.Value, CultureInfo.InvariantCulture);
+            else r.Skip();
+            var d = ToDouble(value);
+            if (d == null || d.Value <= 0 || d.Value > 253402300799) return null;
+            return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(Math.Floor(d.Value));
+        }
+
+        private static (double? Lat, double? Lon, double? Alt) ReadGeo(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            if (r.TokenType != JsonToken.StartObject) { r.Skip(); return (null, null, null); }
+            double? la = null, lo = null, al = null;
+            while (NextProperty(r, out var name))
+            {
+                switch (name)
+                {
+                    case "latitude": la = ReadDouble(r); break;
+                    case "longitude": lo = ReadDouble(r); break;
+                    case "altitude": al = ReadDouble(r); break;
+                    default: Skip(r); break;
+                }
+            }
+            if (la == null || lo == null) return (null, null, null);
+            if (la.Value == 0 && lo.Value == 0) return (null, null, null); // Google writes 0/0 for "no location"
+            if (Math.Abs(la.Value) > 90 || Math.Abs(lo.Value) > 180) return (null, null, null);
+            return (la, lo, al);
+        }
+
+        private static IReadOnlyList<string> ReadPeople(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            if (r.TokenType != JsonToken.StartArray) { r.Skip(); return Array.Empty<string>(); }
+            var names = new List<string>();
+            while (r.Read() && r.TokenType != JsonToken.EndArray)
+            {
+                string name = null;
+                if (r.TokenType == JsonToken.StartObject)
+                {
+                    while (NextProperty(r, out var p))
+                    {
+                        if (p == "name") name = ReadScalar(r);
+                        else Skip(r);
+                    }
+                }
+                else if (r.TokenType == JsonToken.String) name = (string)r.Value;
+                else r.Skip();
+                if (!string.IsNullOrWhiteSpace(name) && !names.Contains(name)) names.Add(name);
+            }
+            return names.Count == 0 ? (IReadOnlyList<string>)Array.Empty<string>() : names.ToArray();
+        }
+
+        private static string ReadAlbumDataTitle(JsonTextReader r)
+        {
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            if (r.TokenType != JsonToken.StartObject) { r.Skip(); return null; }
+            string title = null;
+            while (NextProperty(r, out var name))
+            {
+                if (name == "title") title = ReadScalar(r);
+                else Skip(r);
+            }
+            return title;
         }
 
         internal static string IdFromUrl(string url)
@@ -113,52 +230,25 @@ namespace GPhotos.Sources.Takeout
             return id;
         }
 
-        private static string Str(JToken t)
+        /// <summary>A number, or a string holding one (no string round trip for real numbers: .NET Framework prints 15 digits).</summary>
+        private static double? ReadDouble(JsonTextReader r)
         {
-            if (t == null || t.Type == JTokenType.Null || t.Type == JTokenType.Object || t.Type == JTokenType.Array) return null;
-            return t.Type == JTokenType.String ? (string)t : Convert.ToString(((JValue)t).Value, CultureInfo.InvariantCulture);
+            if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
+            switch (r.TokenType)
+            {
+                case JsonToken.Float:
+                case JsonToken.Integer: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
+                case JsonToken.String: return ToDouble((string)r.Value);
+                case JsonToken.StartObject:
+                case JsonToken.StartArray: r.Skip(); return null;
+                default: return null;
+            }
         }
 
-        private static bool Bool(JToken t)
-        {
-            if (t == null || t.Type == JTokenType.Null) return false;
-            if (t.Type == JTokenType.Boolean) return (bool)t;
-            var s = Str(t);
-            if (s == null) return false;
-            return s.Equals("true", StringComparison.OrdinalIgnoreCase) || s == "1";
-        }
+        private static bool ToBool(string s)
+            => s != null && (s.Equals("true", StringComparison.OrdinalIgnoreCase) || s == "1");
 
-        private static double? Double(JToken t)
-        {
-            if (t == null) return null;
-            if (t.Type == JTokenType.Float || t.Type == JTokenType.Integer) return Convert.ToDouble(((JValue)t).Value, CultureInfo.InvariantCulture);
-            var s = Str(t);
-            if (s != null && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
-            return null;
-        }
-
-        /// <summary>{"timestamp": "1615716900", "formatted": "..."} → UTC; a bare number or string works too.</summary>
-        private static DateTime? Timestamp(JToken t)
-        {
-            if (t == null || t.Type == JTokenType.Null) return null;
-            var v = t is JObject o ? o["timestamp"] : t;
-            var d = Double(v);
-            if (d == null || d.Value <= 0 || d.Value > 253402300799) return null;
-            return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(Math.Floor(d.Value));
-        }
-
-        private static void ReadGeo(JToken t, out double? lat, out double? lon, out double? alt)
-        {
-            lat = lon = alt = null;
-            if (!(t is JObject g)) return;
-            var la = Double(g["latitude"]);
-            var lo = Double(g["longitude"]);
-            if (la == null || lo == null) return;
-            if (la.Value == 0 && lo.Value == 0) return; // Google writes 0/0 for "no location"
-            if (Math.Abs(la.Value) > 90 || Math.Abs(lo.Value) > 180) return;
-            lat = la;
-            lon = lo;
-            alt = Double(g["altitude"]);
-        }
+        private static double? ToDouble(string s)
+            => s != null && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : (double?)null;
     }
 }
