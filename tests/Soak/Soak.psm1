@@ -250,13 +250,14 @@ function Invoke-SoakRun {
     $child = Start-SoakChild $Context $Name
     $run = [ordered]@{
         Name = $Name; Killed = $false; Hung = $false; ExitCode = $null; Elapsed = $null; TempFilesAtKill = 0; IndexLinesAtKill = 0
-        TokenExpiries = 0; ScheduledFaults = @{ expireUrl = 0; unauthorized = 0; 'oauth 503' = 0 }; Events = @(); Stdout = ''; Stderr = ''
+        TokenExpiries = 0; ScheduledFaults = [ordered]@{ 'media expireUrl' = 0; 'media unauthorized' = 0; 'library unauthorized' = 0; 'oauth 503' = 0 }; Events = @(); Stdout = ''; Stderr = ''
     }
     $last = Get-SoakRequests $emu
     $lineState = @{ Offset = 0L; Lines = 0 }
     $lastLines = -1; $lastEventsLength = -1; $progressAt = [DateTime]::UtcNow
     $nextExpiry = [DateTime]::UtcNow.AddSeconds($plan.TokenExpirySeconds)
     $nextSchedule = [DateTime]::UtcNow.AddSeconds(1)
+    $credits = [ordered]@{ 'media expireUrl' = 0; 'media unauthorized' = 0; 'library unauthorized' = 0 }
     while (-not $child.Process.WaitForExit(200)) {
         $now = [DateTime]::UtcNow
         $lines = Get-IndexLineCount $indexPath $lineState
@@ -276,24 +277,34 @@ function Invoke-SoakRun {
             break
         }
         if ($Faults -and $now -ge $nextSchedule) {
-            $nextSchedule = $now.AddSeconds(1)
+            # Credits at p/8 of the requests made since the last look; at most one pending rule per target and kind,
+            # so a scheduled fault never hits a burst of consecutive requests (the retry of the request it hit, say).
+            $nextSchedule = $now.AddMilliseconds(250)
             $c = Get-SoakRequests $emu
             $dMedia = $c.Requests['media'] - $last.Requests['media']
             $dLibrary = ($c.Requests['library.list'] + $c.Requests['library.batchGet']) - ($last.Requests['library.list'] + $last.Requests['library.batchGet'])
             $last = $c
-            $rules = [System.Collections.Generic.List[object]]::new()
             for ($i = 0; $i -lt $dMedia; $i++) {
-                if ($rng.NextDouble() -lt $plan.ExpireUrlRate) { $rules.Add(@{ target = 'media'; kind = 'expireUrl'; count = 1 }); $run.ScheduledFaults['expireUrl']++ }
-                if ($rng.NextDouble() -lt $plan.UnauthorizedRate) { $rules.Add(@{ target = 'media'; kind = 'unauthorized'; count = 1 }); $run.ScheduledFaults['unauthorized']++ }
+                if ($rng.NextDouble() -lt $plan.ExpireUrlRate) { $credits['media expireUrl']++ }
+                if ($rng.NextDouble() -lt $plan.UnauthorizedRate) { $credits['media unauthorized']++ }
             }
-            for ($i = 0; $i -lt $dLibrary; $i++) {
-                if ($rng.NextDouble() -lt $plan.UnauthorizedRate) { $rules.Add(@{ target = 'library'; kind = 'unauthorized'; count = 1 }); $run.ScheduledFaults['unauthorized']++ }
+            for ($i = 0; $i -lt $dLibrary; $i++) { if ($rng.NextDouble() -lt $plan.UnauthorizedRate) { $credits['library unauthorized']++ } }
+            if (($credits.Values | Measure-Object -Sum).Sum -gt 0) {
+                $pending = @((Invoke-SoakEmulator $emu 'faults').pending | ForEach-Object { "$($_.target) $($_.kind)" })
+                $rules = @(foreach ($key in @($credits.Keys)) {
+                        if ($credits[$key] -gt 0 -and $key -notin $pending) {
+                            $credits[$key]--
+                            $run.ScheduledFaults[$key]++
+                            $t, $k = $key -split ' '
+                            @{ target = $t; kind = $k; count = 1 }
+                        }
+                    })
+                if ($rules.Count -gt 0) { Invoke-SoakEmulator $emu 'faults' -Method Post -Body @{ rules = $rules } | Out-Null }
             }
-            if ($rules.Count -gt 0) { Invoke-SoakEmulator $emu 'faults' -Method Post -Body @{ rules = $rules.ToArray() } | Out-Null }
         }
         if ($Faults -and $now -ge $nextExpiry) {
             $nextExpiry = $now.AddSeconds($plan.TokenExpirySeconds)
-            if ($rng.NextDouble() -lt $plan.OAuthFaultChance) {
+            if ($rng.NextDouble() -lt $plan.OAuthFaultChance -and 'oauth 503' -notin @((Invoke-SoakEmulator $emu 'faults').pending | ForEach-Object { "$($_.target) $($_.kind)" })) {
                 Invoke-SoakEmulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'oauth'; kind = '503'; count = 1 }) } | Out-Null
                 $run.ScheduledFaults['oauth 503']++
             }
