@@ -30,9 +30,12 @@ namespace GPhotos.Sources.Takeout
     /// parallel opens of one zip are safe (one archive instance per open stream). Pooled archives keep the zip files open
     /// (read-only, shared read) until they have been idle for <see cref="IdleArchiveTimeout"/>; <see cref="ReleaseArchives()"/>
     /// closes them at once (call it when a save run ends).</para>
-    /// <para><b>tgz/tar</b>: a tar has no index, so <see cref="Open(MediaItem)"/> decompresses from the start of the file up to
-    /// the entry: cost O(offset of the entry), i.e. on average half the part (a 50 GB part: minutes per item). For many items
-    /// use <see cref="OpenMany"/>, which reads each tgz once and yields its requested entries in archive order.</para>
+    /// <para><b>tgz/tar</b>: a tar has no index, so an entry is reached by decompressing forward to it. <see cref="Open(MediaItem)"/>
+    /// keeps the scan it used (a cursor, per tgz, up to 4, closed when idle) and continues from there for the next entry
+    /// further on: opening items in the order <see cref="TakeoutReader"/> emitted them reads each part about once (plus
+    /// one extra pass per concurrent reader). An entry behind every cursor costs a new pass from the start, O(its offset):
+    /// random order over a 50 GB part means minutes per item. <see cref="OpenMany"/> reads each tgz exactly once and
+    /// yields its requested entries in archive order.</para>
     /// <para><b>Folder</b>: the file itself.</para>
     /// </remarks>
     public static class TakeoutContent
@@ -43,11 +46,27 @@ namespace GPhotos.Sources.Takeout
         private static Timer _sweeper;
 
         /// <summary>
-        /// Pooled zip archives unused this long are closed by a background sweep, so a zip is not held open (and, on
+        /// Pooled zip archives and tgz cursors unused this long are closed by a background sweep, so a part is not held open (and, on
         /// Windows, locked against deletion) long after a save run even if nobody calls <see cref="ReleaseArchives()"/>.
         /// Default 30 seconds.
         /// </summary>
-        public static TimeSpan IdleArchiveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+        public static TimeSpan IdleArchiveTimeout
+        {
+            get => _idleTimeout;
+            set
+            {
+                _idleTimeout = value;
+                lock (SweepLock)
+                {
+                    // The sweep period follows the timeout: restart the timer.
+                    _sweeper?.Dispose();
+                    _sweeper = null;
+                }
+                if (IdleHandles > 0) EnsureSweeper();
+            }
+        }
+
+        private static TimeSpan _idleTimeout = TimeSpan.FromSeconds(30);
 
         /// <summary>Opens the item's own file. The caller disposes the stream.</summary>
         /// <exception cref="ArgumentException">The item is not a Takeout item.</exception>
@@ -76,15 +95,7 @@ namespace GPhotos.Sources.Takeout
                 case TakeoutInputKind.Folder: return OpenFolderEntry(archivePath, entryPath);
                 case TakeoutInputKind.TarGz:
                 case TakeoutInputKind.Tar:
-                    {
-                        var wanted = new HashSet<string>(StringComparer.Ordinal) { TakeoutArchives.NormalizeEntryPath(entryPath) };
-                        using (var scan = new TarScan(archivePath, kind == TakeoutInputKind.TarGz))
-                        {
-                            if (scan.MoveTo(wanted, out var found, out var length))
-                                return scan.Detach(found, length);
-                        }
-                        throw NotFound(archivePath, entryPath);
-                    }
+                    return OpenTarEntry(archivePath, entryPath, kind == TakeoutInputKind.TarGz);
                 default:
                     throw new TakeoutArchiveException(archivePath, entryPath, File.Exists(archivePath)
                         ? $"Takeout part '{archivePath}' is neither a zip, a tgz/tar nor a folder."
@@ -143,7 +154,7 @@ namespace GPhotos.Sources.Takeout
                 .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             TarScan scan = null;
             TakeoutArchiveException openError = null;
-            try { scan = new TarScan(archive, gzip); }
+            try { scan = new TarScan(archive, gzip); Interlocked.Increment(ref _tarPassesStarted); }
             catch (TakeoutArchiveException ex) { openError = ex; }
             if (openError != null)
             {
@@ -215,11 +226,12 @@ namespace GPhotos.Sources.Takeout
                 foreach (var z in keep) kv.Value.Add(z);
                 any |= keep.Count > 0;
             }
+            any |= SweepCursors(cutoff);
             if (!any)
             {
                 lock (SweepLock)
                 {
-                    if (Pool.Values.All(b => b.IsEmpty))
+                    if (Pool.Values.All(b => b.IsEmpty) && TarPool.Values.All(l => { lock (l) return l.Count == 0; }))
                     {
                         _sweeper?.Dispose();
                         _sweeper = null;
@@ -238,16 +250,19 @@ namespace GPhotos.Sources.Takeout
             }
         }
 
-        /// <summary>Closes the pooled zip archives (all, or those of one file). Call when a save run ends so the zip files are no longer held open.</summary>
+        /// <summary>Closes all pooled zip archives and tgz cursors. Call when a save run ends so the files are no longer held open.</summary>
         public static void ReleaseArchives()
         {
-            foreach (var key in Pool.Keys.ToList()) ReleaseArchives(key);
+            foreach (var key in Pool.Keys.Concat(TarPool.Keys).Distinct().ToList()) ReleaseArchives(key);
         }
 
+        /// <summary>Closes the pooled zip archives and tgz cursors of one file.</summary>
         public static void ReleaseArchives(string archivePath)
         {
-            if (Pool.TryRemove(Path.GetFullPath(archivePath), out var bag))
+            var key = Path.GetFullPath(archivePath);
+            if (Pool.TryRemove(key, out var bag))
                 while (bag.TryTake(out var z)) z.Dispose();
+            ReleaseCursors(key);
         }
 
         private static void Locate(MediaItem item, TakeoutContentPart part, out string archive, out string entry)
@@ -270,6 +285,127 @@ namespace GPhotos.Sources.Takeout
 
         private static TakeoutArchiveException NotFound(string archive, string entry)
             => new TakeoutArchiveException(archive, entry, $"Entry '{entry}' is not in Takeout part '{archive}' (was the part replaced by another download?). Read the export again.");
+
+        // ------------------------------------------------------------------------------------------------
+        // Tar cursors
+
+        private const int MaxIdleCursorsPerArchive = 4;
+        private static readonly ConcurrentDictionary<string, List<TarCursor>> TarPool = new ConcurrentDictionary<string, List<TarCursor>>(StringComparer.Ordinal);
+        private static long _tarPassesStarted;
+
+        /// <summary>Open file handles kept idle in the pools (zip archives and tgz cursors).</summary>
+        internal static int IdleHandles
+            => Pool.Values.Sum(b => b.Count) + TarPool.Values.Sum(l => { lock (l) return l.Count; });
+
+        /// <summary>How many forward passes over a tar/tgz were started from its beginning (tests and diagnostics).</summary>
+        internal static long TarPassesStarted => Interlocked.Read(ref _tarPassesStarted);
+
+        /// <summary>A forward scan of one tgz kept between opens, with the names it has gone past.</summary>
+        private sealed class TarCursor : IDisposable
+        {
+            public TarScan Scan;
+            public readonly HashSet<string> Passed = new HashSet<string>(StringComparer.Ordinal);
+            public DateTime LastUsed;
+
+            public void Dispose() => Scan?.Dispose();
+        }
+
+        private static TakeoutContentStream OpenTarEntry(string archivePath, string entryPath, bool gzip)
+        {
+            var key = Path.GetFullPath(archivePath);
+            var wanted = TakeoutArchives.NormalizeEntryPath(entryPath);
+            var cursor = RentCursor(key, wanted);
+            if (cursor == null)
+            {
+                cursor = new TarCursor { Scan = new TarScan(key, gzip) };
+                Interlocked.Increment(ref _tarPassesStarted);
+            }
+            try
+            {
+                if (!cursor.Scan.MoveTo(new HashSet<string>(StringComparer.Ordinal) { wanted }, out var found, out var length, cursor.Passed))
+                {
+                    cursor.Dispose();
+                    throw NotFound(key, entryPath);
+                }
+                var c = cursor;
+                cursor = null; // the stream owns it now
+                return new TakeoutContentStream(new NonClosingStream(c.Scan.Stream), length, key, entryPath, stream =>
+                {
+                    if (stream.Faulted) c.Dispose(); // a scan that failed mid-entry is not reused
+                    else ReturnCursor(key, c);
+                });
+            }
+            catch
+            {
+                cursor?.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The idle cursor furthest along that has not yet passed the entry; null when none.</summary>
+        private static TarCursor RentCursor(string key, string wanted)
+        {
+            if (!TarPool.TryGetValue(key, out var list)) return null;
+            lock (list)
+            {
+                TarCursor best = null;
+                foreach (var c in list)
+                    if (!c.Passed.Contains(wanted) && (best == null || c.Passed.Count > best.Passed.Count)) best = c;
+                if (best != null) list.Remove(best);
+                return best;
+            }
+        }
+
+        private static void ReturnCursor(string key, TarCursor cursor)
+        {
+            if (IdleArchiveTimeout <= TimeSpan.Zero || cursor.Scan.AtEnd)
+            {
+                cursor.Dispose();
+                return;
+            }
+            cursor.LastUsed = DateTime.UtcNow;
+            var list = TarPool.GetOrAdd(key, _ => new List<TarCursor>());
+            TarCursor evicted = null;
+            lock (list)
+            {
+                list.Add(cursor);
+                if (list.Count > MaxIdleCursorsPerArchive)
+                {
+                    // Keep the cursors furthest along: they serve the rest of an in-order run.
+                    evicted = list.OrderBy(c => c.Passed.Count).First();
+                    list.Remove(evicted);
+                }
+            }
+            evicted?.Dispose();
+            EnsureSweeper();
+        }
+
+        private static bool SweepCursors(DateTime cutoff)
+        {
+            bool any = false;
+            foreach (var kv in TarPool)
+            {
+                List<TarCursor> old;
+                lock (kv.Value)
+                {
+                    old = kv.Value.Where(c => c.LastUsed < cutoff).ToList();
+                    foreach (var c in old) kv.Value.Remove(c);
+                    any |= kv.Value.Count > 0;
+                }
+                foreach (var c in old) c.Dispose();
+            }
+            return any;
+        }
+
+        private static void ReleaseCursors(string key)
+        {
+            if (!TarPool.TryRemove(key, out var list)) return;
+            lock (list)
+            {
+                foreach (var c in list) c.Dispose();
+                list.Clear();
+            }
+        }
 
         // ------------------------------------------------------------------------------------------------
         // Zip
@@ -324,7 +460,7 @@ namespace GPhotos.Sources.Takeout
                 var length = entry.Length;
                 var pooled = z;
                 z = null; // the stream owns it now
-                return new TakeoutContentStream(stream, length, key, entryPath, () => Return(key, pooled));
+                return new TakeoutContentStream(stream, length, key, entryPath, _ => Return(key, pooled));
             }
             catch (InvalidDataException ex)
             {
@@ -395,7 +531,13 @@ namespace GPhotos.Sources.Takeout
                 }
             }
 
-            public bool MoveTo(HashSet<string> wanted, out string found, out long length)
+            /// <summary>The tar stream, positioned in the current entry's data after a successful <see cref="MoveTo"/>.</summary>
+            public Stream Stream => _tar;
+
+            /// <summary>True once the scan reached the end of the archive.</summary>
+            public bool AtEnd { get; private set; }
+
+            public bool MoveTo(HashSet<string> wanted, out string found, out long length, HashSet<string> passed = null)
             {
                 found = null;
                 length = 0;
@@ -406,11 +548,13 @@ namespace GPhotos.Sources.Takeout
                     {
                         if (!TakeoutArchives.IsRegularFile(te)) continue;
                         var name = TakeoutArchives.NormalizeEntryPath(te.Name);
+                        passed?.Add(name);
                         if (!wanted.Contains(name)) continue;
                         found = name;
                         length = te.Size;
                         return true;
                     }
+                    AtEnd = true;
                     return false;
                 }
                 catch (Exception ex) when (!(ex is OutOfMemoryException || ex is OperationCanceledException))
@@ -422,16 +566,6 @@ namespace GPhotos.Sources.Takeout
             /// <summary>A stream over the current entry that leaves the scan open (OpenMany).</summary>
             public TakeoutContentStream Borrow(string entry, long length)
                 => new TakeoutContentStream(new NonClosingStream(_tar), length, _path, entry, null);
-
-            /// <summary>A stream over the current entry that owns the scan (Open).</summary>
-            public TakeoutContentStream Detach(string entry, long length)
-            {
-                var tar = _tar;
-                var file = _file;
-                _tar = null;
-                _file = null;
-                return new TakeoutContentStream(tar, length, _path, entry, () => file.Dispose());
-            }
 
             public void Dispose()
             {
@@ -468,9 +602,9 @@ namespace GPhotos.Sources.Takeout
         private Stream _inner;
         private readonly long _length;
         private long _position;
-        private Action _onDispose;
+        private Action<TakeoutContentStream> _onDispose;
 
-        internal TakeoutContentStream(Stream inner, long length, string archive, string entry, Action onDispose)
+        internal TakeoutContentStream(Stream inner, long length, string archive, string entry, Action<TakeoutContentStream> onDispose)
         {
             _inner = inner;
             _length = length;
@@ -484,6 +618,9 @@ namespace GPhotos.Sources.Takeout
 
         /// <summary>The entry path inside <see cref="Archive"/>.</summary>
         public string Entry { get; }
+
+        /// <summary>A read failed (damaged data); the underlying reader is not reused.</summary>
+        internal bool Faulted { get; private set; }
 
         public override bool CanRead => _inner != null;
         public override bool CanSeek => false;
@@ -509,11 +646,15 @@ namespace GPhotos.Sources.Takeout
             try { n = _inner.Read(buffer, offset, count); }
             catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && !(ex is TakeoutArchiveException)) || ex is ICSharpCode.SharpZipLib.SharpZipBaseException)
             {
+                Faulted = true;
                 throw new TakeoutArchiveException(Archive, Entry, $"Entry '{Entry}' of Takeout part '{Archive}' is damaged: {ex.Message}", ex);
             }
             if (n <= 0)
+            {
+                Faulted = true;
                 throw new TakeoutArchiveException(Archive, Entry,
                     $"Entry '{Entry}' of Takeout part '{Archive}' ended after {_position} of {_length} bytes (damaged or truncated part). Download this part again.");
+            }
             _position += n;
             return n;
         }
@@ -531,7 +672,7 @@ namespace GPhotos.Sources.Takeout
                 _inner = null;
                 var d = _onDispose;
                 _onDispose = null;
-                d?.Invoke();
+                d?.Invoke(this);
             }
             base.Dispose(disposing);
         }
