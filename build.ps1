@@ -114,7 +114,7 @@ function Get-TrxCounts([string] $Folder) {
     foreach ($trx in Get-ChildItem $Folder -Filter *.trx -ErrorAction SilentlyContinue) {
         $xml = [xml](Get-Content $trx.FullName -Raw)
         $c = $xml.TestRun.ResultSummary.Counters
-        $passed += [int]$c.passed; $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout; $skipped += [int]$c.notExecuted
+        $passed += [int]$c.passed; $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; $skipped += [int]$c.total - [int]$c.executed
     }
     [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped }
 }

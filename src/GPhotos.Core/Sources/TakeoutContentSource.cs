@@ -25,7 +25,8 @@ namespace GPhotos.Sources
             return Task.Run(() =>
             {
                 TakeoutContentStream stream = variant == ContentVariant.MotionVideo ? TakeoutContent.OpenMotionVideo(item) : TakeoutContent.Open(item);
-                return new MediaContent(stream, stream.Length, item.MimeType);
+                // A motion photo's companion is a video whatever the photo's type: let the bytes speak for it.
+                return new MediaContent(stream, stream.Length, variant == ContentVariant.MotionVideo ? null : item.MimeType);
             }, cancellationToken);
         }
     }

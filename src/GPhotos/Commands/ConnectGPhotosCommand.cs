@@ -134,7 +134,7 @@ namespace GPhotos.Commands
             while (log.TryDequeue(out string line)) WriteVerbose(line);
             while (warnings.TryDequeue(out string warning)) WriteWarning(warning);
             while (urls.TryDequeue(out Uri url))
-                Host.UI.WriteLine($"Open this address in a browser on this computer to sign in to Google Photos, then come back here: {url}");
+                Host.UI.WriteLine($"Open this address in a browser on this computer to sign in to Google Photos, then come back here: {url.AbsoluteUri}");
         }
 
         private string ReadSecret(object value, string name)
