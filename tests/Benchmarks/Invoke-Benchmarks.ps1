@@ -43,7 +43,11 @@ param(
     # Photos in the incremental library are small: the re-run downloads nothing, and the first save must be quick.
     [long] $IncrementalPhotoSize = 4096,
 
-    [string] $Curl = '/usr/bin/curl'
+    [string] $Curl = '/usr/bin/curl',
+
+    # Where downloads land (default: the work folder). Point it at a tmpfs (/dev/shm/bench) to take the disk, and
+    # the fsync Save does per file, out of the comparison with curl.
+    [string] $DownloadRoot
 )
 
 $ErrorActionPreference = 'Stop'
@@ -51,6 +55,8 @@ Set-StrictMode -Version Latest
 $ModulePath = (Resolve-Path $ModulePath).Path
 $EmulatorPath = (Resolve-Path $EmulatorPath).Path
 $WorkFolder = [IO.Path]::GetFullPath($WorkFolder)
+$DownloadRoot = if ($DownloadRoot) { [IO.Path]::GetFullPath($DownloadRoot) } else { $WorkFolder }
+$Python = (Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 $ChildScript = Join-Path $PSScriptRoot 'BenchChild.ps1'
 $Cores = [Environment]::ProcessorCount
 $script:Broken = [System.Collections.Generic.List[string]]::new()
@@ -67,6 +73,12 @@ function Get-Median([double[]] $Values) {
     if ($s.Count -eq 0) { return [double]::NaN }
     if ($s.Count % 2) { return $s[[int][Math]::Floor($s.Count / 2)] }
     ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2
+}
+
+function Get-MedianRun($Runs) {
+    # The run with the median time (the lower middle one for an even count), for its other figures.
+    $s = @($Runs | Sort-Object elapsedSeconds)
+    if ($s.Count) { $s[[int][Math]::Floor(($s.Count - 1) / 2)] }
 }
 
 function Write-Step([string] $Text) {
@@ -197,8 +209,9 @@ function Invoke-CurlRun([string] $Destination, [int] $Parallel) {
     Invoke-Control 'counters' Delete | Out-Null
     $emu0 = Get-EmulatorCpu
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    # GNU time reports curl's CPU and peak RSS; --fail makes an HTTP error an exit code.
-    & /usr/bin/time -f '%U %S %M' -o $timeFile $Curl --parallel --parallel-max $Parallel --fail --silent --show-error --config $config
+    # GNU time reports curl's CPU and peak RSS; --fail makes an HTTP error an exit code; --no-progress-meter because
+    # curl 7.x still draws the parallel progress meter with --silent when the transfers come from --config.
+    & /usr/bin/time -f '%U %S %M' -o $timeFile $Curl --parallel --parallel-max $Parallel --fail --no-progress-meter --show-error --config $config
     $exit = $LASTEXITCODE
     $sw.Stop()
     $emuCpu = (Get-EmulatorCpu) - $emu0
@@ -262,8 +275,8 @@ function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCou
     Write-Step "Download: $what (Save at defaults vs curl --parallel-max $Throttle), $Repeat run(s) each"
     Reset-Library -PhotoCount $PhotoCount -VideoCount $VideoCount
     $expected = Get-ExpectedBytes
-    $curlDest = Join-Path $WorkFolder "$Name-curl"
-    $saveDest = Join-Path $WorkFolder "$Name-save"
+    $curlDest = Join-Path $DownloadRoot "$Name-curl"
+    $saveDest = Join-Path $DownloadRoot "$Name-save"
     $curlRuns = @(); $saveRuns = @()
     for ($r = 1; $r -le $Repeat; $r++) {
         $c = Invoke-CurlRun -Destination $curlDest -Parallel $Throttle
@@ -286,8 +299,8 @@ function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCou
     $saveT = Get-Median $saveRuns.elapsedSeconds
     $curlMBs = $expected / 1e6 / $curlT
     $saveMBs = $expected / 1e6 / $saveT
-    $sMed = $saveRuns | Sort-Object elapsedSeconds | Select-Object -Index ([int][Math]::Floor(($saveRuns.Count - 1) / 2))
-    $cMed = $curlRuns | Sort-Object elapsedSeconds | Select-Object -Index ([int][Math]::Floor(($curlRuns.Count - 1) / 2))
+    $sMed = Get-MedianRun $saveRuns
+    $cMed = Get-MedianRun $curlRuns
     Add-Row "1 download" "Save throughput, $what" ('{0:N0} MB/s' -f $saveMBs) ('curl {0:N0} MB/s' -f $curlMBs) ($saveMBs / $curlMBs) '>= 0.90x curl' (($saveMBs / $curlMBs) -ge 0.9) `
         ("Save {0:0.00} s vs curl {1:0.00} s; CPU Save {2:0.0} s vs curl {3:0.0} s; emulator share {4} vs {5}" -f $saveT, $curlT,
         (Get-Median $saveRuns.cpuSeconds), (Get-Median $curlRuns.cpuSeconds), (Format-Share $sMed), (Format-Share $cMed))
@@ -298,8 +311,8 @@ function Invoke-NaivePhase {
     Write-Step "Against the users' script: $NaivePhotos photos, $LatencyMs ms latency per request, $Repeat run(s) each"
     Reset-Library -PhotoCount $NaivePhotos -Latency $LatencyMs
     $expected = Get-ExpectedBytes
-    $naiveDest = Join-Path $WorkFolder 'naive-loop'
-    $saveDest = Join-Path $WorkFolder 'naive-save'
+    $naiveDest = Join-Path $DownloadRoot 'naive-loop'
+    $saveDest = Join-Path $DownloadRoot 'naive-save'
     $naiveRuns = @(); $saveRuns = @()
     try {
         for ($r = 1; $r -le $Repeat; $r++) {
@@ -333,8 +346,16 @@ function Invoke-ListPhase {
     Reset-Library -PhotoCount $ListItems -Size 2048
     Write-Step ("  library of $ListItems generated in {0:0.0} s" -f $sw.Elapsed.TotalSeconds)
     $pages = [Math]::Ceiling($ListItems / 100)
-    $runs = @()
+    $runs = @(); $floorRuns = @()
     for ($r = 1; $r -le $Repeat; $r++) {
+        if ($Python) {
+            # The floor: the same sequential page requests from a minimal client (list-floor.py).
+            $emu0 = Get-EmulatorCpu
+            $f = & $Python (Join-Path $PSScriptRoot 'list-floor.py') $Emu.Url $script:Token | ConvertFrom-Json
+            if ($LASTEXITCODE -ne 0 -or $f.items -ne $ListItems) { Set-Broken "list-floor.py listed $($f.items) items (exit $LASTEXITCODE), expected $ListItems." }
+            $f | Add-Member emulatorCpuSeconds ((Get-EmulatorCpu) - $emu0)
+            $floorRuns += $f
+        }
         Invoke-Control 'counters' Delete | Out-Null
         $l = Invoke-Child 'List'
         $l | Add-Member listRequests (Invoke-Control 'counters').requests.'library.list'
@@ -344,13 +365,17 @@ function Invoke-ListPhase {
     }
     $first = Invoke-Child 'FirstItem'
     $script:Runs['list'] = $runs
+    $script:Runs['list.floor'] = $floorRuns
     $script:Runs['list.firstItem'] = $first
     $t = Get-Median $runs.elapsedSeconds
-    $med = $runs | Sort-Object elapsedSeconds | Select-Object -Index ([int][Math]::Floor(($runs.Count - 1) / 2))
+    $med = Get-MedianRun $runs
     $requests = @($runs.listRequests | Sort-Object -Unique)
     $peak = Get-Median $runs.peakAboveIdle
-    Add-Row '3 listing' "Get-GPhotosMediaItem | Measure-Object, $ListItems items" ('{0:N0} items/s' -f ($ListItems / $t)) '' $null '' $null `
-        ("{0:0.00} s; client CPU {1:0.0} s; emulator share {2}" -f $t, (Get-Median $runs.cpuSeconds), (Format-Share $med))
+    $floorT = if ($floorRuns) { Get-Median $floorRuns.elapsedSeconds } else { [double]::NaN }
+    $floorMed = Get-MedianRun $floorRuns
+    Add-Row '3 listing' "Get-GPhotosMediaItem | Measure-Object, $ListItems items" ('{0:N0} items/s' -f ($ListItems / $t)) `
+        $(if ($floorRuns) { 'minimal client {0:N0} items/s' -f ($ListItems / $floorT) } else { 'python3 not found' }) $(if ($floorRuns) { $floorT / $t } else { $null }) '' $null `
+        ("{0:0.00} s vs {1:0.00} s; client CPU {2:0.0} s; emulator share {3} (minimal client: {4})" -f $t, $floorT, (Get-Median $runs.cpuSeconds), (Format-Share $med), $(if ($floorMed) { Format-Share $floorMed } else { '-' }))
     Add-Row '3 listing' 'list requests' ($requests -join '/') "ceil(n/100) = $pages" ([double]$requests[-1] / $pages) "= $pages (0 extra)" ($requests.Count -eq 1 -and $requests[0] -eq $pages)
     Add-Row '3 listing' 'peak working set above idle' (Format-MB $peak) '' $null '< 50 MB' ($peak -lt 50e6) ("GC gen0/1/2: {0}" -f ($med.gcCollections -join '/'))
     Add-Row '3 listing' 'list requests made when the first item is out' "$($first.listRequestsAtFirstItem)" '' $null '1 (before page 2)' ($first.listRequestsAtFirstItem -eq 1)
@@ -360,7 +385,7 @@ function Invoke-IncrementalPhase {
     Write-Step "Incremental: $IncrementalItems items saved once, then again ($Repeat run(s)) vs pure listing"
     Reset-Library -PhotoCount $IncrementalItems -Size $IncrementalPhotoSize
     $expected = Get-ExpectedBytes
-    $dest = Join-Path $WorkFolder 'incremental'
+    $dest = Join-Path $DownloadRoot 'incremental'
     Remove-Folder $dest
     $initial = Invoke-Child 'SaveAll' @{ Destination = $dest } -TimeoutSeconds 900
     Test-SaveRun $initial $IncrementalItems $dest $expected 'Save (first run of the incremental phase)'
