@@ -140,3 +140,33 @@ public sealed class TakeoutContentTests
         TakeoutContent.ReleaseArchives();
     }
 }
+
+[Collection("Takeout")]
+public sealed class TakeoutFolderInputTests
+{
+    private readonly TakeoutExports _exports;
+
+    public TakeoutFolderInputTests(TakeoutExports exports) => _exports = exports;
+
+    [Fact]
+    public void Year_and_album_folders_can_be_given_directly()
+    {
+        var m = _exports.Get("fr", 1, folders: true);
+        var photosRoot = Path.Combine(m.Directory, m.Parts[0], "Takeout", "Google Photos");
+        var year = Path.Combine(photosRoot, "Photos de 2021") + Path.DirectorySeparatorChar;
+        var album = Path.Combine(photosRoot, "Summer Trip");
+        var items = new TakeoutReader(new[] { year, album }).ReadItems().ToList();
+
+        var expected = m.Items.Where(i => !i.IsTrashed && (i.Entry.Contains("/Photos de 2021/") || (i.Albums.Contains("Summer Trip") && !i.Entry.Contains("/Photos de ")))).ToList();
+        Assert.NotEmpty(expected);
+        foreach (var e in m.Items.Where(i => !i.IsTrashed && i.Entry.Contains("/Photos de 2021/")))
+        {
+            var a = Assert.Single(items, i => i.Id == e.Id);
+            Assert.Equal(e.Filename, a.Filename);
+            Assert.Equal(e.CreationTime, a.CreationTime);
+            // Only the album given is known here.
+            Assert.Equal(e.Albums.Contains("Summer Trip") ? new[] { "Summer Trip" } : Array.Empty<string>(), a.Albums);
+        }
+        Assert.Equal(year.TrimEnd(Path.DirectorySeparatorChar), items.First(i => i.TakeoutEntry.StartsWith("IMG_0001", StringComparison.Ordinal)).TakeoutArchive);
+    }
+}

@@ -30,6 +30,12 @@ namespace GPhotos.Sources.Takeout
         public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
         public bool Failed;
 
+        /// <summary>
+        /// For a folder input that is itself a year or album folder: its name, put in front of its entries' paths
+        /// below the Photos root (so its files have a folder, and its sidecars are not taken for root-level files).
+        /// </summary>
+        public string VirtualFolder;
+
         public void Dispose()
         {
             Zip?.Dispose();

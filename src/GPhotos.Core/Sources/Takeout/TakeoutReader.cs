@@ -39,6 +39,8 @@ namespace GPhotos.Sources.Takeout
             {
                 if (string.IsNullOrWhiteSpace(p)) continue;
                 var full = Path.GetFullPath(p);
+                var trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+                if (trimmed.Length > 0 && !trimmed.EndsWith(":", StringComparison.Ordinal)) full = trimmed;
                 if (seen.Add(full)) _paths.Add(full);
             }
             Options = options ?? new TakeoutReaderOptions();
@@ -226,6 +228,7 @@ namespace GPhotos.Sources.Takeout
                         }
                         if (best == null) continue;
                         var rel = TakeoutNames.Nfc(best.Length == 0 ? e.EntryPath : e.EntryPath.Substring(best.Length + 1));
+                        if (a.VirtualFolder != null) rel = TakeoutNames.Nfc(a.VirtualFolder) + "/" + rel;
                         if (rel.Length == 0) continue;
                         if (seen.TryGetValue(rel, out var first))
                         {
@@ -281,6 +284,12 @@ namespace GPhotos.Sources.Takeout
                 }
                 if (a.Kind == TakeoutInputKind.Folder)
                 {
+                    // The folder given may be one year or album folder itself ("…/Google Photos/Photos from 2021").
+                    if (a.Entries.Any(e => e.EntryPath.IndexOf('/') < 0))
+                    {
+                        a.VirtualFolder = Path.GetFileName(a.Path);
+                        return new List<string> { string.Empty };
+                    }
                     Warn($"No Google Photos folder was recognized in '{a.Path}'; its top level is read as one.");
                     return new List<string> { string.Empty };
                 }
