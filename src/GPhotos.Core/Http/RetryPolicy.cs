@@ -26,6 +26,12 @@ namespace GPhotos.Http
         /// <summary>Environment variable that scales every delay (e.g. 0.01 for offline dry runs against the emulator).</summary>
         public const string DelayScaleVariable = "GPHOTOS_RETRY_DELAY_SCALE";
 
+        /// <summary>
+        /// Key in <see cref="Exception.Data"/> marking a failure that no retry can mend (a damaged archive entry, say),
+        /// even when its type (an IOException) would otherwise count as transient.
+        /// </summary>
+        public const string PermanentFailureKey = "GPhotos.PermanentFailure";
+
         private static readonly ThreadLocal<Random> Jitter = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
 
         public int MaxAttempts { get; set; } = 6;
@@ -52,11 +58,14 @@ namespace GPhotos.Http
         /// <summary>Is <paramref name="error"/> worth another try?</summary>
         public static bool IsTransient(Exception error, CancellationToken callerToken)
         {
+            if (error == null || error.Data.Contains(PermanentFailureKey)) return false;
             switch (error)
             {
                 case QuotaExhaustedException _: return false;
                 case GoogleApiException api: return api.IsTransient;
                 case HttpRequestException _: return true;
+                case FileNotFoundException _: return false;
+                case DirectoryNotFoundException _: return false;
                 case IOException _: return true;
                 case OperationCanceledException _: return !callerToken.IsCancellationRequested; // a timeout, not the user
                 default: return false;
