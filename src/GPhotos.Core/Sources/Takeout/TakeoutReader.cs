@@ -230,14 +230,14 @@ namespace GPhotos.Sources.Takeout
                         var rel = TakeoutNames.Nfc(best.Length == 0 ? e.EntryPath : e.EntryPath.Substring(best.Length + 1));
                         if (a.VirtualFolder != null) rel = TakeoutNames.Nfc(a.VirtualFolder) + "/" + rel;
                         if (rel.Length == 0) continue;
-                        if (seen.TryGetValue(rel, out var first))
+                        if (seen.TryGetValue(rel, out var first) && !ReferenceEquals(first.Archive, a))
                         {
                             _stats.DuplicateEntries++;
                             if (dupReported++ < 20 && !TakeoutNames.IsAlbumMetadataName(e.FileName))
                                 Warn($"'{e.EntryPath}' is in both '{first.Archive.Path}' and '{a.Path}'; the first is used. Are two exports mixed?");
                             continue;
                         }
-                        seen[rel] = e;
+                        if (first == null) seen[rel] = e;
                         e.Relative = rel;
                         _stats.Entries++;
                     }
@@ -392,10 +392,15 @@ namespace GPhotos.Sources.Takeout
                     {
                         if (m.IsCompanion) continue;
                         var ownerId = OwnerId(m);
+                        // Same item = same sidecar id; without one: same name, size and capture time (sidecar time,
+                        // else EXIF time read from the file: only files without sidecar are probed here).
                         var key = ownerId != null ? "id:" + ownerId
                             : m.Sidecar != null ? "st:" + TakeoutNames.Lower(FilenameFor(m)) + "|" + m.Entry.Size + "|" + (m.Sidecar.Json.PhotoTakenTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "")
-                            : "ns:" + TakeoutNames.Lower(m.Name.FullNoIndex) + "|" + m.Entry.Size;
-                        if (groups.TryGetValue(key, out var g) && g.Copies.Any(c => ReferenceEquals(c.Folder, f)))
+                            : "ns:" + TakeoutNames.Lower(m.Name.FullNoIndex) + "|" + m.Entry.Size + "|" + (EnsureProbe(m.Entry)?.DateTaken?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "");
+                        // One item has one copy per folder, and only one outside albums (its year folder).
+                        if (groups.TryGetValue(key, out var g)
+                            && (g.Copies.Any(c => ReferenceEquals(c.Folder, f))
+                                || (ownerId == null && f.Kind != FolderKind.Album && g.Copies.Any(c => c.Folder.Kind != FolderKind.Album))))
                         {
                             // Two files of one folder never are one item: keep both, apart.
                             key = key + "#" + m.Entry.Archive.Order + ":" + m.Entry.EntryPath;
@@ -454,10 +459,30 @@ namespace GPhotos.Sources.Takeout
                     var k = TakeoutNames.Lower(g.Copies[0].Name.FullNoIndex) + "|" + g.Copies[0].Entry.Size;
                     if (ambiguous.Contains(k) || !index.TryGetValue(k, out var target)) continue;
                     if (g.Copies.Any(c => target.Copies.Any(t => ReferenceEquals(t.Folder, c.Folder)))) continue;
+                    // EXIF time has no zone: only a difference beyond any zone offset tells two photos apart.
+                    var targetTime = target.Copies.Select(c => c.Sidecar?.Json.PhotoTakenTime).FirstOrDefault(t => t != null);
+                    var copyTime = g.Copies[0].Entry.Probe?.DateTaken;
+                    if (targetTime != null && copyTime != null && Math.Abs((targetTime.Value - copyTime.Value).TotalHours) > 14.1) continue;
                     target.Copies.AddRange(g.Copies);
                     order.RemoveAt(i);
                     groups.Remove(g.Key);
                 }
+            }
+
+            /// <summary>The head of a media entry (read once; tar entries were probed during their pass). Null when headers are off or unreadable.</summary>
+            private MediaProbeResult EnsureProbe(IndexedEntry e)
+            {
+                if (e.Probe != null || !_o.ReadMediaHeaders || e.ProbeError != null) return e.Probe;
+                if (e.Archive.Kind == TakeoutInputKind.Tar || e.Archive.Kind == TakeoutInputKind.TarGz) return null;
+                try
+                {
+                    using (var s = TakeoutArchives.OpenEntryForIndex(e)) e.Probe = MediaProbe.Probe(s);
+                }
+                catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+                {
+                    e.ProbeError = ex.Message;
+                }
+                return e.Probe;
             }
 
             private static string OwnerId(MediaFile m)
@@ -519,18 +544,7 @@ namespace GPhotos.Sources.Takeout
                     ids.Add(id);
                 }
 
-                var probe = p.Entry.Probe;
-                if (probe == null && _o.ReadMediaHeaders && p.Entry.ProbeError == null && p.Entry.Archive.Kind != TakeoutInputKind.Tar && p.Entry.Archive.Kind != TakeoutInputKind.TarGz)
-                {
-                    try
-                    {
-                        using (var s = TakeoutArchives.OpenEntryForIndex(p.Entry)) probe = p.Entry.Probe = MediaProbe.Probe(s);
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is NotSupportedException)
-                    {
-                        p.Entry.ProbeError = ex.Message;
-                    }
-                }
+                var probe = EnsureProbe(p.Entry);
                 if (p.Entry.ProbeError != null)
                     Warn($"The head of '{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' could not be read ({p.Entry.ProbeError}); its bytes may be damaged.");
 
