@@ -643,6 +643,8 @@ function Format-SoakSummary {
         $lines.Add("faults injected in runs 1+2 (emulator faultsInjected):")
         foreach ($k in $c.Faults.Keys | Sort-Object) { $lines.Add(("  {0,-16} {1,6}" -f $k, $c.Faults[$k])) }
         $lines.Add(("  {0,-16} {1,6}   (driver: POST /__emulator/tokens/expire)" -f 'tokens expired', ($Result.Runs[0].TokenExpiries + $Result.Runs[1].TokenExpiries)))
+        $scheduled = foreach ($k in $Result.Runs[0].ScheduledFaults.Keys) { "$k $($Result.Runs[0].ScheduledFaults[$k] + $Result.Runs[1].ScheduledFaults[$k])" }
+        $lines.Add("  of which scheduled by the driver (the rest random, seeded): $($scheduled -join ', ')")
         $lines.Add(("requests in runs 1+2: media {0}, library.list {1}, library.batchGet {2}, oauth.token {3} (refreshes), {4:N0} media bytes" -f `
                     $c.Requests['media'], $c.Requests['library.list'], $c.Requests['library.batchGet'], $c.Requests['oauth.token'], $c.MediaBytes))
         $lines.Add(("media requests vs ideal: {0} / {1} = {2:0.000}; bound ideal x (1 + 3 x 1.25p) + 3 x ThrottleLimit = {3} -> {4}" -f `
