@@ -59,15 +59,17 @@ namespace GPhotos.Sources
                         throw;
                     }
                 }
+                catch (GoogleApiException ex) when (ex.HttpStatus == 404 && variant == ContentVariant.MotionVideo)
+                {
+                    // The URL is fresh (stale ones were renewed above), so 404 on =dv means "no video part": a plain
+                    // photo, not a dead link. Refreshing here would cost a request per photo and spend the one refresh.
+                    return null;
+                }
                 catch (GoogleApiException ex) when ((ex.HttpStatus == 403 || ex.HttpStatus == 404) && !refreshed)
                 {
                     // Expired or revoked base URL: Google answers a plain 403/404. Get a new one and try once more.
                     await RefreshAsync(item, cancellationToken).ConfigureAwait(false);
                     refreshed = true;
-                }
-                catch (GoogleApiException ex) when (ex.HttpStatus == 404 && variant == ContentVariant.MotionVideo)
-                {
-                    return null; // a fresh URL without a video part: not a motion photo
                 }
             }
         }

@@ -143,8 +143,10 @@ namespace GPhotos.Commands
             try { FinishSaving(); }
             finally
             {
-                // Release the destination's lock now, not when the cmdlet object is collected.
+                // Release the destination's lock now, not when the cmdlet object is collected, and close the Takeout
+                // archives this run opened (open zips are locked on Windows).
                 _session?.Dispose();
+                GPhotos.Sources.Takeout.TakeoutContent.ReleaseArchives();
             }
         }
 

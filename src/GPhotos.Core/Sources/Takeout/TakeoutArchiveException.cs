@@ -21,6 +21,8 @@ namespace GPhotos.Sources.Takeout
         {
             ArchivePath = archivePath;
             EntryPath = entryPath;
+            // Damaged bytes stay damaged: retrying the same entry cannot help (see RetryPolicy.IsTransient).
+            Data[GPhotos.Http.RetryPolicy.PermanentFailureKey] = true;
         }
 
         protected TakeoutArchiveException(SerializationInfo info, StreamingContext context)
