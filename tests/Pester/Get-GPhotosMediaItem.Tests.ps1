@@ -164,6 +164,40 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         $err.FullyQualifiedErrorId | Should -Match '^AuthenticationExpired'
         $err.Exception.Message | Should -Match 'Connect-GPhotos'
     }
+
+    It 'lists app-created albums and an album''s items' {
+        $items = Add-TestItem $emu -Item @(1..3 | ForEach-Object { @{ filename = "a$_.jpg"; type = 'PHOTO'; appCreated = $true } })
+        $album = Invoke-Emulator $emu 'albums' -Method Post -Body @{ title = 'Holidays 2024'; mediaItemIds = @($items[0].id, $items[2].id) }
+        Invoke-Emulator $emu 'albums' -Method Post -Body @{ title = 'Work'; mediaItemIds = @($items[1].id) } | Out-Null
+        $albums = @(Get-GPhotosAlbum)
+        $albums.Count | Should -Be 2
+        $albums[0] | Should -BeOfType ([GPhotos.Model.Album])
+        (Get-GPhotosAlbum -Title 'Holi*').Id | Should -Be $album.id
+        (Get-GPhotosAlbum -Title 'Holi*').MediaItemsCount | Should -Be 2
+        @(Get-GPhotosMediaItem -AlbumId $album.id).Id | Sort-Object | Should -Be (@($items[0].id, $items[2].id) | Sort-Object)
+    }
+
+    It 'stops listing promptly on Ctrl+C' {
+        1..3 | ForEach-Object { New-Photos 100 -Prefix "S$_" } | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'slow'; count = 5; delayMs = 20000 }) } | Out-Null
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($module, $hostPort, $token)
+                $env:GPHOTOS_EMULATOR_HOST = $hostPort
+                Import-Module $module
+                Connect-GPhotos -AccessToken $token
+                Get-GPhotosMediaItem
+            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument((New-TestToken $emu).accessToken)
+        $async = $ps.BeginInvoke()
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            while ([int](Get-TestCounter $emu).faultsInjected.slow -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        }
+        finally { $ps.Dispose(); Invoke-Emulator $emu 'faults' -Method Delete | Out-Null }
+    }
 }
 
 Describe 'Get-GPhotosMediaItem from the Picker' {

@@ -171,10 +171,9 @@ function Get-SoakExpectation {
         $ready = $isVideo -and $f.status -eq 'READY'
         $saved = -not $isVideo -or $ready
         # Fault-free cost with -IncludeMotionVideo: a READY video =dv once; a motion photo =d and =dv; a plain photo
-        # =d, then =dv answers 404 (no video part), which the client takes for a stale URL: one batchGet refresh
-        # and =dv again, 404 again = "not a motion photo" (see BaseUrlContentSource.OpenAsync). PROCESSING/FAILED
-        # videos are skipped before any request.
-        $probe = if ($isVideo) { 0 } elseif ($f.motion) { 1 } else { 2 }
+        # =d, then =dv answers 404 on a fresh URL = "no video part" (see BaseUrlContentSource.OpenAsync).
+        # PROCESSING/FAILED videos are skipped before any request.
+        $probe = if ($isVideo) { 0 } else { 1 }
         $byId[$f.id] = [pscustomobject]@{
             Id           = $f.id
             Filename     = $f.filename
@@ -255,7 +254,9 @@ function Invoke-SoakRun {
     $last = Get-SoakRequests $emu
     $lineState = @{ Offset = 0L; Lines = 0 }
     $lastLines = -1; $lastEventsLength = -1; $progressAt = [DateTime]::UtcNow
-    $nextExpiry = [DateTime]::UtcNow.AddSeconds($plan.TokenExpirySeconds)
+    # The first expiry comes as soon as this run has saved something (so even a fast run sees one), then on a timer.
+    $nextExpiry = [DateTime]::MinValue
+    $linesAtStart = Get-IndexLineCount $indexPath @{ Offset = 0L; Lines = 0 }
     $nextSchedule = [DateTime]::UtcNow.AddSeconds(1)
     $credits = [ordered]@{ 'media expireUrl' = 0; 'media unauthorized' = 0; 'library unauthorized' = 0 }
     while (-not $child.Process.WaitForExit(200)) {
@@ -302,7 +303,7 @@ function Invoke-SoakRun {
                 if ($rules.Count -gt 0) { Invoke-SoakEmulator $emu 'faults' -Method Post -Body @{ rules = $rules } | Out-Null }
             }
         }
-        if ($Faults -and $now -ge $nextExpiry) {
+        if ($Faults -and $lines -gt $linesAtStart -and $now -ge $nextExpiry) {
             $nextExpiry = $now.AddSeconds($plan.TokenExpirySeconds)
             if ($rng.NextDouble() -lt $plan.OAuthFaultChance -and 'oauth 503' -notin @((Invoke-SoakEmulator $emu 'faults').pending | ForEach-Object { "$($_.target) $($_.kind)" })) {
                 Invoke-SoakEmulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'oauth'; kind = '503'; count = 1 }) } | Out-Null
