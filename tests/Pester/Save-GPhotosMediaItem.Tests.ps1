@@ -8,6 +8,22 @@ BeforeAll {
     function Get-Media([string] $Id) { (Invoke-Emulator $emu 'items?sha256=true').items | Where-Object id -EQ $Id }
     function Get-LeftoverTemp([string] $Folder) { @(Get-ChildItem (Join-Path $Folder '.gphotos/tmp') -File -ErrorAction SilentlyContinue) }
     function Clear-Counter { Invoke-Emulator $emu 'counters' -Method Delete | Out-Null }
+
+    # Get | Save in another runspace of this process (a second "run"), returned once it holds the destination's lock.
+    function Start-BackgroundSave([string] $Destination) {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($module, $hostPort, $token, $dest)
+                $env:GPHOTOS_EMULATOR_HOST = $hostPort
+                Import-Module $module
+                Connect-GPhotos -AccessToken $token
+                Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
+            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument((New-TestToken $emu).accessToken).AddArgument($Destination)
+        $async = $ps.BeginInvoke()
+        $deadline = [datetime]::UtcNow.AddSeconds(20)
+        while (-not (Test-Path (Join-Path $Destination '.gphotos/lock')) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $ps, $async
+    }
 }
 
 AfterAll {
@@ -194,19 +210,8 @@ Describe 'Save-GPhotosMediaItem' {
     It 'fails clearly when another run holds the destination' {
         Add-TestItem $emu -Item @(1..3 | ForEach-Object { @{ filename = "l$_.mp4"; type = 'VIDEO'; mimeType = 'video/mp4'; appCreated = $true; status = 'READY' } }) | Out-Null
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'media'; kind = 'slow'; count = 3; delayMs = 4000 }) } | Out-Null
-        $token = (New-TestToken $emu).accessToken
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-                param($module, $hostPort, $token, $dest)
-                $env:GPHOTOS_EMULATOR_HOST = $hostPort
-                Import-Module $module
-                Connect-GPhotos -AccessToken $token
-                Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
-            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument($token).AddArgument($dest)
-        $async = $ps.BeginInvoke()
+        $ps, $async = Start-BackgroundSave $dest
         try {
-            $deadline = [datetime]::UtcNow.AddSeconds(20)
-            while (-not (Test-Path (Join-Path $dest '.gphotos/lock')) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             Start-Sleep -Milliseconds 300
             $err = { Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -ErrorAction Stop } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -Match '^DestinationLocked'
@@ -219,19 +224,8 @@ Describe 'Save-GPhotosMediaItem' {
     It 'stops promptly on Ctrl+C and leaves no partial file' {
         Add-TestItem $emu -Item @(@{ filename = 'big.mp4'; type = 'VIDEO'; mimeType = 'video/mp4'; appCreated = $true; status = 'READY'; size = 8MB }) | Out-Null
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'media'; kind = 'slow'; count = 1; delayMs = 30000 }) } | Out-Null
-        $token = (New-TestToken $emu).accessToken
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript({
-                param($module, $hostPort, $token, $dest)
-                $env:GPHOTOS_EMULATOR_HOST = $hostPort
-                Import-Module $module
-                Connect-GPhotos -AccessToken $token
-                Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
-            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument($token).AddArgument($dest)
-        $async = $ps.BeginInvoke()
+        $ps, $async = Start-BackgroundSave $dest
         try {
-            $deadline = [datetime]::UtcNow.AddSeconds(20)
-            while (-not (Test-Path (Join-Path $dest '.gphotos/lock')) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             Start-Sleep -Milliseconds 500
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()

@@ -6,14 +6,14 @@ $script:ModulePath = $env:GPHOTOS_TEST_MODULE
 
 function Start-TestEmulator {
     <# Starts GPhotos.Emulator on a free loopback port and returns { Url; HostPort; Process }. #>
-    param([string[]] $Arguments = @())
+    param([string[]] $Arguments = @(), [string] $EmulatorPath = $script:EmulatorDll)
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($script:EmulatorDll, '--port', '0', '--parent-pid', $PID) + $Arguments) { $psi.ArgumentList.Add([string]$a) }
+    foreach ($a in @($EmulatorPath, '--port', '0', '--parent-pid', $PID) + $Arguments) { $psi.ArgumentList.Add([string]$a) }
     $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardInput = $true # the emulator exits when this closes, so it never outlives its test
     $psi.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($psi)
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
     $url = $null
     while (-not $url -and [DateTime]::UtcNow -lt $deadline) {
         $line = $process.StandardOutput.ReadLine()
@@ -32,6 +32,21 @@ function Stop-TestEmulator {
         try { $Emulator.Process.StandardInput.Close() } catch {}
         if (-not $Emulator.Process.WaitForExit(5000)) { $Emulator.Process.Kill() }
     }
+}
+
+function New-PwshStartInfo {
+    <# A ProcessStartInfo for a child pwsh with all streams redirected. #>
+    param([string[]] $Arguments)
+    # pwsh may be a native install or a .NET tool ('dotnet pwsh', where the process is dotnet itself).
+    $native = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $native) { $psi = [System.Diagnostics.ProcessStartInfo]::new($native) }
+    else { $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet'); $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $psi
 }
 
 function Invoke-Emulator {
@@ -89,15 +104,7 @@ function Invoke-ChildPwsh {
     )
     $file = Join-Path ([IO.Path]::GetTempPath()) ("gphotos-child-" + [guid]::NewGuid() + '.ps1')
     Set-Content -Path $file -Value $Script
-    # pwsh may be a native install or a .NET tool ('dotnet pwsh', where the process is dotnet itself).
-    $native = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (Test-Path $native) { $psi = [System.Diagnostics.ProcessStartInfo]::new($native) }
-    else { $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet'); $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    foreach ($a in @('-NoProfile') + $(if ($Interactive) { @() } else { @('-NonInteractive') }) + @('-File', $file)) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
+    $psi = New-PwshStartInfo (@('-NoProfile') + $(if ($Interactive) { @() } else { @('-NonInteractive') }) + @('-File', $file))
     $psi.Environment['GPHOTOS_TEST_MODULE'] = $script:ModulePath
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
     $sw = [Diagnostics.Stopwatch]::StartNew()
@@ -111,4 +118,4 @@ function Invoke-ChildPwsh {
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $out.Result; Error = $err.Result; Elapsed = $sw.Elapsed }
 }
 
-Export-ModuleMember -Function *-Test*, Invoke-Emulator, Invoke-ChildPwsh
+Export-ModuleMember -Function *-Test*, Invoke-Emulator, Invoke-ChildPwsh, New-PwshStartInfo

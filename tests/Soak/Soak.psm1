@@ -55,47 +55,8 @@ catch {
 
 # ------------------------------------------------------------------------------------------------ processes
 
-function Get-PwshStartInfo {
-    param([string[]] $Arguments)
-    # pwsh may be a native install or a .NET tool ('dotnet pwsh', where the process is dotnet itself).
-    $native = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (Test-Path $native) { $psi = [System.Diagnostics.ProcessStartInfo]::new($native) }
-    else { $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet'); $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $psi
-}
-
-function Start-SoakEmulator {
-    param([string] $EmulatorPath)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($EmulatorPath, '--port', '0', '--parent-pid', $PID)) { $psi.ArgumentList.Add([string]$a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($psi)
-    $deadline = [DateTime]::UtcNow.AddSeconds(60)
-    $url = $null
-    while (-not $url -and [DateTime]::UtcNow -lt $deadline) {
-        $line = $process.StandardOutput.ReadLine()
-        if ($null -eq $line) { break }
-        if ($line -match '^EMULATOR_URL=(.+)$') { $url = $Matches[1].Trim() }
-    }
-    if (-not $url) { try { $process.Kill() } catch {}; throw 'The emulator did not report its address.' }
-    $null = $process.StandardOutput.ReadToEndAsync()
-    [pscustomobject]@{ Url = $url.TrimEnd('/'); HostPort = ([uri]$url).Authority; Process = $process }
-}
-
-function Stop-SoakEmulator {
-    param($Emulator)
-    if ($Emulator -and -not $Emulator.Process.HasExited) {
-        try { $Emulator.Process.StandardInput.Close() } catch {}
-        if (-not $Emulator.Process.WaitForExit(5000)) { $Emulator.Process.Kill() }
-    }
-}
+# Processes: the same helpers the Pester suite uses (emulator on a free loopback port, child pwsh start info).
+Import-Module (Join-Path $PSScriptRoot '../Pester/TestHelpers.psm1') -Force
 
 function Invoke-SoakEmulator {
     param($Emulator, [string] $Path, [string] $Method = 'Get', $Body)
@@ -198,7 +159,7 @@ function Start-SoakChild {
     param($Context, [string] $Name)
     $events = Join-Path $Context.WorkFolder "$Name.events.jsonl"
     Remove-Item $events -ErrorAction SilentlyContinue
-    $psi = Get-PwshStartInfo @('-NoProfile', '-NonInteractive', '-File', $Context.ChildScript,
+    $psi = New-PwshStartInfo @('-NoProfile', '-NonInteractive', '-File', $Context.ChildScript,
         '-Destination', $Context.Destination, '-EventsPath', $events, '-ClientId', $Context.ClientId, '-TokenCache', $Context.TokenCache)
     $psi.Environment['GPHOTOS_TEST_MODULE'] = $Context.ModulePath
     $psi.Environment['GPHOTOS_EMULATOR_HOST'] = $Context.Emulator.HostPort
@@ -523,7 +484,7 @@ function Invoke-GPhotosSoak {
         DelayScale = $DelayScale; Emulator = $null; Expected = $null
     }
     Set-Content -Path $ctx.ChildScript -Value $script:ChildScript
-    $emu = Start-SoakEmulator (Resolve-Path $EmulatorPath).Path
+    $emu = Start-TestEmulator -EmulatorPath (Resolve-Path $EmulatorPath).Path
     $ctx.Emulator = $emu
     $result = [ordered]@{ Seed = $Seed; Items = $Items; Probability = $Probability; DelayScale = $DelayScale; Plan = $plan; Checks = @(); Runs = @(); Passed = $false }
     try {
@@ -548,7 +509,7 @@ function Invoke-GPhotosSoak {
         # A real sign-in through the OAuth flow, once, with a stand-in browser: the children refresh from the cache.
         $browser = if ($IsWindows) { Join-Path $WorkFolder 'browser.cmd' } else { Join-Path $WorkFolder 'browser.sh' }
         if ($IsWindows) { Set-Content $browser "@curl.exe -s -L -o NUL `"%~1`"" } else { Set-Content $browser "#!/bin/sh`ncurl -s -L -o /dev/null `"`$1`"`n"; chmod +x $browser }
-        $psi = Get-PwshStartInfo @('-NoProfile', '-Command', "`$ErrorActionPreference='Stop'; Import-Module `$env:GPHOTOS_TEST_MODULE; Connect-GPhotos -ClientId '$($ctx.ClientId)' -ClientSecret 'not-secret' -TokenCachePath '$($ctx.TokenCache)'")
+        $psi = New-PwshStartInfo @('-NoProfile', '-Command', "`$ErrorActionPreference='Stop'; Import-Module `$env:GPHOTOS_TEST_MODULE; Connect-GPhotos -ClientId '$($ctx.ClientId)' -ClientSecret 'not-secret' -TokenCachePath '$($ctx.TokenCache)'")
         $psi.Environment['GPHOTOS_TEST_MODULE'] = $ctx.ModulePath
         $psi.Environment['GPHOTOS_EMULATOR_HOST'] = $emu.HostPort
         $psi.Environment['GPHOTOS_BROWSER'] = $browser
@@ -627,7 +588,7 @@ function Invoke-GPhotosSoak {
         $result.Passed = -not @($checks | Where-Object { -not $_.Passed }).Count
     }
     finally {
-        Stop-SoakEmulator $emu
+        Stop-TestEmulator $emu
         $result.Elapsed = $total.Elapsed
     }
     [pscustomobject]$result
