@@ -73,10 +73,13 @@ $c = Connect-GPhotos -ClientId 'test-client.apps.googleusercontent.com' -ClientS
 Connect-GPhotos -ClientId 'c1' -TokenCachePath $env:GPHOTOS_TEST_CACHE
 $base = "http://$($env:GPHOTOS_EMULATOR_HOST)/__emulator"
 Invoke-RestMethod -Method Post "$base/tokens/expire" | Out-Null
-"ITEMS=$(@(Get-GPhotosMediaItem).Count)"
+$out = Get-GPhotosMediaItem -Verbose 4>&1
+"ITEMS=$(@($out | Where-Object { $_ -is [GPhotos.Model.MediaItem] }).Count)"
+"REFRESHED=$(@($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'refreshed access token' }).Count)"
 '@
         $r.ExitCode | Should -Be 0 -Because $r.Error
         $r.Output | Should -Match 'ITEMS=1'
+        $r.Output | Should -Match 'REFRESHED=1' # a user debugging a scheduled run sees the refresh
         (Get-TestCounter $emu).requests.'oauth.token' | Should -BeGreaterOrEqual 2
     }
 

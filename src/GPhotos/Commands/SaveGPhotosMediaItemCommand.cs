@@ -238,6 +238,7 @@ namespace GPhotos.Commands
             }
             if (_session.IsStarted && _sinceProgress.ElapsedMilliseconds >= 1000)
             {
+                WriteConnectionMessages();
                 _sinceProgress.Restart();
                 SaveProgress p = _session.GetProgress();
                 WriteProgress(new ProgressRecord(ProgressId, "Saving Google Photos to " + _options.Destination,

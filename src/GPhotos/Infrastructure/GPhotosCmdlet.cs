@@ -35,10 +35,12 @@ namespace GPhotos.Commands.Infrastructure
             try
             {
                 Task<T> task = work(CancelToken);
-                if (pump != null)
+                while (!task.Wait(TimeSpan.FromSeconds(1)))
                 {
-                    while (!task.Wait(TimeSpan.FromSeconds(1))) pump();
+                    pump?.Invoke();
+                    WriteConnectionMessages();
                 }
+                WriteConnectionMessages();
                 return task.GetAwaiter().GetResult();
             }
             catch (AggregateException ae) when (ae.InnerExceptions.Count == 1)
@@ -51,6 +53,14 @@ namespace GPhotos.Commands.Infrastructure
             {
                 throw new PipelineStoppedException();
             }
+        }
+
+        /// <summary>Writes what the connection said meanwhile (token refreshes) on the pipeline thread.</summary>
+        internal void WriteConnectionMessages()
+        {
+            RunspaceState state = RunspaceState.Current;
+            while (state.Messages.TryDequeue(out string m)) WriteVerbose(m);
+            while (state.Warnings.TryDequeue(out string w)) WriteWarning(w);
         }
 
         /// <summary>Ends the command with <paramref name="error"/> mapped to an ErrorRecord.</summary>
