@@ -46,6 +46,10 @@ param(
 
     [string] $Curl = '/usr/bin/curl',
 
+    # Wait up to this long at the start for the 1-minute load average to fall below 1.0 (the build that runs just
+    # before raises it); then start anyway, with a warning.
+    [int] $SettleSeconds = 90,
+
     # Where downloads land (default: the work folder). Point it at a tmpfs (/dev/shm/bench) to take the disk, and
     # the fsync Save does per file, out of the comparison with curl.
     [string] $DownloadRoot
@@ -457,6 +461,13 @@ $machine = [ordered]@{
     commit = try { (& git -C $PSScriptRoot describe --always --dirty 2>$null) } catch { $null }
 }
 Write-Host "GPhotos benchmarks on $($machine.cores) cores ($($machine.cpu)), load $($machine.loadAtStart)" -ForegroundColor Cyan
+$settle = [Diagnostics.Stopwatch]::StartNew()
+while ([double]((Get-LoadAverage) -split ' ')[0] -ge 1.0 -and $settle.Elapsed.TotalSeconds -lt $SettleSeconds) { Start-Sleep -Seconds 5 }
+if ($settle.Elapsed.TotalSeconds -ge 5) {
+    Write-Host ("Waited {0:0} s for the machine to settle: load {1}" -f $settle.Elapsed.TotalSeconds, (Get-LoadAverage))
+}
+$machine.settledSeconds = [Math]::Round($settle.Elapsed.TotalSeconds)
+$machine.loadAtStart = Get-LoadAverage
 if ([double](($machine.loadAtStart -split ' ')[0]) -ge 1.0) {
     Write-Host 'The machine is busy (load >= 1.0): ratios will be noisy. Take numbers for docs/benchmarks.md when it is quiet.' -ForegroundColor Yellow
 }
