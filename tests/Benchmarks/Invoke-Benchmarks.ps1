@@ -63,6 +63,8 @@ $WorkFolder = [IO.Path]::GetFullPath($WorkFolder)
 $DownloadRoot = if ($DownloadRoot) { [IO.Path]::GetFullPath($DownloadRoot) } else { $WorkFolder }
 $Python = (Get-Command python3 -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 $ChildScript = Join-Path $PSScriptRoot 'BenchChild.ps1'
+# GNU time gives curl's CPU time (optional: without it that figure is NaN).
+$GnuTime = if (Test-Path /usr/bin/time) { '/usr/bin/time' } else { $null }
 $Cores = [Environment]::ProcessorCount
 $script:Broken = [System.Collections.Generic.List[string]]::new()
 $script:Rows = [System.Collections.Generic.List[object]]::new()
@@ -223,12 +225,13 @@ function Invoke-CurlRun([string] $Destination, [int] $Parallel) {
     $sw = [Diagnostics.Stopwatch]::StartNew()
     # GNU time reports curl's CPU and peak RSS; --fail makes an HTTP error an exit code; --no-progress-meter because
     # curl 7.x still draws the parallel progress meter with --silent when the transfers come from --config.
-    & /usr/bin/time -f '%U %S %M' -o $timeFile $Curl --parallel --parallel-max $Parallel --fail --no-progress-meter --show-error --config $config
+    $curlArgs = @('--parallel', '--parallel-max', $Parallel, '--fail', '--no-progress-meter', '--show-error', '--config', $config)
+    if ($GnuTime) { & $GnuTime -f '%U %S %M' -o $timeFile $Curl @curlArgs } else { & $Curl @curlArgs }
     $exit = $LASTEXITCODE
     $sw.Stop()
     $emuCpu = (Get-EmulatorCpu) - $emu0
     if ($exit -ne 0) { throw "curl failed with exit code $exit." }
-    $t = (Get-Content $timeFile | Select-Object -Last 1) -split ' '
+    $t = if ($GnuTime) { (Get-Content $timeFile | Select-Object -Last 1) -split ' ' } else { @([double]::NaN, 0, 0) }
     [pscustomobject]@{
         elapsedSeconds = $sw.Elapsed.TotalSeconds; cpuSeconds = [double]$t[0] + [double]$t[1]; peakWorkingSet = [long]$t[2] * 1024
         emulatorCpuSeconds = $emuCpu; count = $items.Count; mediaRequests = (Invoke-Control 'counters').requests.media
