@@ -27,8 +27,14 @@ namespace GPhotos.Saving
     }
 
     /// <summary>
-    /// <c>.gphotos/index.jsonl</c>: what this destination holds, one JSON object per line, appended and flushed to
-    /// disk per item, last line per id wins:
+    /// <c>.gphotos/index.jsonl</c>: what this destination holds, one JSON object per line, last line per id wins.
+    /// Each line reaches the operating system before the file it describes is renamed into place (so a killed or
+    /// crashed process never leaves an unindexed file); it is forced to the disk itself in groups (every
+    /// <see cref="SyncEveryLines"/> lines or <see cref="SyncInterval"/>, and on dispose) rather than per line: a
+    /// per-line fsync under the index lock serialised every download (measured: ~17 % of a 2,000-photo save). After a
+    /// power cut the newest few lines may be missing; their files then look like the user's and the next run saves
+    /// those items again beside them (suffixed), it never overwrites or loses one. The media files themselves are
+    /// still flushed to disk one by one before their rename.
     /// <code>
     /// {"id":"AF1Qip…","source":"Library","path":"2024/03/IMG_0001.JPG","size":2481123,"saved":"2026-05-01T02:03:04.0000000Z","motionChecked":true,"motion":"2024/03/IMG_0001.MP4","motionSize":912345,"metadata":"2024/03/IMG_0001.JPG.json"}
     /// {"id":"AF1Qip…","removed":true}
@@ -49,6 +55,14 @@ namespace GPhotos.Saving
         private FileStream _append;
         private bool _lineOpen;
         private int _lines;
+        private int _unsyncedLines;
+        private DateTime _lastSyncUtc = DateTime.UtcNow;
+
+        /// <summary>Force the index to disk after this many appended lines.</summary>
+        public int SyncEveryLines { get; set; } = 64;
+
+        /// <summary>Force the index to disk when this long has passed since the last time.</summary>
+        public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(2);
 
         private DestinationIndex(string path) { _path = path; }
 
@@ -101,7 +115,7 @@ namespace GPhotos.Saving
             }
         }
 
-        /// <summary>Records an entry durably (written and flushed to disk before it returns).</summary>
+        /// <summary>Records an entry: in the OS before it returns, on the disk with the next group sync.</summary>
         public void Append(IndexEntry entry)
         {
             string line = Serialize(entry);
@@ -155,6 +169,11 @@ namespace GPhotos.Saving
         {
             lock (_sync)
             {
+                if (_append != null)
+                {
+                    try { _append.Flush(true); }
+                    catch (IOException) { } // nothing more to do for it here; the next run re-checks every file
+                }
                 _append?.Dispose();
                 _append = null;
             }
@@ -166,64 +185,120 @@ namespace GPhotos.Saving
         {
             if (!File.Exists(_path)) return;
             using (var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            using (var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
             {
-                string line;
-                while ((line = reader.ReadLine()) != null)
+                LoadedLength = stream.Length;
+                LoadedWriteTimeUtc = File.GetLastWriteTimeUtc(_path);
+                using (var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
                 {
-                    if (line.Length == 0) continue;
-                    _lines++;
-                    JObject obj;
-                    try
+                    string line;
+                    while ((line = reader.ReadLine()) != null)
                     {
-                        using (var json = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None })
-                            obj = JObject.Load(json);
+                        if (line.Length == 0) continue;
+                        _lines++;
+                        // Torn or damaged lines are ignored (and dropped at the next compaction).
+                        if (!TryParseLine(line, out string id, out bool removed, out IndexEntry entry) || string.IsNullOrEmpty(id)) continue;
+                        if (removed) _entries.Remove(id);
+                        else if (entry != null) _entries[id] = entry;
                     }
-                    catch (JsonException)
-                    {
-                        continue; // torn or damaged: ignored (and dropped at the next compaction)
-                    }
-                    string id = obj.Value<string>("id");
-                    if (string.IsNullOrEmpty(id)) continue;
-                    if (obj.Value<bool?>("removed") == true)
-                    {
-                        _entries.Remove(id);
-                        continue;
-                    }
-                    IndexEntry entry = Parse(obj, id);
-                    if (entry != null) _entries[id] = entry;
                 }
             }
         }
 
-        private static IndexEntry Parse(JObject obj, string id)
+        /// <summary>Size and time of the file when it was read: lets a preview's read be reused once the lock is held.</summary>
+        internal long LoadedLength { get; private set; } = -1;
+        internal DateTime LoadedWriteTimeUtc { get; private set; }
+
+        /// <summary>
+        /// Turns a read-only index (read for previews, before the lock) into the writable one, if the file has not
+        /// changed since: a re-run of a big destination then parses its index once, not twice.
+        /// </summary>
+        internal bool TryOpenForAppend()
         {
+            lock (_sync)
+            {
+                if (_append != null) return true;
+                bool exists = File.Exists(_path);
+                if (!exists ? LoadedLength != -1
+                    : new FileInfo(_path).Length != LoadedLength || File.GetLastWriteTimeUtc(_path) != LoadedWriteTimeUtc)
+                    return false;
+                OpenAppend();
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// One JSON line to an entry, token by token (no JObject per line: a 10,000-line index is read on every run).
+        /// False when the line is not one complete JSON object.
+        /// </summary>
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry)
+        {
+            id = null;
+            removed = false;
+            entry = null;
+            string source = null, path = null, motion = null, metadata = null, saved = null;
+            long? size = null, motionSize = null;
+            bool motionChecked = false, complete = false;
             try
             {
-                string path = obj.Value<string>("path");
-                long? size = obj.Value<long?>("size");
-                if (!IsSafeRelativePath(path) || !size.HasValue || size < 0) return null;
-                string motion = obj.Value<string>("motion");
-                string metadata = obj.Value<string>("metadata");
-                DateTime saved;
-                DateTime.TryParse(obj.Value<string>("saved"), CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out saved);
-                return new IndexEntry
+                using (var r = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
                 {
-                    Id = id,
-                    Source = obj.Value<string>("source"),
-                    Path = path,
-                    Size = size.Value,
-                    SavedUtc = saved,
-                    MotionChecked = obj.Value<bool?>("motionChecked") == true,
-                    MotionPath = IsSafeRelativePath(motion) ? motion : null,
-                    MotionSize = obj.Value<long?>("motionSize"),
-                    MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
-                };
+                    if (!r.Read() || r.TokenType != JsonToken.StartObject) return false;
+                    while (r.Read())
+                    {
+                        if (r.TokenType == JsonToken.EndObject) { complete = true; break; }
+                        if (r.TokenType != JsonToken.PropertyName) return false;
+                        string name = (string)r.Value;
+                        if (!r.Read()) return false;
+                        if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) { r.Skip(); continue; }
+                        object v = r.Value;
+                        switch (name)
+                        {
+                            case "id": id = v as string; break;
+                            case "removed": removed = v is bool rb && rb; break;
+                            case "source": source = v as string; break;
+                            case "path": path = v as string; break;
+                            case "size": size = ToInt64(v); break;
+                            case "saved": saved = v as string; break;
+                            case "motionChecked": motionChecked = v is bool mb && mb; break;
+                            case "motion": motion = v as string; break;
+                            case "motionSize": motionSize = ToInt64(v); break;
+                            case "metadata": metadata = v as string; break;
+                        }
+                    }
+                    if (!complete || r.Read()) return false; // torn, or trailing garbage
+                }
             }
-            catch (Exception ex) when (ex is FormatException || ex is InvalidCastException || ex is OverflowException || ex is JsonException)
+            catch (JsonException)
             {
-                return null;
+                return false;
+            }
+            if (removed || string.IsNullOrEmpty(id)) return true;
+            if (!IsSafeRelativePath(path) || !size.HasValue || size < 0) return true; // unusable entry: ignored
+            DateTime.TryParse(saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
+            entry = new IndexEntry
+            {
+                Id = id,
+                Source = source,
+                Path = path,
+                Size = size.Value,
+                SavedUtc = savedUtc,
+                MotionChecked = motionChecked,
+                MotionPath = IsSafeRelativePath(motion) ? motion : null,
+                MotionSize = motionSize,
+                MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
+            };
+            return true;
+        }
+
+        private static long? ToInt64(object v)
+        {
+            switch (v)
+            {
+                case long l: return l;
+                case int i: return i;
+                case double d when d >= long.MinValue && d <= long.MaxValue && Math.Floor(d) == d: return (long)d;
+                case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long p): return p;
+                default: return null;
             }
         }
 
@@ -287,7 +362,14 @@ namespace GPhotos.Saving
             try
             {
                 _append.Write(bytes, 0, bytes.Length);
-                _append.Flush(true);
+                _unsyncedLines++;
+                bool sync = _unsyncedLines >= SyncEveryLines || DateTime.UtcNow - _lastSyncUtc >= SyncInterval;
+                _append.Flush(sync); // always to the OS (survives a kill); to the disk in groups
+                if (sync)
+                {
+                    _unsyncedLines = 0;
+                    _lastSyncUtc = DateTime.UtcNow;
+                }
                 _lineOpen = false;
             }
             catch

@@ -69,6 +69,9 @@ namespace GPhotos.Saving
         private readonly Queue<SaveEvent> _events = new Queue<SaveEvent>();
         private bool _workersDone = true;
 
+        // Folders this run already created (or found).
+        private readonly ConcurrentDictionary<string, bool> _createdFolders = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+
         // Progress.
         private readonly Stopwatch _clock = new Stopwatch();
         private int _total, _saved, _skipped, _failed, _inFlight;
@@ -140,10 +143,14 @@ namespace GPhotos.Saving
                     int leftovers = CleanTempFolder();
                     if (leftovers > 0)
                         Verbose(null, $"Deleted {leftovers} temp file(s) an interrupted run left in '{_tempFolder}'.");
-                    DestinationIndex index;
+                    DestinationIndex index, previewed;
+                    lock (_state) previewed = _index;
+                    bool reused = false;
                     try
                     {
-                        index = DestinationIndex.Open(_indexPath);
+                        // A preview (PreviewPath for the first item) already read the index; reuse it if unchanged.
+                        reused = previewed != null && previewed.TryOpenForAppend();
+                        index = reused ? previewed : DestinationIndex.Open(_indexPath);
                         index.CompactionThreshold = IndexCompactionThreshold;
                         if (index.NeedsCompaction)
                         {
@@ -166,9 +173,12 @@ namespace GPhotos.Saving
                     }
                     lock (_state)
                     {
-                        _index?.Dispose();
-                        _index = index;
-                        RebuildNames();
+                        if (!reused) // otherwise the names the previews built from this very index stand
+                        {
+                            _index?.Dispose();
+                            _index = index;
+                            RebuildNames();
+                        }
                     }
                     Verbose(null, $"Saving to '{_options.Destination}' ({index.Count} item(s) already in its index, {_options.ThrottleLimit} parallel download(s)).");
                 }
@@ -733,7 +743,12 @@ namespace GPhotos.Saving
 
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(work.FullPath));
+                string folder = Path.GetDirectoryName(work.FullPath);
+                if (!_createdFolders.ContainsKey(folder)) // one mkdir per folder and run, not one per item
+                {
+                    Directory.CreateDirectory(folder);
+                    _createdFolders[folder] = true;
+                }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
