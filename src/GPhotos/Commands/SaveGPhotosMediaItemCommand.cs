@@ -172,11 +172,6 @@ namespace GPhotos.Commands
             if (_session.FatalError != null && !_fatal) ThrowFatal(_session.FatalError);
         }
 
-        protected override void StopProcessing()
-        {
-            base.StopProcessing(); // cancels the token the session watches: workers stop, temp files are removed
-        }
-
         private void Offer(MediaItem item)
         {
             if (item == null) return;
