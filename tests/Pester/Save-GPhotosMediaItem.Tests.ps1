@@ -167,6 +167,15 @@ Describe 'Save-GPhotosMediaItem' {
         @(Get-ChildItem $dest -File).Count | Should -Be 4
     }
 
+    It 'saves by id, with one error per id that does not exist' {
+        $items = Add-TestItem $emu -Item @(1..2 | ForEach-Object { @{ filename = "i$_.jpg"; type = 'PHOTO'; appCreated = $true } })
+        $results = @(Save-GPhotosMediaItem -Id (@($items.id) + 'nope') -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 2
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^MediaItemNotFound'
+        $errs[0].TargetObject | Should -Be 'nope'
+    }
+
     It '-WhatIf writes nothing at all' {
         Add-TestItem $emu -Item @(@{ filename = 'w.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
         Clear-Counter

@@ -145,30 +145,7 @@ namespace GPhotos.Commands
             return total;
         }
 
-        private void FlushIds()
-        {
-            GPhotosConnection connection = RequireConnection();
-            List<string> chunk = _pendingIds.Take(LibraryClient.MaxBatchGet).ToList();
-            _pendingIds.RemoveRange(0, chunk.Count);
-            IReadOnlyList<BatchGetResult> results;
-            try
-            {
-                results = Run(ct => new LibraryClient(connection.Api).BatchGetAsync(chunk, ct));
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(ToErrorRecord(ex, chunk, "BatchGetFailed"));
-                return;
-            }
-            foreach (BatchGetResult r in results)
-            {
-                if (r.Item != null) WriteObject(r.Item);
-                else
-                    WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded."),
-                        "MediaItemNotFound", ErrorCategory.ObjectNotFound, r.RequestedId));
-            }
-        }
+        private void FlushIds() => FetchNextIds(_pendingIds, WriteObject);
 
         private void PickAndList(GPhotosConnection connection)
         {

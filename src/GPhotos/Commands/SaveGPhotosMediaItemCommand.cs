@@ -263,23 +263,7 @@ namespace GPhotos.Commands
 
         private void FlushIds()
         {
-            GPhotosConnection connection = RequireConnection();
-            List<string> chunk = _pendingIds.Take(LibraryClient.MaxBatchGet).ToList();
-            _pendingIds.RemoveRange(0, chunk.Count);
-            IReadOnlyList<BatchGetResult> results;
-            try { results = Run(ct => new LibraryClient(connection.Api).BatchGetAsync(chunk, ct)); }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(ToErrorRecord(ex, chunk, "BatchGetFailed"));
-                return;
-            }
-            foreach (BatchGetResult r in results)
-            {
-                if (r.Item != null) Offer(r.Item);
-                else
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage}. Nothing was saved for it."),
-                        "MediaItemNotFound", ErrorCategory.ObjectNotFound, r.RequestedId));
-            }
+            FetchNextIds(_pendingIds, Offer);
             DrainEvents();
         }
 

@@ -1,10 +1,14 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Auth;
 using GPhotos.Http;
+using GPhotos.Model;
+using GPhotos.Sources.Library;
 
 namespace GPhotos.Commands.Infrastructure
 {
@@ -77,6 +81,36 @@ namespace GPhotos.Commands.Infrastructure
                     "NotConnected", ErrorCategory.AuthenticationError, null));
             }
             return connection;
+        }
+
+        /// <summary>
+        /// -Id support shared by Get and Save: takes up to 50 ids off <paramref name="pending"/>, fetches them with one
+        /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
+        /// MediaItemNotFound error per missing id (nothing is skipped silently).
+        /// </summary>
+        protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
+        {
+            GPhotosConnection connection = RequireConnection();
+            List<string> chunk = pending.Take(LibraryClient.MaxBatchGet).ToList();
+            pending.RemoveRange(0, chunk.Count);
+            IReadOnlyList<BatchGetResult> results;
+            try
+            {
+                results = Run(ct => new LibraryClient(connection.Api).BatchGetAsync(chunk, ct));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, chunk, "BatchGetFailed"));
+                return;
+            }
+            foreach (BatchGetResult r in results)
+            {
+                if (r.Item != null) found(r.Item);
+                else
+                    WriteError(new ErrorRecord(
+                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded."),
+                        "MediaItemNotFound", ErrorCategory.ObjectNotFound, r.RequestedId));
+            }
         }
 
         /// <summary>Verbose output that is safe to show: never pass a token here.</summary>
