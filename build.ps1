@@ -11,6 +11,8 @@
       Demo     Build, start the emulator with a sample library, run the card's pipeline against it and show the files.
       Bench    Build, then the benchmarks (docs/benchmarks.md explains them). Not part of Test.
       Soak     Build, then the long randomized fault run (seed printed; -Seed replays it).
+      Fuzz     The seeded fuzz tests of every parser of outside bytes (xunit classes named *FuzzTests), long:
+               -FuzzIterations cases per target (Test runs the same targets with a short fixed-seed run).
       Package  Build, then a .nupkg in out/ that Install-PSResource/Install-Module can install from a folder repository.
       Clean    Remove out/ and every bin/obj folder.
 .EXAMPLE
@@ -18,7 +20,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Fuzz', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -31,7 +33,10 @@ param(
     [int] $Seed = 0,
 
     # Soak: how many items.
-    [int] $SoakItems = 3000
+    [int] $SoakItems = 3000,
+
+    # Fuzz: cases per fuzz target (the seed is -Seed, or a random one that is printed).
+    [int] $FuzzIterations = 100000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -170,6 +175,17 @@ function Invoke-Soak {
     if ($LASTEXITCODE -ne 0) { throw "The soak run failed (seed $Seed)." }
 }
 
+function Invoke-Fuzz {
+    if ($Seed -eq 0) { $script:Seed = Get-Random -Minimum 1 -Maximum 1000000 }
+    Write-Host "Fuzz seed: $Seed, $FuzzIterations cases per target (replay with ./build.ps1 -Task Fuzz -Seed $Seed)"
+    $env:GPHOTOS_FUZZ_SEED = "$Seed"; $env:GPHOTOS_FUZZ_ITERATIONS = "$FuzzIterations"
+    try {
+        & dotnet test (Join-Path $Root 'tests/GPhotos.Core.Tests') -c $Configuration --nologo --filter 'FullyQualifiedName~FuzzTests' --logger 'console;verbosity=normal'
+        if ($LASTEXITCODE -ne 0) { throw "Fuzzing found a failure (seed $Seed)." }
+    }
+    finally { Remove-Item Env:GPHOTOS_FUZZ_SEED, Env:GPHOTOS_FUZZ_ITERATIONS -ErrorAction SilentlyContinue }
+}
+
 function Invoke-Package {
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'docs/tools/New-ModulePackage.ps1') -ModuleFolder $ModuleOut -OutputFolder $Out
     if ($LASTEXITCODE -ne 0) { throw 'Packaging failed.' }
@@ -188,6 +204,7 @@ foreach ($t in $Task) {
         'Demo' { Invoke-Build; Invoke-Demo }
         'Bench' { Invoke-Build; Invoke-Bench }
         'Soak' { Invoke-Build; Invoke-Soak }
+        'Fuzz' { Invoke-Fuzz }
         'Package' { Invoke-Build; Invoke-Package }
         'Clean' { Invoke-Clean }
     }
