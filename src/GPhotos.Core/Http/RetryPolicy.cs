@@ -86,7 +86,10 @@ namespace GPhotos.Http
         {
             TimeSpan delay;
             TimeSpan? retryAfter = (error as GoogleApiException)?.RetryAfter;
-            if (retryAfter.HasValue && retryAfter.Value > RetryAfterHeader.HonouredUpTo) retryAfter = RetryAfterHeader.HonouredUpTo;
+            // Absurd (beyond a day, negative): ignored for the normal backoff. Long but plausible: capped here (the
+            // caller asks StopFor first).
+            if (retryAfter.HasValue && (retryAfter.Value > RetryAfterHeader.PlausibleUpTo || retryAfter.Value < TimeSpan.Zero)) retryAfter = null;
+            else if (retryAfter.HasValue && retryAfter.Value > RetryAfterHeader.HonouredUpTo) retryAfter = RetryAfterHeader.HonouredUpTo;
             if (error is GoogleApiException api && api.HttpStatus == 429)
             {
                 delay = retryAfter ?? RateLimitDelay;
@@ -117,7 +120,7 @@ namespace GPhotos.Http
         public static RateLimitedException StopFor(Exception error)
         {
             if (!(error is GoogleApiException api) || error is QuotaExhaustedException) return null;
-            if (!api.RetryAfter.HasValue || api.RetryAfter.Value <= RetryAfterHeader.HonouredUpTo) return null;
+            if (!api.RetryAfter.HasValue || api.RetryAfter.Value <= RetryAfterHeader.HonouredUpTo || api.RetryAfter.Value > RetryAfterHeader.PlausibleUpTo) return null;
             return new RateLimitedException(api, DateTimeOffset.Now + api.RetryAfter.Value,
                 $"Google asked to wait {api.RetryAfter.Value.TotalHours:0.#} hours before the next request (Retry-After, answering {api.HttpStatus}).");
         }
