@@ -90,9 +90,12 @@ namespace GPhotos.Http
             }
         }
 
-        /// <summary>Google's OAuth access tokens start with "ya29." (the emulator's never do).</summary>
+        /// <summary>
+        /// Google's OAuth access tokens start with "ya29."; the emulator mints "ya29.emu-…" (same shape, marked), so
+        /// only an unmarked one is taken for real.
+        /// </summary>
         public static bool LooksLikeGoogleAccessToken(string token) =>
-            token != null && token.StartsWith("ya29.", StringComparison.Ordinal);
+            token != null && token.StartsWith("ya29.", StringComparison.Ordinal) && !token.StartsWith("ya29.emu-", StringComparison.Ordinal);
 
         /// <summary>The warning for an -AccessToken that the emulator setting would send over plain HTTP.</summary>
         public string PlainHttpTokenWarning(bool looksReal) =>

@@ -40,6 +40,12 @@ namespace GPhotos.Sources
         /// <summary>Items repeated from earlier pages (each listed once only).</summary>
         public int Repeated { get; private set; }
 
+        /// <summary>The first repeated items, "filename (id)", for a warning that names them.</summary>
+        public IReadOnlyList<string> RepeatedNames => _repeatedNames;
+
+        private const int MaxNames = 20;
+        private readonly List<string> _repeatedNames = new List<string>();
+
         /// <summary>
         /// The items of <paramref name="page"/> not listed before. Throws <see cref="ListingStalledException"/> once too
         /// many pages in a row brought nothing new while still pointing at a next page.
@@ -51,7 +57,11 @@ namespace GPhotos.Sources
             {
                 // Items without an id cannot be compared: keep them (the caller reports them).
                 if (item?.Id == null || _seen.Add(item.Id)) fresh.Add(item);
-                else Repeated++;
+                else
+                {
+                    Repeated++;
+                    if (_repeatedNames.Count < MaxNames) _repeatedNames.Add($"'{item.Filename}' ({item.Id})");
+                }
             }
             if (fresh.Count > 0) _barren = 0;
             else if (page.NextPageToken != null && ++_barren >= MaxPagesWithoutNewItems)

@@ -155,7 +155,8 @@ namespace GPhotos.Commands
                 WriteVerbose($"{what}: page {pages}, {total} items so far.");
             } while (token != null);
             if (guard.Repeated > 0)
-                WriteWarning($"{what}: Google listed {guard.Repeated} item(s) again on a later page; each was written once.");
+                WriteWarning($"{what}: Google listed {guard.Repeated} item(s) again on a later page; each was written once: "
+                    + string.Join(", ", guard.RepeatedNames) + (guard.Repeated > guard.RepeatedNames.Count ? ", …" : "") + ".");
             return total;
         }
 

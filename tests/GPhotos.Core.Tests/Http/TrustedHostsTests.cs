@@ -42,6 +42,7 @@ public class TrustedHostsTests
     {
         Assert.True(GoogleEndpoints.LooksLikeGoogleAccessToken("ya29.a0AfB_byC"));
         Assert.False(GoogleEndpoints.LooksLikeGoogleAccessToken("emu-at-123"));
+        Assert.False(GoogleEndpoints.LooksLikeGoogleAccessToken("ya29.emu-abc")); // the emulator's own
         string w = GoogleEndpoints.ForEmulator("192.168.1.20:8085").PlainHttpTokenWarning(looksReal: true);
         Assert.Contains("GPHOTOS_EMULATOR_HOST", w);
         Assert.Contains("192.168.1.20:8085", w);
