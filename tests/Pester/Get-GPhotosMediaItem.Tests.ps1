@@ -249,6 +249,18 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         $err.Exception.Message | Should -Match 'Resume after'
     }
 
+    It 'completes -AlbumId within its few-second budget even when Google stalls' {
+        Invoke-Emulator $emu 'albums' -Method Post -Body @{ title = 'Trip'; mediaItemIds = @() } | Out-Null
+        $fast = TabExpansion2 -inputScript 'Get-GPhotosMediaItem -AlbumId ' -cursorColumn 'Get-GPhotosMediaItem -AlbumId '.Length
+        @($fast.CompletionMatches | Where-Object ToolTip -Match 'Trip').Count | Should -Be 1
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'slow'; count = 20; delayMs = 30000 }) } | Out-Null
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $slow = TabExpansion2 -inputScript 'Get-GPhotosMediaItem -AlbumId ' -cursorColumn 'Get-GPhotosMediaItem -AlbumId '.Length
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        @($slow.CompletionMatches | Where-Object ToolTip -Match 'Trip').Count | Should -Be 0
+        Invoke-Emulator $emu 'faults' -Method Delete | Out-Null
+    }
+
     It 'stops listing promptly on Ctrl+C' {
         1..3 | ForEach-Object { New-Photos 100 -Prefix "S$_" } | Out-Null
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'slow'; count = 5; delayMs = 20000 }) } | Out-Null
