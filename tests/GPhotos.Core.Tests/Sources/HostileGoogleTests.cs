@@ -247,3 +247,34 @@ public class HostileGoogleTests : IAsyncLifetime
         Assert.NotNull(session.Id);
     }
 }
+
+/// <summary>Save against the emulator's base-URL 429 page (no "per day", no Retry-After): the run stops, it does not spin.</summary>
+[Collection(EmulatorCollection.Name)]
+public class HostileGoogleSaveTests(EmulatorFixture emu)
+{
+    [Fact]
+    public async Task Media_429s_without_per_day_stop_the_run_with_an_estimate()
+    {
+        await emu.PostAsync("reset", new { empty = true });
+        var items = Enumerable.Range(1, 30).Select(i => new { filename = $"IMG_{i:d4}.JPG", type = "PHOTO", size = 2000 }).ToArray();
+        await emu.PostAsync("items", new { items });
+        JsonNode token = await emu.PostAsync("tokens", new { scopes = new[] { GPhotosScopes.LibraryReadAppCreated } });
+        using var connection = GPhotosConnection.FromAccessToken((string)token["accessToken"], emu.Endpoints);
+        connection.Api.Retry.DelayScale = 0;
+        List<MediaItem> listed = (await new LibraryClient(connection.Api).GetPageAsync(null, null, default)).Items.ToList();
+        await emu.PostAsync("faults", new { rules = new[] { new { target = "media", kind = "429html", count = 1000 } } });
+        await emu.ClearCountersAsync();
+        using var folder = new GPhotos.Core.Tests.Saving.TempFolder();
+        var source = new LibraryContentSource(connection.Api);
+        using var session = new GPhotos.Saving.SaveSession(
+            GPhotos.Core.Tests.Saving.SessionKit.Options(folder, o => { o.ThrottleLimit = 2; o.Retry = new RetryPolicy { DelayScale = 0, MaxAttempts = 6 }; }), _ => source);
+        var events = GPhotos.Core.Tests.Saving.SessionKit.Run(session, listed, TimeSpan.FromSeconds(30));
+        var fatal = Assert.Single(events, e => e.Kind == GPhotos.Saving.SaveEventKind.Fatal);
+        var stop = Assert.IsType<RateLimitedException>(fatal.Error);
+        // Library base URLs have a daily fetch quota: the estimate is Google's reset, midnight Pacific.
+        Assert.Equal(GoogleApiClient.NextPacificMidnight(DateTimeOffset.UtcNow), stop.ResumeAfter);
+        Assert.DoesNotContain("<", fatal.Message);
+        Assert.InRange(await emu.CounterAsync("media"), GPhotos.Saving.SaveSession.Media429StreakLimit, GPhotos.Saving.SaveSession.Media429StreakLimit + 4);
+        await emu.DeleteAsync("faults");
+    }
+}
