@@ -95,6 +95,26 @@ catch { "ERRORID=$($_.FullyQualifiedErrorId)"; "MESSAGE=$($_.Exception.Message)"
         [int](Get-TestCounter $emu).requests.'oauth.authorize' | Should -Be 0
     }
 
+    It 'treats a token cache of the wrong JSON shape as no cache: a warning naming the file, then a new sign-in' {
+        $ok = Invoke-Connect -Interactive -Cache $cache -Script "Connect-GPhotos -ClientId 'c5' -TokenCachePath `$env:GPHOTOS_TEST_CACHE"
+        $ok.ExitCode | Should -Be 0 -Because $ok.Error
+        $file = @(Get-ChildItem $cache -Filter '*.token')[0].FullName
+        $text = Get-Content $file -Raw
+        # Same file, but "format" is an object where a string belongs (it used to fail as InvalidArgument).
+        Set-Content $file ($text -replace '"format":\s*"[^"]*"', '"format": {"x": 1}') -NoNewline
+        $r = Invoke-Connect -Cache $cache -Script @'
+try { Connect-GPhotos -ClientId 'c5' -TokenCachePath $env:GPHOTOS_TEST_CACHE -WarningVariable w -WarningAction SilentlyContinue; 'CONNECTED' }
+catch { "WARNING=$w"; "ERRORID=$($_.FullyQualifiedErrorId)"; "CATEGORY=$($_.CategoryInfo.Category)"; exit 3 }
+'@
+        $r.ExitCode | Should -Be 3
+        $r.Output | Should -Match 'ERRORID=InteractiveLoginRequired'
+        $r.Output | Should -Match 'CATEGORY=AuthenticationError'
+        $r.Output | Should -Match ('WARNING=.*' + [regex]::Escape($file))
+        $again = Invoke-Connect -Interactive -Cache $cache -Script "Connect-GPhotos -ClientId 'c5' -TokenCachePath `$env:GPHOTOS_TEST_CACHE -WarningAction SilentlyContinue; 'CONNECTED'"
+        $again.ExitCode | Should -Be 0 -Because $again.Error
+        $again.Output | Should -Match 'CONNECTED'
+    }
+
     It 'explains the 7-day Testing limit when the refresh token was revoked' {
         $ok = Invoke-Connect -Interactive -Cache $cache -Script "Connect-GPhotos -ClientId 'c3' -TokenCachePath `$env:GPHOTOS_TEST_CACHE"
         $ok.ExitCode | Should -Be 0 -Because $ok.Error
@@ -131,6 +151,22 @@ try { Get-GPhotosMediaItem } catch { "ERRORID=$($_.FullyQualifiedErrorId)" }
         $r.Output | Should -Match 'ERRORID=NotConnected'
         @(Get-ChildItem $cache -File -ErrorAction SilentlyContinue).Count | Should -Be 0
         (Get-TestCounter $emu).requests.'oauth.revoke' | Should -Be 1
+    }
+}
+
+Describe 'Connect-GPhotos -AccessToken with GPHOTOS_EMULATOR_HOST' {
+    It 'warns that a real Google token would travel over plain HTTP' {
+        Connect-GPhotos -AccessToken 'ya29.a0-looks-real' -WarningVariable w -WarningAction SilentlyContinue
+        $w.Count | Should -Be 1
+        "$w" | Should -Match 'GPHOTOS_EMULATOR_HOST'
+        "$w" | Should -Match 'plain HTTP'
+        Disconnect-GPhotos
+    }
+
+    It 'does not warn for the emulator''s own tokens on loopback' {
+        Connect-GPhotos -AccessToken (New-TestToken $emu).accessToken -WarningVariable w -WarningAction SilentlyContinue
+        $w.Count | Should -Be 0
+        Disconnect-GPhotos
     }
 }
 

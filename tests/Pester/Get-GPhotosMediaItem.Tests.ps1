@@ -177,6 +177,90 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         @(Get-GPhotosMediaItem -AlbumId $album.id).Id | Sort-Object | Should -Be (@($items[0].id, $items[2].id) | Sort-Object)
     }
 
+    It '-Id a,a sends the id once and still answers each requested id' {
+        $one = (New-Photos 1)[0]
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $items = @(Get-GPhotosMediaItem -Id $one.id, $one.id -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -Be 0
+        $items.Count | Should -Be 2
+        $items[0].Id | Should -Be $one.id
+        (Get-TestCounter $emu).requests.'library.batchGet' | Should -Be 1
+    }
+
+    It 'isolates one malformed id: the other ids are fetched and the bad one gets its own error' {
+        $created = New-Photos 30
+        $ids = @($created.id[0..14]) + 'not a valid id!' + @($created.id[15..29])
+        $items = @(Get-GPhotosMediaItem -Id $ids -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $items.Count | Should -Be 30
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^MediaItemNotFound'
+        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $errs[0].TargetObject | Should -Be 'not a valid id!'
+        $errs[0].Exception.Message | Should -Match 'invalid'
+    }
+
+    It 'follows empty pages that carry a next-page token and loses nothing' {
+        New-Photos 150 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'emptyPage'; count = 3 }) } | Out-Null
+        @(Get-GPhotosMediaItem).Count | Should -Be 150
+    }
+
+    It 'stops with ListingStalled when Google only ever sends empty pages' {
+        New-Photos 3 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'emptyPage'; count = 40 }) } | Out-Null
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^ListingStalled'
+        $err.CategoryInfo.Category | Should -Be 'ProtocolError'
+        Invoke-Emulator $emu 'faults' -Method Delete | Out-Null
+    }
+
+    It 'lists an item Google repeats on the next page once, with a warning naming it' {
+        $created = New-Photos 150
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'repeatItem' }) } | Out-Null
+        $items = @(Get-GPhotosMediaItem -WarningVariable w -WarningAction SilentlyContinue)
+        $items.Count | Should -Be 150
+        @($items.Id | Sort-Object -Unique).Count | Should -Be 150
+        $w.Count | Should -Be 1
+        $repeated = $items[99]
+        "$w" | Should -Match ([regex]::Escape($repeated.Id))
+        "$w" | Should -Match ([regex]::Escape($repeated.Filename))
+    }
+
+    It 'shows an HTML 502 as readable text, without its CSS' {
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'htmlError'; status = 502; count = 10 }) } | Out-Null
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^GoogleApiHttp502'
+        $err.Exception.Message | Should -Match '502\. That.s an error'
+        $err.Exception.Message | Should -Not -Match 'margin|\{|<'
+        Invoke-Emulator $emu 'faults' -Method Delete | Out-Null
+    }
+
+    It 'ignores an absurd Retry-After (2147483647) and lists everything' {
+        New-Photos 5 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = '429'; retryAfter = '2147483647' }) } | Out-Null
+        @(Get-GPhotosMediaItem).Count | Should -Be 5
+    }
+
+    It 'stops with "resume after" when Retry-After asks for hours' {
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = '503'; retryAfter = 'date:+10800' }) } | Out-Null
+        $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^DailyQuotaExhausted'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -Match 'Resume after'
+    }
+
+    It 'completes -AlbumId within its few-second budget even when Google stalls' {
+        Invoke-Emulator $emu 'albums' -Method Post -Body @{ title = 'Trip'; mediaItemIds = @() } | Out-Null
+        $fast = TabExpansion2 -inputScript 'Get-GPhotosMediaItem -AlbumId ' -cursorColumn 'Get-GPhotosMediaItem -AlbumId '.Length
+        @($fast.CompletionMatches | Where-Object ToolTip -Match 'Trip').Count | Should -Be 1
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'slow'; count = 20; delayMs = 30000 }) } | Out-Null
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $slow = TabExpansion2 -inputScript 'Get-GPhotosMediaItem -AlbumId ' -cursorColumn 'Get-GPhotosMediaItem -AlbumId '.Length
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        @($slow.CompletionMatches | Where-Object ToolTip -Match 'Trip').Count | Should -Be 0
+        Invoke-Emulator $emu 'faults' -Method Delete | Out-Null
+    }
+
     It 'stops listing promptly on Ctrl+C' {
         1..3 | ForEach-Object { New-Photos 100 -Prefix "S$_" } | Out-Null
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'slow'; count = 5; delayMs = 20000 }) } | Out-Null
@@ -217,6 +301,17 @@ Describe 'Get-GPhotosMediaItem from the Picker' {
         $items[0].Source | Should -Be 'Picker'
         $items[0].SessionId | Should -Be $session.Id
         $items[0].Width | Should -BeOfType ([long])
+    }
+
+    It 'says at once, without retrying, that too many picking sessions are open' {
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'picker'; kind = 'tooManySessions'; count = 10 }) } | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $err = { New-GPhotosPickerSession -NoBrowser -ErrorAction Stop 6>$null } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^TooManyPickerSessions'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -Match 'Remove-GPhotosPickerSession'
+        (Get-TestCounter $emu).requests.'picker.sessions.create' | Should -Be 1
+        Invoke-Emulator $emu 'faults' -Method Delete | Out-Null
     }
 
     It 'says the user is not done yet instead of returning nothing' {

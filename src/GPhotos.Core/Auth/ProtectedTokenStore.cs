@@ -131,6 +131,9 @@ namespace GPhotos.Auth
         // ------------------------------------------------------------------ synchronous core
 
         /// <summary>Reads <paramref name="key"/>; default(T) when there is no such entry. Throws <see cref="IOException"/> when it is unreadable.</summary>
+        /// <summary>Largest file <see cref="Load{T}"/> reads (real ones are under 4 KB).</summary>
+        public const long MaxFileBytes = 1024 * 1024;
+
         public T Load<T>(string key = DefaultKey)
         {
             string path = GetFilePath(key);
@@ -142,15 +145,24 @@ namespace GPhotos.Auth
                     CheckPrivate(FolderPath, PrivateFolderMode, "folder");
                     CheckPrivate(path, PrivateFileMode, "file");
                 }
+                // A token cache is a few KB: anything far bigger is not ours, and reading it whole would cost memory.
+                if (new FileInfo(path).Length > MaxFileBytes)
+                    throw new IOException($"The token cache '{path}' is too large to be a GPhotos token cache.");
                 string text = File.ReadAllText(path, Encoding.UTF8);
-                string json = Unwrap(text, key, path);
                 try
                 {
-                    return JsonConvert.DeserializeObject<T>(json);
+                    return JsonConvert.DeserializeObject<T>(Unwrap(text, key, path));
                 }
                 catch (JsonException ex)
                 {
                     throw new IOException($"The token cache '{path}' holds data GPhotos cannot read: {ex.Message}", ex);
+                }
+                catch (Exception ex) when (!(ex is IOException) && !(ex is UnauthorizedAccessException) && !(ex is OutOfMemoryException))
+                {
+                    // JSON of the wrong shape (an object where a string belongs, say) makes Json.NET throw
+                    // ArgumentException or InvalidCastException; DPAPI throws its own. All mean "unreadable": the
+                    // caller treats IOException as "no cache, sign in again", never as the user's invalid argument.
+                    throw new IOException($"The token cache '{path}' is damaged or not in GPhotos' format ({ex.GetType().Name}: {ex.Message})", ex);
                 }
             }
         }

@@ -41,6 +41,9 @@ namespace GPhotos.Http
         /// <summary>How long a media body may stall before the download counts as dropped.</summary>
         public TimeSpan IdleReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+        /// <summary>How long an error body may take to arrive in full (it only carries a message: never worth a hang).</summary>
+        public TimeSpan ErrorBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
         /// <summary>Called before each retry (for verbose output).</summary>
         public Action<RetryNotice> RetryObserver { get; set; }
 
@@ -57,6 +60,18 @@ namespace GPhotos.Http
         /// <summary>GET or POST a JSON API call with retries; returns the parsed body ({} for an empty one).</summary>
         public Task<JObject> SendJsonAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
             => Retry.ExecuteAsync(ct => SendJsonOnceAsync(method, uri, body, ct), cancellationToken, RetryObserver);
+
+        /// <summary>
+        /// Like <see cref="SendJsonAsync(HttpMethod, Uri, JObject, CancellationToken)"/>, with <paramref name="refine"/>
+        /// turning an endpoint-specific error into its own exception before any retry is considered (null: keep it).
+        /// </summary>
+        internal Task<JObject> SendJsonAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken,
+            Func<GoogleApiException, Exception> refine)
+            => Retry.ExecuteAsync(async ct =>
+            {
+                try { return await SendJsonOnceAsync(method, uri, body, ct).ConfigureAwait(false); }
+                catch (GoogleApiException ex) when (refine(ex) is Exception refined) { throw refined; }
+            }, cancellationToken, RetryObserver);
 
         private async Task<JObject> SendJsonOnceAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
         {
@@ -80,14 +95,19 @@ namespace GPhotos.Http
                             }
                             if (!response.IsSuccessStatusCode)
                             {
-                                string text = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                                string text = await ErrorBody.ReadAsync(response, ErrorBodyTimeout, cancellationToken).ConfigureAwait(false);
                                 throw CreateError(response, text, uri);
                             }
                             if (response.Content == null) return new JObject();
                             // Parsed straight from the stream: a 100-item page is ~70 KB of JSON, and buffering it as a
                             // string puts every page on the large-object heap (measured: 43 gen-2 GCs per 100k items).
+                            // The parse is synchronous, so Ctrl+C closes the response to end a pending read at once.
+                            using (cancellationToken.Register(state => ((HttpResponseMessage)state).Dispose(), response))
                             using (Stream stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync().ConfigureAwait(false), RequestTimeout))
-                                return ParseObject(stream, uri);
+                            {
+                                try { return ParseObject(stream, uri); }
+                                catch (Exception) when (cancellationToken.IsCancellationRequested) { throw new OperationCanceledException(cancellationToken); }
+                            }
                         }
                     }
                 }
@@ -144,10 +164,9 @@ namespace GPhotos.Http
             string mediaType = response.Content?.Headers.ContentType?.MediaType ?? "";
             if (message == null && !string.IsNullOrWhiteSpace(text) && mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
             {
-                // Base URLs answer with a short text or HTML page, not the JSON envelope.
-                string plain = System.Text.RegularExpressions.Regex.Replace(text, "<[^>]*>", " ");
-                plain = System.Text.RegularExpressions.Regex.Replace(plain, @"\s+", " ").Trim();
-                if (plain.Length > 0) message = plain.Length > 500 ? plain.Substring(0, 500) + "…" : plain;
+                // Base URLs (and Google's front ends on 5xx) answer with an HTML page, not the JSON envelope.
+                string plain = ErrorBody.ToPlainText(text);
+                if (plain.Length > 0) message = plain;
             }
 
             TimeSpan? retryAfter = ReadRetryAfter(response);
@@ -165,17 +184,11 @@ namespace GPhotos.Http
             (message != null && message.IndexOf("per day", StringComparison.OrdinalIgnoreCase) >= 0)
             || (body != null && body.IndexOf("PerDay", StringComparison.Ordinal) >= 0);
 
+        /// <summary>The raw header, parsed by <see cref="RetryAfterHeader"/> (absurd values count as absent).</summary>
         private static TimeSpan? ReadRetryAfter(HttpResponseMessage response)
         {
-            RetryConditionHeaderValue ra = response.Headers.RetryAfter;
-            if (ra == null) return null;
-            if (ra.Delta.HasValue) return ra.Delta.Value;
-            if (ra.Date.HasValue)
-            {
-                TimeSpan wait = ra.Date.Value - DateTimeOffset.UtcNow;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-            return null;
+            if (!response.Headers.TryGetValues("Retry-After", out var values)) return null;
+            return RetryAfterHeader.Parse(values.FirstOrDefault(), DateTimeOffset.UtcNow);
         }
 
         /// <summary>Google resets daily quotas at midnight Pacific time.</summary>
@@ -215,7 +228,8 @@ namespace GPhotos.Http
             for (int hop = 0; hop < 10; hop++)
             {
                 var request = new HttpRequestMessage(headOnly ? HttpMethod.Head : HttpMethod.Get, current);
-                if (token != null && Endpoints.MayReceiveToken(current))
+                bool tokenSent = token != null && Endpoints.MayReceiveToken(current);
+                if (tokenSent)
                     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 HttpResponseMessage response;
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -241,7 +255,9 @@ namespace GPhotos.Http
                     current = next;
                     continue;
                 }
-                if (response.StatusCode == HttpStatusCode.Unauthorized && token != null && !refreshed)
+                // A 401 from a host that never saw the token says nothing about the token: refreshing would only cost
+                // a round trip to Google (and, repeated, could look like abuse).
+                if (response.StatusCode == HttpStatusCode.Unauthorized && tokenSent && !refreshed)
                 {
                     response.Dispose();
                     request.Dispose();
@@ -251,9 +267,15 @@ namespace GPhotos.Http
                 }
                 if (!response.IsSuccessStatusCode)
                 {
-                    string text = "";
-                    try { text = await response.Content.ReadAsStringAsync().ConfigureAwait(false); } catch (Exception) { }
-                    GoogleApiException error = CreateError(response, text.Length > 4096 ? text.Substring(0, 4096) : text, current);
+                    string text;
+                    try { text = await ErrorBody.ReadAsync(response, ErrorBodyTimeout, cancellationToken).ConfigureAwait(false); }
+                    catch (OperationCanceledException)
+                    {
+                        response.Dispose();
+                        request.Dispose();
+                        throw;
+                    }
+                    GoogleApiException error = CreateError(response, text, current);
                     response.Dispose();
                     request.Dispose();
                     throw error;

@@ -40,16 +40,38 @@ namespace GPhotos.Http
     /// The project's daily quota is spent. Retrying today is pointless: stop the run and resume after
     /// <see cref="ResumeAfter"/> (Google resets daily quotas at midnight Pacific time).
     /// </summary>
-    public sealed class QuotaExhaustedException : GoogleApiException
+    public class QuotaExhaustedException : GoogleApiException
     {
         public QuotaExhaustedException(string apiMessage, DateTimeOffset resumeAfter)
-            : base(429, "RESOURCE_EXHAUSTED", apiMessage,
-                  $"The daily Google Photos quota of this OAuth client is used up. Nothing more can be fetched today: resume after {resumeAfter.ToLocalTime():yyyy-MM-dd HH:mm zzz}. Items already saved are kept; the next run continues where this one stopped.")
+            : this(429, "RESOURCE_EXHAUSTED", apiMessage,
+                  $"The daily Google Photos quota of this OAuth client is used up. Nothing more can be fetched today: resume after {resumeAfter.ToLocalTime():yyyy-MM-dd HH:mm zzz}. Items already saved are kept; the next run continues where this one stopped.",
+                  resumeAfter, null)
+        {
+        }
+
+        protected QuotaExhaustedException(int httpStatus, string rpcStatus, string apiMessage, string message, DateTimeOffset resumeAfter, Exception inner)
+            : base(httpStatus, rpcStatus, apiMessage, message, null, inner)
         {
             ResumeAfter = resumeAfter;
         }
 
         public DateTimeOffset ResumeAfter { get; }
+    }
+
+    /// <summary>
+    /// Google asks for a wait longer than a run should sit idle (a Retry-After beyond an hour), or keeps refusing
+    /// (a streak of 429s from base URLs, whose wording says nothing about which quota): stop the run and resume after
+    /// <see cref="QuotaExhaustedException.ResumeAfter"/>. A <see cref="QuotaExhaustedException"/> so every place that
+    /// stops a run for a spent quota stops for this too.
+    /// </summary>
+    public sealed class RateLimitedException : QuotaExhaustedException
+    {
+        public RateLimitedException(GoogleApiException cause, DateTimeOffset resumeAfter, string why)
+            : base(cause?.HttpStatus ?? 429, cause?.RpcStatus ?? "RESOURCE_EXHAUSTED", cause?.ApiMessage,
+                  $"{why} Resume after {resumeAfter.ToLocalTime():yyyy-MM-dd HH:mm zzz}. Items already saved are kept; the next run continues where this one stopped.",
+                  resumeAfter, cause)
+        {
+        }
     }
 
     /// <summary>The connection cannot authenticate any more (refresh token expired or revoked, access token dead).</summary>

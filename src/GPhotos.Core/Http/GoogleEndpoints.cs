@@ -78,6 +78,46 @@ namespace GPhotos.Http
                 || host == "photospicker.googleapis.com";
         }
 
+        /// <summary>Is the configured emulator on this machine (loopback), where plain HTTP never leaves the computer?</summary>
+        public bool IsLoopbackEmulator
+        {
+            get
+            {
+                if (!IsEmulator) return false;
+                string host = new Uri("http://" + EmulatorHost + "/").Host.Trim('[', ']');
+                return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                    || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+            }
+        }
+
+        /// <summary>
+        /// Google's OAuth access tokens start with "ya29."; the emulator mints "ya29.emu-…" (same shape, marked), so
+        /// only an unmarked one is taken for real.
+        /// </summary>
+        public static bool LooksLikeGoogleAccessToken(string token) =>
+            token != null && token.StartsWith("ya29.", StringComparison.Ordinal) && !token.StartsWith("ya29.emu-", StringComparison.Ordinal);
+
+        /// <summary>The warning for an -AccessToken that the emulator setting would send over plain HTTP.</summary>
+        public string PlainHttpTokenWarning(bool looksReal) =>
+            $"{EmulatorHostVariable} is set, so this access token will be sent over plain HTTP to {EmulatorHost}"
+            + (looksReal ? ", and it looks like a real Google token (ya29.…)" : ", which is not on this computer")
+            + $". Anyone on the network path can read it. Unset {EmulatorHostVariable} to talk to Google over HTTPS.";
+
+        /// <summary>
+        /// May GPhotos show (and open) <paramref name="pickerUri"/>, the address a Picker session says the user should
+        /// visit? Only https on a Google host (photos.google.com and the like), or the configured emulator. A link to
+        /// anywhere else would send the user, signed in, to a page Google did not serve.
+        /// </summary>
+        public bool IsTrustedPickerUri(Uri pickerUri)
+        {
+            if (pickerUri == null || !pickerUri.IsAbsoluteUri || !string.IsNullOrEmpty(pickerUri.UserInfo)) return false;
+            if (IsEmulator && pickerUri.Scheme == Uri.UriSchemeHttp && string.Equals(pickerUri.Authority, EmulatorHost, StringComparison.OrdinalIgnoreCase))
+                return true;
+            if (pickerUri.Scheme != Uri.UriSchemeHttps || !pickerUri.IsDefaultPort) return false;
+            string host = pickerUri.Host.ToLowerInvariant();
+            return host == "google.com" || host.EndsWith(".google.com", StringComparison.Ordinal);
+        }
+
         public override string ToString() => IsEmulator ? "emulator at " + EmulatorHost : "Google";
     }
 }

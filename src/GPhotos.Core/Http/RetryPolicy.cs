@@ -39,6 +39,12 @@ namespace GPhotos.Http
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(64);
         public TimeSpan RateLimitDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>
+        /// Total time one request (or one item's download) may spend waiting between attempts; past it the last error
+        /// stands. Keeps a run from sitting on one item for hours whatever the server says.
+        /// </summary>
+        public TimeSpan MaxTotalWait { get; set; } = TimeSpan.FromMinutes(15);
+
         /// <summary>Multiplies every delay; 1 in production.</summary>
         public double DelayScale { get; set; } = 1.0;
 
@@ -72,47 +78,79 @@ namespace GPhotos.Http
             }
         }
 
-        /// <summary>How long to wait before attempt <paramref name="attempt"/>+1 after <paramref name="error"/>.</summary>
+        /// <summary>
+        /// How long to wait before attempt <paramref name="attempt"/>+1 after <paramref name="error"/>. Never more than
+        /// <see cref="RetryAfterHeader.HonouredUpTo"/>: a longer Retry-After is <see cref="StopFor"/>'s business.
+        /// </summary>
         public TimeSpan GetDelay(int attempt, Exception error)
         {
             TimeSpan delay;
+            TimeSpan? retryAfter = (error as GoogleApiException)?.RetryAfter;
+            // Absurd (beyond a day, negative): ignored for the normal backoff. Long but plausible: capped here (the
+            // caller asks StopFor first).
+            if (retryAfter.HasValue && (retryAfter.Value > RetryAfterHeader.PlausibleUpTo || retryAfter.Value < TimeSpan.Zero)) retryAfter = null;
+            else if (retryAfter.HasValue && retryAfter.Value > RetryAfterHeader.HonouredUpTo) retryAfter = RetryAfterHeader.HonouredUpTo;
             if (error is GoogleApiException api && api.HttpStatus == 429)
             {
-                delay = api.RetryAfter ?? RateLimitDelay;
-                if (api.RetryAfter == null && attempt > 1)
+                delay = retryAfter ?? RateLimitDelay;
+                if (retryAfter == null && attempt > 1)
                     delay = TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks * 2, RateLimitDelay.Ticks * attempt));
             }
-            else if (error is GoogleApiException api2 && api2.RetryAfter.HasValue)
+            else if (retryAfter.HasValue && retryAfter.Value >= BaseDelay)
             {
-                delay = api2.RetryAfter.Value;
+                delay = retryAfter.Value;
             }
             else
             {
                 double exp = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, attempt - 1));
                 exp = Math.Min(exp, MaxDelay.TotalMilliseconds);
-                // Full jitter on top of half the exponential step keeps parallel workers from retrying in lockstep.
-                double jittered = exp / 2 + Jitter.Value.NextDouble() * exp / 2;
-                delay = TimeSpan.FromMilliseconds(jittered);
+                // Jitter upwards only (Google: the first retry of a 5xx no sooner than 1 s); it keeps parallel workers
+                // from retrying in lockstep.
+                delay = TimeSpan.FromMilliseconds(exp + Jitter.Value.NextDouble() * exp / 2);
             }
-            return TimeSpan.FromMilliseconds(delay.TotalMilliseconds * DelayScale);
+            double ms = delay.TotalMilliseconds * DelayScale;
+            return TimeSpan.FromMilliseconds(Math.Max(0, Math.Min(ms, RetryAfterHeader.HonouredUpTo.TotalMilliseconds)));
         }
+
+        /// <summary>
+        /// When the server asks for a plausible wait longer than a run should sit idle (more than
+        /// <see cref="RetryAfterHeader.HonouredUpTo"/>, at most a day), the error that stops the run with "resume after";
+        /// otherwise null.
+        /// </summary>
+        public static RateLimitedException StopFor(Exception error)
+        {
+            if (!(error is GoogleApiException api) || error is QuotaExhaustedException) return null;
+            if (!api.RetryAfter.HasValue || api.RetryAfter.Value <= RetryAfterHeader.HonouredUpTo || api.RetryAfter.Value > RetryAfterHeader.PlausibleUpTo) return null;
+            return new RateLimitedException(api, DateTimeOffset.Now + api.RetryAfter.Value,
+                $"Google asked to wait {api.RetryAfter.Value.TotalHours:0.#} hours before the next request (Retry-After, answering {api.HttpStatus}).");
+        }
+
+        /// <summary><see cref="MaxTotalWait"/> in the same scale as <see cref="GetDelay"/>'s answers.</summary>
+        public TimeSpan ScaledBudget => TimeSpan.FromMilliseconds(MaxTotalWait.TotalMilliseconds * DelayScale);
 
         public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken,
             Action<RetryNotice> onRetry = null)
         {
+            TimeSpan waited = TimeSpan.Zero;
             for (int attempt = 1; ; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                TimeSpan delay;
                 try
                 {
                     return await operation(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex, cancellationToken))
+                catch (Exception ex) when (StopFor(ex) is RateLimitedException stop)
                 {
-                    TimeSpan delay = GetDelay(attempt, ex);
-                    onRetry?.Invoke(new RetryNotice(attempt, delay, ex));
-                    await Delay(delay, cancellationToken).ConfigureAwait(false);
+                    throw stop;
                 }
+                catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex, cancellationToken)
+                    && waited + (delay = GetDelay(attempt, ex)) <= ScaledBudget)
+                {
+                    waited += delay;
+                    onRetry?.Invoke(new RetryNotice(attempt, delay, ex));
+                }
+                await Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }

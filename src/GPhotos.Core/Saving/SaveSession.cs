@@ -80,6 +80,15 @@ namespace GPhotos.Saving
         /// <summary>UTC ticks before which no worker starts a request (set by a 429, so workers back off together).</summary>
         private long _pauseUntilTicks;
 
+        /// <summary>429s from base URLs in a row, across workers (reset by any completed download).</summary>
+        private int _media429Streak;
+
+        /// <summary>
+        /// This many 429s in a row stop the run with "resume after": base URLs' 429s say nothing about which quota (no
+        /// "per day" to read), and retrying each item for minutes would spin for hours.
+        /// </summary>
+        internal const int Media429StreakLimit = 8;
+
         /// <param name="options">Validated and copied now.</param>
         /// <param name="contentSourceFor">Picks the source that can open an item's bytes (by <see cref="MediaItem.Source"/>, usually).</param>
         /// <param name="cancellationToken">The caller's Ctrl+C: stops workers promptly and aborts downloads in flight.</param>
@@ -635,23 +644,50 @@ namespace GPhotos.Saving
         private async Task<DownloadedFile> DownloadAsync(IMediaContentSource source, MediaItem item, ContentVariant variant, byte[] buffer, CancellationToken stop)
         {
             RetryPolicy policy = _options.Retry;
+            TimeSpan waited = TimeSpan.Zero;
             for (int attempt = 1; ; attempt++)
             {
                 await WaitForRateLimitAsync(stop).ConfigureAwait(false);
+                TimeSpan delay;
                 try
                 {
-                    return await ContentDownloader.DownloadAsync(source, item, variant, _tempFolder, buffer,
+                    DownloadedFile file = await ContentDownloader.DownloadAsync(source, item, variant, _tempFolder, buffer,
                         n => Interlocked.Add(ref _bytesDownloaded, n), stop).ConfigureAwait(false);
+                    Interlocked.Exchange(ref _media429Streak, 0);
+                    return file;
                 }
-                catch (Exception ex) when (ShouldRetry(ex, attempt, policy, stop))
+                catch (Exception ex) when (StopForRateLimit(ex, item) is RateLimitedException stopRun)
                 {
-                    TimeSpan delay = policy.GetDelay(attempt, ex);
+                    throw stopRun; // fatal: a QuotaExhaustedException, so the run stops with "resume after"
+                }
+                catch (Exception ex) when (ShouldRetry(ex, attempt, policy, stop)
+                    && waited + (delay = policy.GetDelay(attempt, ex)) <= policy.ScaledBudget)
+                {
+                    waited += delay; // the per-item wait budget: one item never holds a worker for hours
                     if (ex is GoogleApiException api && api.HttpStatus == 429) PauseAllWorkers(delay);
                     Verbose(item, string.Format(CultureInfo.InvariantCulture, "{0}: attempt {1} failed ({2}); retrying in {3:0.#} s.",
                         ContentDownloader.Describe(item, variant), attempt, ex.Message, delay.TotalSeconds));
-                    await policy.Delay(delay, stop).ConfigureAwait(false);
                 }
+                await policy.Delay(delay, stop).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// The error that stops the whole run for a rate limit, or null: a plausible Retry-After beyond an hour, or
+        /// <see cref="Media429StreakLimit"/> 429s in a row. The resume estimate: the server's Retry-After when it gave
+        /// one; else Library base URLs have a daily fetch quota (Google resets it at midnight Pacific), others an hour.
+        /// </summary>
+        private RateLimitedException StopForRateLimit(Exception error, MediaItem item)
+        {
+            if (RetryPolicy.StopFor(error) is RateLimitedException tooLong) return tooLong;
+            if (!(error is GoogleApiException api) || api.HttpStatus != 429 || error is QuotaExhaustedException) return null;
+            int streak = Interlocked.Increment(ref _media429Streak);
+            if (streak < Media429StreakLimit) return null;
+            DateTimeOffset resume = api.RetryAfter.HasValue ? DateTimeOffset.Now + api.RetryAfter.Value
+                : item.Source == MediaSource.Library ? GoogleApiClient.NextPacificMidnight(DateTimeOffset.UtcNow)
+                : DateTimeOffset.Now.AddHours(1);
+            return new RateLimitedException(api, resume,
+                $"Google answered {streak} downloads in a row with 429 Too Many Requests (last: '{item.Filename}'), so the run stops instead of retrying for hours.");
         }
 
         private static bool ShouldRetry(Exception error, int attempt, RetryPolicy policy, CancellationToken stop)
@@ -669,6 +705,9 @@ namespace GPhotos.Saving
         /// <summary>After a 429 every worker holds off, not just the one that got it: Google counts the whole client.</summary>
         private void PauseAllWorkers(TimeSpan delay)
         {
+            // Bounded whatever the server said: a poisoned pause would fail or stall every later item.
+            if (delay > RetryAfterHeader.HonouredUpTo) delay = RetryAfterHeader.HonouredUpTo;
+            if (delay <= TimeSpan.Zero) return;
             long until = DateTime.UtcNow.Ticks + delay.Ticks;
             long current;
             do
@@ -681,7 +720,7 @@ namespace GPhotos.Saving
 
         private Task WaitForRateLimitAsync(CancellationToken stop)
         {
-            long wait = Interlocked.Read(ref _pauseUntilTicks) - DateTime.UtcNow.Ticks;
+            long wait = Math.Min(Interlocked.Read(ref _pauseUntilTicks) - DateTime.UtcNow.Ticks, RetryAfterHeader.HonouredUpTo.Ticks);
             return wait > 0 ? _options.Retry.Delay(TimeSpan.FromTicks(wait), stop) : Task.FromResult(0);
         }
 

@@ -10,15 +10,21 @@ namespace GPhotos.Sources
     /// </summary>
     internal static class JsonValues
     {
-        public static string String(JToken token, string name) => token?[name] is JValue v && v.Type != JTokenType.Null ? Convert.ToString(v.Value, CultureInfo.InvariantCulture) : null;
+        /// <summary>A field of an object; null when <paramref name="token"/> is not an object (a JArray or JValue indexer would throw).</summary>
+        public static JToken Child(JToken token, string name) => token is JObject o ? o[name] : null;
+
+        public static string String(JToken token, string name) => Child(token, name) is JValue v && v.Type != JTokenType.Null ? Convert.ToString(v.Value, CultureInfo.InvariantCulture) : null;
 
         public static long? Int64(JToken token, string name)
         {
-            if (!(token?[name] is JValue v) || v.Type == JTokenType.Null) return null;
+            if (!(Child(token, name) is JValue v) || v.Type == JTokenType.Null) return null;
             switch (v.Type)
             {
-                case JTokenType.Integer: return Convert.ToInt64(v.Value, CultureInfo.InvariantCulture);
-                case JTokenType.Float: return (long)Math.Round(Convert.ToDouble(v.Value, CultureInfo.InvariantCulture));
+                // Beyond int64 Json.NET holds a BigInteger, which Convert cannot cast: out of range is "absent".
+                case JTokenType.Integer: return v.Value is long l64 ? l64 : (long?)null;
+                case JTokenType.Float:
+                    double d = Convert.ToDouble(v.Value, CultureInfo.InvariantCulture);
+                    return d > -9.2e18 && d < 9.2e18 ? (long)Math.Round(d) : (long?)null;
                 case JTokenType.String:
                     return long.TryParse((string)v.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l : (long?)null;
                 default: return null;
@@ -33,11 +39,12 @@ namespace GPhotos.Sources
 
         public static double? Double(JToken token, string name)
         {
-            if (!(token?[name] is JValue v) || v.Type == JTokenType.Null) return null;
+            if (!(Child(token, name) is JValue v) || v.Type == JTokenType.Null) return null;
             switch (v.Type)
             {
                 case JTokenType.Integer:
-                case JTokenType.Float: return Convert.ToDouble(v.Value, CultureInfo.InvariantCulture);
+                case JTokenType.Float:
+                    return v.Value is System.Numerics.BigInteger big ? (double)big : Convert.ToDouble(v.Value, CultureInfo.InvariantCulture);
                 case JTokenType.String:
                     return double.TryParse((string)v.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : (double?)null;
                 default: return null;
@@ -46,7 +53,7 @@ namespace GPhotos.Sources
 
         public static bool Bool(JToken token, string name)
         {
-            if (!(token?[name] is JValue v)) return false;
+            if (!(Child(token, name) is JValue v)) return false;
             if (v.Type == JTokenType.Boolean) return (bool)v.Value;
             if (v.Type == JTokenType.String) return bool.TryParse((string)v.Value, out bool b) && b;
             return false;
@@ -55,7 +62,7 @@ namespace GPhotos.Sources
         /// <summary>RFC 3339 timestamp to a UTC DateTime.</summary>
         public static DateTime? Timestamp(JToken token, string name)
         {
-            if (!(token?[name] is JValue v) || v.Type == JTokenType.Null) return null;
+            if (!(Child(token, name) is JValue v) || v.Type == JTokenType.Null) return null;
             if (v.Type == JTokenType.Date) return ((DateTime)v.Value).ToUniversalTime();
             string s = Convert.ToString(v.Value, CultureInfo.InvariantCulture);
             return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset dto)

@@ -140,6 +140,20 @@ internal sealed class ApiContext
         _ => "UNSPECIFIED",
     };
 
+    /// <summary>
+    /// Which slice of a list a page shows and where the next page starts (-1: none). "emptyPage": no items but a
+    /// nextPageToken for the same offset (Google does send these); "repeatItem": the next page starts one item early,
+    /// so its first item repeats this page's last.
+    /// </summary>
+    public static (int First, int End, int Next) Shape(FaultRule fault, int offset, int pageSize, int count)
+    {
+        int end = Math.Min(count, offset + pageSize);
+        if (fault?.Kind == "emptyPage") return (offset, offset, offset < count ? offset : -1);
+        int next = end < count ? end : -1;
+        if (fault?.Kind == "repeatItem" && next > offset + 1) next--;
+        return (offset, end, next);
+    }
+
     /// <summary>pageSize: missing/0 = default, above max = max, negative or not a number = 400.</summary>
     public static bool TryPageSize(string raw, int def, int max, out int size)
     {

@@ -234,7 +234,7 @@ internal sealed class ControlApi
 
     private object FaultsJson() => new
     {
-        pending = S.Faults.Pending.Select(p => new { target = p.Rule.Target, kind = p.Rule.Kind, remaining = p.Remaining, retryAfterSeconds = p.Rule.RetryAfterSeconds, delayMs = p.Rule.DelayMs, itemId = p.Rule.ItemId }).ToList(),
+        pending = S.Faults.Pending.Select(p => new { target = p.Rule.Target, kind = p.Rule.Kind, remaining = p.Remaining, retryAfterSeconds = p.Rule.RetryAfterSeconds, retryAfter = p.Rule.RetryAfter, status = p.Rule.Status, delayMs = p.Rule.DelayMs, itemId = p.Rule.ItemId }).ToList(),
     };
 
     private object CountersJson()
@@ -242,7 +242,7 @@ internal sealed class ControlApi
         var requests = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var n in EmulatorCounters.RequestNames) requests[n] = 0;
         foreach (var kv in S.Counters.Requests) requests[kv.Key] = kv.Value;
-        var auth = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["library"] = 0, ["picker"] = 0, ["media"] = 0, ["oauth"] = 0 };
+        var auth = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["library"] = 0, ["picker"] = 0, ["media"] = 0, ["oauth"] = 0, ["foreign"] = 0 };
         foreach (var kv in S.Counters.AuthorizationHeaders) auth[kv.Key] = kv.Value;
         return new
         {

@@ -43,10 +43,10 @@ internal sealed class Dispatcher
             if (p == "mediaItems" && get)
             {
                 string session = ctx.Request.Query["sessionId"];
-                if (!string.IsNullOrEmpty(session)) return new Route("picker.mediaItems.list", "picker", (c, _) => _picker.List(c, session));
-                return new Route("library.list", "library", (c, _) => _library.List(c));
+                if (!string.IsNullOrEmpty(session)) return new Route("picker.mediaItems.list", "picker", (c, f) => _picker.List(c, session, f));
+                return new Route("library.list", "library", (c, f) => _library.List(c, f));
             }
-            if (p == "mediaItems:search" && post) return new Route("library.search", "library", (c, _) => _library.Search(c));
+            if (p == "mediaItems:search" && post) return new Route("library.search", "library", (c, f) => _library.Search(c, f));
             if (p == "mediaItems:batchGet" && get) return new Route("library.batchGet", "library", (c, _) => _library.BatchGet(c));
             if (p.StartsWith("mediaItems/", StringComparison.Ordinal) && get && p.Length > 11 && p.IndexOf('/', 11) < 0)
             {
@@ -86,6 +86,24 @@ internal sealed class Dispatcher
                 await _control.Handle(ctx);
                 return;
             }
+            // The far end of a "redirect" fault: the same emulator under another host name, standing in for a
+            // foreign (non-Google) host. It counts bearer headers separately so tests can prove none leaked.
+            bool foreign = false;
+            if (path.StartsWith(RedirectedPrefix, StringComparison.Ordinal))
+            {
+                foreign = true;
+                var rest = path[RedirectedPrefix.Length..];
+                int slash = rest.IndexOf('/');
+                int.TryParse(slash < 0 ? rest : rest[..slash], out int forced);
+                if (ApiContext.HasBearerHeader(ctx)) _s.Counters.Authorization("foreign");
+                _s.Counters.Request("foreign");
+                if (forced != 0 || slash < 0)
+                {
+                    await Respond.PlainStatus(ctx, forced == 0 ? 404 : forced);
+                    return;
+                }
+                ctx.Request.Path = rest[slash..];
+            }
             var route = Match(ctx);
             if (route == null)
             {
@@ -98,7 +116,7 @@ internal sealed class Dispatcher
             var latency = _s.Latency;
             if (latency > TimeSpan.Zero) await Task.Delay(latency, ctx.RequestAborted);
 
-            var fault = _s.Faults.Take(route.Group, route.ItemId);
+            var fault = foreign ? null : _s.Faults.Take(route.Group, route.ItemId);
             if (fault != null)
             {
                 _s.Counters.Fault(fault.Kind);
@@ -121,7 +139,33 @@ internal sealed class Dispatcher
     private const string HtmlErrorPage =
         "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>Error 502 (Server Error)!!1</title><p><b>502.</b> <ins>That’s an error.</ins><p>The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds. <ins>That’s all we know.</ins></html>";
 
-    /// <summary>Writes the fault's response; false when the request should still run (slow, drop, truncate).</summary>
+    internal const string RedirectedPrefix = "/__redirected/";
+
+    // Google's own error pages carry a large <style> block; clients must not show its CSS to users.
+    private const string StyledHead =
+        "<!DOCTYPE html><html lang=en><meta charset=utf-8><meta name=viewport content=\"initial-scale=1, minimum-scale=1, width=device-width\">"
+        + "<title>Error {0} ({1})!!1</title><style>*{{margin:0;padding:0}}html,code{{font:15px/22px arial,sans-serif}}html{{background:#fff;color:#222;padding:15px}}"
+        + "body{{margin:7% auto 0;max-width:390px;min-height:180px;padding:30px 0 15px}}* > body{{background:url(//www.google.com/images/errors/robot.png) 100% 5px no-repeat;padding-right:205px}}"
+        + "p{{margin:11px 0 22px;overflow:hidden}}ins{{color:#777;text-decoration:none}}a img{{border:0}}@media screen and (max-width:772px){{body{{background:none;margin-top:0;max-width:none;padding-right:0}}}}</style>"
+        + "<a href=//www.google.com/><span id=logo aria-label=Google></span></a><p><b>{0}.</b> <ins>That’s an error.</ins><p>{2} <ins>That’s all we know.</ins>";
+
+    internal static string StyledErrorPage(int status) => string.Format(System.Globalization.CultureInfo.InvariantCulture, StyledHead, status,
+        status switch { 429 => "Too Many Requests", 502 => "Server Error", 503 => "Service Unavailable", _ => "Error" },
+        status == 429 ? "We're sorry, but you have sent too many requests to us recently. Please try again later."
+            : "The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.");
+
+    /// <summary>Retry-After: the raw value when the rule has one ("date:+N" = an HTTP date N s ahead), else seconds.</summary>
+    private static void SetRetryAfter(HttpContext ctx, FaultRule f, int? fallbackSeconds)
+    {
+        string value = f.RetryAfter;
+        if (value != null && value.StartsWith("date:", StringComparison.Ordinal)
+            && double.TryParse(value[5..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ahead))
+            value = DateTimeOffset.UtcNow.AddSeconds(ahead).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        value ??= (f.RetryAfterSeconds ?? fallbackSeconds)?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (value != null) ctx.Response.Headers["Retry-After"] = value;
+    }
+
+    /// <summary>Writes the fault's response; false when the request should still run (slow, drop, truncate, emptyPage, repeatItem).</summary>
     private async Task<bool> ApplyFault(HttpContext ctx, Route route, FaultRule f)
     {
         bool media = route.Group == "media", oauth = route.Group == "oauth";
@@ -134,6 +178,49 @@ internal sealed class Dispatcher
             case "drop":
             case "truncate":
                 return false;
+            case "emptyPage":
+            case "repeatItem":
+                return false; // the list handlers shape their page
+            case "redirect":
+            case "redirect401":
+            {
+                // Same emulator, other loopback host name: a foreign host as far as the client can tell.
+                var host = ctx.Request.Host;
+                string other = string.Equals(host.Host, "localhost", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : "localhost";
+                string target = $"{ctx.Request.Scheme}://{other}:{host.Port}{RedirectedPrefix}{(f.Kind == "redirect401" ? 401 : 0)}{ctx.Request.Path}{ctx.Request.QueryString}";
+                ctx.Response.StatusCode = 302;
+                ctx.Response.Headers.Location = target;
+                ctx.Response.ContentLength = 0;
+                return true;
+            }
+            case "htmlError":
+                SetRetryAfter(ctx, f, null);
+                await Respond.Plain(ctx, f.Status ?? 502, StyledErrorPage(f.Status ?? 502));
+                return true;
+            case "429html":
+                // How base URLs refuse: Google's HTML page, no quota wording at all (never "per day").
+                SetRetryAfter(ctx, f, null);
+                await Respond.Plain(ctx, 429, StyledErrorPage(429));
+                return true;
+            case "tooManySessions":
+                await Respond.Error(ctx, 429, "RESOURCE_EXHAUSTED", PickerApi.TooManySessionsMessage);
+                return true;
+            case "stallBody":
+            {
+                // Headers and the start of an error envelope, then nothing: the client must not wait forever.
+                int status = f.Status ?? 503;
+                SetRetryAfter(ctx, f, null);
+                var bytes = System.Text.Encoding.UTF8.GetBytes("{\n  \"error\": {\n    \"code\": " + status + ",\n    \"message\": \"The service is currently unavailable.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n");
+                ctx.Response.StatusCode = status;
+                ctx.Response.ContentType = Respond.JsonType;
+                ctx.Response.ContentLength = bytes.Length;
+                await ctx.Response.StartAsync(ctx.RequestAborted);
+                await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, 12), ctx.RequestAborted);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                await Task.Delay(f.DelayMs ?? 600_000, ctx.RequestAborted);
+                ctx.Abort();
+                return true;
+            }
             case "html":
                 await Respond.Plain(ctx, 200, HtmlErrorPage);
                 return true;
@@ -152,8 +239,7 @@ internal sealed class Dispatcher
                 bool daily = f.Kind == "dailyQuota";
                 string limit = daily ? "All requests per day" : "All requests per minute per user";
                 string message = $"Quota exceeded for quota metric 'All requests' and limit '{limit}' of service '{service}' for consumer 'project_number:123456789012'.";
-                int? retry = f.Kind == "429noRetryAfter" ? null : f.RetryAfterSeconds ?? (daily ? null : 30);
-                if (retry is int r) ctx.Response.Headers["Retry-After"] = r.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (f.Kind != "429noRetryAfter") SetRetryAfter(ctx, f, daily ? null : 30);
                 if (media) await Respond.Plain(ctx, 429, message);
                 else if (oauth) await OAuthStyle(ctx, 429, "rate_limit_exceeded", message);
                 else
@@ -182,7 +268,7 @@ internal sealed class Dispatcher
                 else await Respond.Error(ctx, 500, "INTERNAL", "Internal error encountered.");
                 return true;
             case "503":
-                if (f.RetryAfterSeconds is int ra) ctx.Response.Headers["Retry-After"] = ra.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                SetRetryAfter(ctx, f, null);
                 if (media) await Respond.PlainStatus(ctx, 503);
                 else if (oauth) await OAuthStyle(ctx, 503, "temporarily_unavailable", "The service is currently unavailable.");
                 else await Respond.Error(ctx, 503, "UNAVAILABLE", "The service is currently unavailable.");

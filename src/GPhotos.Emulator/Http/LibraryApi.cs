@@ -16,7 +16,7 @@ internal sealed class LibraryApi
     private EmulatorState S => _api.S;
 
     // GET /v1/mediaItems
-    public async Task List(HttpContext ctx)
+    public async Task List(HttpContext ctx, FaultRule fault = null)
     {
         if (await _api.AuthorizeAsync(ctx, ApiKind.Library) == null) return;
         if (!ApiContext.TryPageSize(ctx.Request.Query["pageSize"], 25, 100, out int pageSize))
@@ -25,10 +25,10 @@ internal sealed class LibraryApi
             return;
         }
         var snap = S.Library.Snapshot;
-        await WritePage(ctx, snap, snap.AppCreatedOrdered, PageList, 0x11, pageSize, ctx.Request.Query["pageToken"]);
+        await WritePage(ctx, snap, snap.AppCreatedOrdered, PageList, 0x11, pageSize, ctx.Request.Query["pageToken"], fault);
     }
 
-    private async Task WritePage(HttpContext ctx, LibrarySnapshot snap, IReadOnlyList<MediaItemRecord> all, byte kind, ulong fingerprint, int pageSize, string pageToken)
+    private async Task WritePage(HttpContext ctx, LibrarySnapshot snap, IReadOnlyList<MediaItemRecord> all, byte kind, ulong fingerprint, int pageSize, string pageToken, FaultRule fault)
     {
         int offset = 0;
         if (!string.IsNullOrEmpty(pageToken))
@@ -40,20 +40,24 @@ internal sealed class LibraryApi
                 return;
             }
         }
-        int end = Math.Min(all.Count, offset + pageSize);
+        var (first, end, next) = ApiContext.Shape(fault, offset, pageSize, all.Count);
         await Respond.Json(ctx, 200, w =>
         {
             w.WriteStartObject();
-            if (end > offset)
+            if (end > first)
             {
                 w.WriteStartArray("mediaItems");
-                for (int i = offset; i < end; i++) ApiContext.WriteMediaItem(w, all[i], _api.LibraryBaseUrl(ctx, all[i], snap));
+                for (int i = first; i < end; i++) ApiContext.WriteMediaItem(w, all[i], _api.LibraryBaseUrl(ctx, all[i], snap));
                 w.WriteEndArray();
             }
-            if (end < all.Count) w.WriteString("nextPageToken", S.MintPageToken(kind, fingerprint, snap.Generation, end));
+            if (next >= 0) w.WriteString("nextPageToken", S.MintPageToken(kind, fingerprint, snap.Generation, next));
             w.WriteEndObject();
         });
     }
+
+    /// <summary>Google's ids are URL-safe base64 ("AF1Qip…"); anything else is malformed.</summary>
+    internal static bool WellFormedId(string id) =>
+        id.Length is > 0 and <= 512 && id.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');
 
     private static bool Visible(MediaItemRecord r) => r != null && r.AppCreated;
 
@@ -89,6 +93,12 @@ internal sealed class LibraryApi
         if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Length)
         {
             await Respond.InvalidArgument(ctx, "Request must not contain repeated media item IDs.");
+            return;
+        }
+        // Google rejects the whole batch for one malformed id (unknown but well-formed ids get a per-id NOT_FOUND).
+        if (ids.FirstOrDefault(id => !WellFormedId(id)) is { } bad)
+        {
+            await Respond.InvalidArgument(ctx, $"Invalid media item ID: {bad}");
             return;
         }
         var snap = S.Library.Snapshot;
@@ -199,7 +209,7 @@ internal sealed class LibraryApi
     }
 
     // POST /v1/mediaItems:search
-    public async Task Search(HttpContext ctx)
+    public async Task Search(HttpContext ctx, FaultRule fault = null)
     {
         if (await _api.AuthorizeAsync(ctx, ApiKind.Library) == null) return;
         JsonElement root;
@@ -223,7 +233,7 @@ internal sealed class LibraryApi
             return;
         }
         var items = Evaluate(query, snap);
-        await WritePage(ctx, snap, items, PageSearch, query.Fingerprint, query.PageSize, query.PageToken);
+        await WritePage(ctx, snap, items, PageSearch, query.Fingerprint, query.PageSize, query.PageToken, fault);
     }
 
     private MediaItemRecord[] Evaluate(SearchQuery q, LibrarySnapshot snap)

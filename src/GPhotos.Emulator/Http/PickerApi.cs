@@ -8,6 +8,7 @@ namespace GPhotos.Emulator.Http;
 internal sealed class PickerApi
 {
     private const byte PagePicker = (byte)'P';
+    internal const string TooManySessionsMessage = "Too many active sessions. Delete sessions you no longer need and try again.";
     private readonly ApiContext _api;
 
     public PickerApi(ApiContext api) => _api = api;
@@ -61,7 +62,7 @@ internal sealed class PickerApi
         var session = S.Picker.Create(max, string.IsNullOrEmpty(requestId) ? null : requestId, o.SessionLifetimeSeconds, o.MaxLiveSessions, out _);
         if (session == null)
         {
-            await Respond.Error(ctx, 429, "RESOURCE_EXHAUSTED", "Too many active sessions. Delete sessions you no longer need and try again.");
+            await Respond.Error(ctx, 429, "RESOURCE_EXHAUSTED", TooManySessionsMessage);
             return;
         }
         await Respond.Json(ctx, 200, w => WriteSession(ctx, w, session));
@@ -128,7 +129,7 @@ internal sealed class PickerApi
     }
 
     // GET /v1/mediaItems?sessionId=&pageSize=&pageToken=
-    public async Task List(HttpContext ctx, string sessionId)
+    public async Task List(HttpContext ctx, string sessionId, FaultRule fault = null)
     {
         if (await _api.AuthorizeAsync(ctx, ApiKind.Picker) == null) return;
         var s = await Find(ctx, sessionId);
@@ -153,17 +154,17 @@ internal sealed class PickerApi
             await Respond.InvalidArgument(ctx);
             return;
         }
-        int end = Math.Min(items.Length, offset + pageSize);
+        var (first, end, next) = ApiContext.Shape(fault, offset, pageSize, items.Length);
         await Respond.Json(ctx, 200, w =>
         {
             w.WriteStartObject();
-            if (end > offset)
+            if (end > first)
             {
                 w.WriteStartArray("mediaItems");
-                for (int i = offset; i < end; i++) ApiContext.WritePickedItem(w, items[i], _api.PickerBaseUrl(ctx, items[i], s, snap));
+                for (int i = first; i < end; i++) ApiContext.WritePickedItem(w, items[i], _api.PickerBaseUrl(ctx, items[i], s, snap));
                 w.WriteEndArray();
             }
-            if (end < items.Length) w.WriteString("nextPageToken", S.MintPageToken(PagePicker, fp, snap.Generation, end));
+            if (next >= 0) w.WriteString("nextPageToken", S.MintPageToken(PagePicker, fp, snap.Generation, next));
             w.WriteEndObject();
         });
     }

@@ -10,7 +10,7 @@ public sealed class EmulatorCounters
     {
         "library.list", "library.search", "library.get", "library.batchGet", "albums.list", "albums.get", "sharedAlbums.list",
         "picker.sessions.create", "picker.sessions.get", "picker.sessions.delete", "picker.mediaItems.list",
-        "media", "oauth.token", "oauth.authorize", "oauth.revoke",
+        "media", "oauth.token", "oauth.authorize", "oauth.revoke", "foreign",
     };
 
     private long _mediaBytes;

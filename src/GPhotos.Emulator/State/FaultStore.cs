@@ -3,7 +3,8 @@ namespace GPhotos.Emulator;
 /// <summary>A fault to inject into the next matching requests.</summary>
 public sealed class FaultRule
 {
-    public static readonly string[] Kinds = { "429", "429noRetryAfter", "500", "503", "drop", "truncate", "slow", "html", "unauthorized", "dailyQuota", "expireUrl" };
+    public static readonly string[] Kinds = { "429", "429noRetryAfter", "500", "503", "drop", "truncate", "slow", "html", "unauthorized", "dailyQuota", "expireUrl",
+        "redirect", "redirect401", "emptyPage", "repeatItem", "htmlError", "429html", "stallBody", "tooManySessions" };
     public static readonly string[] Targets = { "library", "picker", "media", "oauth", "any" };
 
     /// <summary>library | picker | media | oauth | any.</summary>
@@ -14,7 +15,12 @@ public sealed class FaultRule
     public int Count { get; set; } = 1;
     /// <summary>Retry-After header (seconds) for 429/503 (never sent with 429noRetryAfter).</summary>
     public int? RetryAfterSeconds { get; set; }
-    /// <summary>Delay for "slow" (default 1000 ms).</summary>
+    /// <summary>Raw Retry-After header value, sent verbatim (wins over <see cref="RetryAfterSeconds"/>): "2147483647",
+    /// "-5", "soon", or "date:+N" for an HTTP date N seconds from now (real clock, as the client compares it with its own).</summary>
+    public string RetryAfter { get; set; }
+    /// <summary>HTTP status for htmlError (default 502) and stallBody (default 503).</summary>
+    public int? Status { get; set; }
+    /// <summary>Delay for "slow" (default 1000 ms) and how long "stallBody" stalls (default 600000 ms).</summary>
     public int? DelayMs { get; set; }
     /// <summary>Only media requests for this item.</summary>
     public string ItemId { get; set; }

@@ -73,7 +73,10 @@ namespace GPhotos.Commands
             GPhotosConnection connection;
             if (ParameterSetName == AccessTokenSet)
             {
-                connection = GPhotosConnection.FromAccessToken(ReadSecret(AccessToken, nameof(AccessToken)), endpoints);
+                string token = ReadSecret(AccessToken, nameof(AccessToken));
+                if (endpoints.IsEmulator && (GoogleEndpoints.LooksLikeGoogleAccessToken(token) || !endpoints.IsLoopbackEmulator))
+                    WriteWarning(endpoints.PlainHttpTokenWarning(GoogleEndpoints.LooksLikeGoogleAccessToken(token)));
+                connection = GPhotosConnection.FromAccessToken(token, endpoints);
                 WriteVerbose("Using the given access token. It cannot be refreshed: when it expires (usually after an hour), connect again.");
             }
             else

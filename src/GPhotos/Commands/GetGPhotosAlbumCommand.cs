@@ -4,7 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Sources;
 using GPhotos.Model;
 using GPhotos.Sources.Library;
 
@@ -25,6 +27,8 @@ namespace GPhotos.Commands
             var client = new LibraryClient(RequireConnection().Api);
             WildcardPattern pattern = string.IsNullOrEmpty(Title) ? null : WildcardPattern.Get(Title, WildcardOptions.IgnoreCase);
             string token = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            int barren = 0;
             do
             {
                 (IReadOnlyList<Album> Albums, string Next) page;
@@ -34,9 +38,19 @@ namespace GPhotos.Commands
                     ThrowTerminatingError(ToErrorRecord(ex, null, "AlbumListFailed"));
                     return;
                 }
+                int fresh = 0;
                 foreach (Album album in page.Albums)
+                {
+                    // Google may repeat an album on a later page: list it once.
+                    if (album.Id != null && !seen.Add(album.Id)) continue;
+                    fresh++;
                     if (pattern == null || pattern.IsMatch(album.Title ?? "")) WriteObject(album);
+                }
                 token = page.Next;
+                // Empty pages with a next-page token are followed, but not forever.
+                barren = fresh > 0 ? 0 : barren + 1;
+                if (token != null && barren >= PageGuard.MaxPagesWithoutNewItems)
+                    ThrowTerminatingError(new ErrorRecord(new ListingStalledException("Albums", barren), "ListingStalled", ErrorCategory.ProtocolError, null));
             } while (token != null);
         }
     }
@@ -50,6 +64,23 @@ namespace GPhotos.Commands
             var connection = RunspaceState.Current.Connection;
             if (connection == null) return Enumerable.Empty<CompletionResult>();
             var results = new List<CompletionResult>();
+            // Tab completion must never hang the prompt: a few seconds in all (no minutes of retries), and Ctrl+C
+            // ends it at once.
+            using (var cts = new System.Threading.CancellationTokenSource(CompletionBudget))
+            {
+                ConsoleCancelEventHandler onCancel = (s, e) => cts.Cancel();
+                try { Console.CancelKeyPress += onCancel; } catch (Exception) { onCancel = null; }
+                try { Complete(connection, wordToComplete, results, cts.Token); }
+                finally { if (onCancel != null) Console.CancelKeyPress -= onCancel; }
+            }
+            return results;
+        }
+
+        /// <summary>How long one tab completion may spend asking Google for albums.</summary>
+        public static readonly TimeSpan CompletionBudget = TimeSpan.FromSeconds(3);
+
+        private static void Complete(GPhotosConnection connection, string wordToComplete, List<CompletionResult> results, System.Threading.CancellationToken ct)
+        {
             try
             {
                 var client = new LibraryClient(connection.Api);
@@ -57,7 +88,7 @@ namespace GPhotos.Commands
                 int pages = 0;
                 do
                 {
-                    var page = client.GetAlbumPageAsync(token, default).GetAwaiter().GetResult();
+                    var page = WaitCancellable(client.GetAlbumPageAsync(token, ct), ct);
                     foreach (Album a in page.Albums)
                     {
                         string word = wordToComplete?.Trim('\'', '"') ?? "";
@@ -68,7 +99,15 @@ namespace GPhotos.Commands
                 } while (token != null && ++pages < 10);
             }
             catch (Exception) { /* completion never throws */ }
-            return results;
+        }
+
+        /// <summary>Waits for <paramref name="task"/> but returns control as soon as <paramref name="ct"/> fires.</summary>
+        private static T WaitCancellable<T>(System.Threading.Tasks.Task<T> task, System.Threading.CancellationToken ct)
+        {
+            var cancelled = System.Threading.Tasks.Task.Delay(System.Threading.Timeout.Infinite, ct);
+            if (System.Threading.Tasks.Task.WhenAny(task, cancelled).GetAwaiter().GetResult() != task)
+                throw new OperationCanceledException(ct);
+            return task.GetAwaiter().GetResult();
         }
     }
 }

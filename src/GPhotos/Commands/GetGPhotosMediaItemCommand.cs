@@ -118,18 +118,30 @@ namespace GPhotos.Commands
                 WriteWarning(Messages.EmptyLibraryHint);
         }
 
-        /// <summary>Pages through a listing, writing each page's items before asking for the next page.</summary>
+        /// <summary>
+        /// Pages through a listing, writing each page's items before asking for the next page. Empty pages that still
+        /// carry a next-page token are followed (bounded by <see cref="PageGuard"/>), and an item Google repeats on a
+        /// later page is written once, with a warning that says so.
+        /// </summary>
         private long WritePages(Func<string, MediaPage> getPage, string what)
         {
             long total = 0;
             int pages = 0;
             string token = null;
+            var guard = new PageGuard(what);
             do
             {
                 MediaPage page;
+                IReadOnlyList<MediaItem> fresh;
                 try
                 {
                     page = getPage(token);
+                    fresh = guard.Accept(page);
+                }
+                catch (ListingStalledException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "ListingStalled", ErrorCategory.ProtocolError, what));
+                    return total;
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
@@ -137,11 +149,14 @@ namespace GPhotos.Commands
                     return total;
                 }
                 pages++;
-                foreach (MediaItem item in page.Items) WriteObject(item);
-                total += page.Items.Count;
+                foreach (MediaItem item in fresh) WriteObject(item);
+                total += fresh.Count;
                 token = page.NextPageToken;
                 WriteVerbose($"{what}: page {pages}, {total} items so far.");
             } while (token != null);
+            if (guard.Repeated > 0)
+                WriteWarning($"{what}: Google listed {guard.Repeated} item(s) again on a later page; each was written once: "
+                    + string.Join(", ", guard.RepeatedNames) + (guard.Repeated > guard.RepeatedNames.Count ? ", …" : "") + ".");
             return total;
         }
 

@@ -58,12 +58,17 @@ namespace GPhotos.Sources.Library
             {
                 json = await _api.SendJsonAsync(HttpMethod.Post, Url("v1/mediaItems:search"), search.ToRequestBody(MaxPageSize, pageToken), cancellationToken).ConfigureAwait(false);
             }
-            DateTime received = DateTime.UtcNow;
+            return ParsePage(json, DateTime.UtcNow);
+        }
+
+        /// <summary>A list/search answer to a page. Fields of the wrong JSON type count as absent; never throws.</summary>
+        internal static MediaPage ParsePage(JObject json, DateTime received)
+        {
             var items = new List<MediaItem>();
             if (json["mediaItems"] is JArray array)
                 foreach (JObject item in array.OfType<JObject>())
                     items.Add(LibraryJson.ToMediaItem(item, received));
-            return new MediaPage(items, (string)json["nextPageToken"]);
+            return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
         }
 
         public async Task<MediaItem> GetAsync(string id, CancellationToken cancellationToken)
@@ -72,31 +77,73 @@ namespace GPhotos.Sources.Library
             return LibraryJson.ToMediaItem(json, DateTime.UtcNow);
         }
 
-        /// <summary>batchGet in chunks of 50; results in request order, one per id.</summary>
+        /// <summary>
+        /// batchGet in chunks of up to 50 distinct ids; results in request order, one per requested id (a repeated id
+        /// gets its own copy of the answer). Google fails a whole batch for one repeated or malformed id (400
+        /// INVALID_ARGUMENT), so ids are de-duplicated before sending, and a batch refused whole is split in halves
+        /// until the bad id stands alone and gets its own INVALID_ARGUMENT result: the other 49 are still fetched.
+        /// </summary>
         public async Task<IReadOnlyList<BatchGetResult>> BatchGetAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
         {
-            var results = new List<BatchGetResult>(ids.Count);
-            for (int start = 0; start < ids.Count; start += MaxBatchGet)
+            var distinct = new List<string>(ids.Count);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string id in ids)
+                if (seen.Add(id)) distinct.Add(id);
+            var byId = new Dictionary<string, BatchGetResult>(StringComparer.Ordinal);
+            for (int start = 0; start < distinct.Count; start += MaxBatchGet)
+                await FetchIsolatingAsync(distinct.GetRange(start, Math.Min(MaxBatchGet, distinct.Count - start)), byId, cancellationToken).ConfigureAwait(false);
+            return ids.Select(id => byId[id]).ToList();
+        }
+
+        /// <summary>Google's RPC code for INVALID_ARGUMENT, given to an id that alone makes batchGet fail.</summary>
+        public const int InvalidArgumentCode = 3;
+
+        private async Task FetchIsolatingAsync(List<string> chunk, Dictionary<string, BatchGetResult> results, CancellationToken cancellationToken)
+        {
+            try
             {
-                List<string> chunk = ids.Skip(start).Take(MaxBatchGet).ToList();
-                string query = "v1/mediaItems:batchGet?" + string.Join("&", chunk.Select(id => "mediaItemIds=" + Uri.EscapeDataString(id)));
-                JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
-                DateTime received = DateTime.UtcNow;
-                JArray answers = json["mediaItemResults"] as JArray ?? new JArray();
-                for (int i = 0; i < chunk.Count; i++)
+                foreach (BatchGetResult r in await BatchGetOnceAsync(chunk, cancellationToken).ConfigureAwait(false)) results[r.RequestedId] = r;
+            }
+            catch (GoogleApiException ex) when (ex.HttpStatus == 400)
+            {
+                if (chunk.Count == 1)
                 {
-                    JObject answer = i < answers.Count ? answers[i] as JObject : null;
-                    if (answer?["mediaItem"] is JObject mi)
-                    {
-                        results.Add(new BatchGetResult(chunk[i], LibraryJson.ToMediaItem(mi, received), 0, null));
-                    }
-                    else
-                    {
-                        JToken status = answer?["status"];
-                        results.Add(new BatchGetResult(chunk[i], null,
-                            (int?)JsonValues.Int64(status, "code") ?? 5,
-                            JsonValues.String(status, "message") ?? "No answer for this id."));
-                    }
+                    results[chunk[0]] = new BatchGetResult(chunk[0], null, InvalidArgumentCode,
+                        "Google refused this id as invalid: " + (ex.ApiMessage ?? ex.Message));
+                    return;
+                }
+                // Bisect: a single bad id costs about 2·log2(50) ≈ 12 extra requests, not 49 lost items.
+                int half = chunk.Count / 2;
+                await FetchIsolatingAsync(chunk.GetRange(0, half), results, cancellationToken).ConfigureAwait(false);
+                await FetchIsolatingAsync(chunk.GetRange(half, chunk.Count - half), results, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<List<BatchGetResult>> BatchGetOnceAsync(List<string> chunk, CancellationToken cancellationToken)
+        {
+            string query = "v1/mediaItems:batchGet?" + string.Join("&", chunk.Select(id => "mediaItemIds=" + Uri.EscapeDataString(id)));
+            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
+            return ParseBatch(json, chunk, DateTime.UtcNow);
+        }
+
+        /// <summary>A batchGet answer: one result per id of <paramref name="chunk"/>, in order; never throws.</summary>
+        internal static List<BatchGetResult> ParseBatch(JObject json, IReadOnlyList<string> chunk, DateTime received)
+        {
+            JArray answers = json["mediaItemResults"] as JArray ?? new JArray();
+            var results = new List<BatchGetResult>(chunk.Count);
+            for (int i = 0; i < chunk.Count; i++)
+            {
+                JObject answer = i < answers.Count ? answers[i] as JObject : null;
+                if (answer?["mediaItem"] is JObject mi)
+                {
+                    results.Add(new BatchGetResult(chunk[i], LibraryJson.ToMediaItem(mi, received), 0, null));
+                }
+                else
+                {
+                    JToken status = answer?["status"];
+                    results.Add(new BatchGetResult(chunk[i], null,
+                        JsonValues.Int32(status, "code") ?? 5,
+                        JsonValues.String(status, "message") ?? "No answer for this id."));
                 }
             }
             return results;
@@ -106,11 +153,17 @@ namespace GPhotos.Sources.Library
         {
             string query = "v1/albums?pageSize=" + MaxAlbumPageSize + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
             JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
+            return ParseAlbumPage(json);
+        }
+
+        /// <summary>An albums.list answer; never throws.</summary>
+        internal static (IReadOnlyList<Album> Albums, string NextPageToken) ParseAlbumPage(JObject json)
+        {
             var albums = new List<Album>();
             if (json["albums"] is JArray array)
                 foreach (JObject a in array.OfType<JObject>())
                     albums.Add(LibraryJson.ToAlbum(a));
-            string next = (string)json["nextPageToken"];
+            string next = JsonValues.String(json, "nextPageToken");
             return (albums, string.IsNullOrEmpty(next) ? null : next);
         }
     }

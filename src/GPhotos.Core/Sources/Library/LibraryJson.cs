@@ -10,9 +10,9 @@ namespace GPhotos.Sources.Library
     {
         public static MediaItem ToMediaItem(JObject json, DateTime receivedUtc)
         {
-            JToken meta = json["mediaMetadata"];
-            JToken photo = meta?["photo"];
-            JToken video = meta?["video"];
+            JToken meta = Child(json, "mediaMetadata");
+            JToken photo = Child(meta, "photo");
+            JToken video = Child(meta, "video");
             string mime = String(json, "mimeType");
 
             var metadata = new MediaMetadata
@@ -65,7 +65,7 @@ namespace GPhotos.Sources.Library
                 CameraMake = metadata.Video?.CameraMake ?? metadata.Photo?.CameraMake,
                 CameraModel = metadata.Video?.CameraModel ?? metadata.Photo?.CameraModel,
                 MediaMetadata = metadata,
-                ContributorName = String(json["contributorInfo"], "displayName"),
+                ContributorName = String(Child(json, "contributorInfo"), "displayName"),
             };
         }
 

@@ -11,6 +11,33 @@ using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Sources.Picker
 {
+    /// <summary>
+    /// Google refused to create a picking session because too many are open (429 RESOURCE_EXHAUSTED on create that is
+    /// not a quota message). Waiting does not help (sessions live about an hour): the user must finish or remove
+    /// sessions. Never retried.
+    /// </summary>
+    public sealed class TooManySessionsException : GoogleApiException
+    {
+        public TooManySessionsException(GoogleApiException cause)
+            : base(cause.HttpStatus, cause.RpcStatus, cause.ApiMessage,
+                "Google Photos refused to open another picking session: too many are open for this account (" + (cause.ApiMessage ?? "429 RESOURCE_EXHAUSTED")
+                + "). Finish picking in the sessions you started, or remove them with Remove-GPhotosPickerSession -SessionId <id>, or wait for them to expire (about an hour); then try again.",
+                null, cause)
+        {
+            Data[RetryPolicy.PermanentFailureKey] = true;
+        }
+
+        /// <summary>The refined error for a failed session create, or null when it is something else (a real rate limit is retried).</summary>
+        internal static Exception From(GoogleApiException error)
+        {
+            if (error.HttpStatus != 429 || error is QuotaExhaustedException) return null;
+            string m = error.ApiMessage ?? "";
+            // Quota 429s say "Quota exceeded for quota metric …": those are rate limits, worth the normal backoff.
+            if (m.IndexOf("quota", StringComparison.OrdinalIgnoreCase) >= 0 || m.IndexOf("rate limit", StringComparison.OrdinalIgnoreCase) >= 0) return null;
+            return new TooManySessionsException(error);
+        }
+    }
+
     /// <summary>Where a wait for the user stands, for progress display.</summary>
     public sealed class PickingProgress
     {
@@ -45,8 +72,12 @@ namespace GPhotos.Sources.Picker
                 body["pickingConfig"] = new JObject { ["maxItemCount"] = maxItemCount.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             // requestId makes a retried create idempotent at Google.
             string query = "v1/sessions?requestId=" + Guid.NewGuid().ToString();
-            JObject json = await _api.SendJsonAsync(HttpMethod.Post, Url(query), body, cancellationToken).ConfigureAwait(false);
-            return PickingSession.FromJson(json);
+            JObject json = await _api.SendJsonAsync(HttpMethod.Post, Url(query), body, cancellationToken, TooManySessionsException.From).ConfigureAwait(false);
+            PickingSession session = PickingSession.FromJson(json);
+            if (!Uri.TryCreate(session.PickerUri ?? "", UriKind.Absolute, out Uri pickerUri) || !_api.Endpoints.IsTrustedPickerUri(pickerUri))
+                throw new GoogleApiException(200, null, null,
+                    $"The new picking session {session.Id} points to '{session.PickerUri}', which is not an https address of Google; GPhotos does not open or show it. The session is left to expire.");
+            return session;
         }
 
         public async Task<PickingSession> GetSessionAsync(string sessionId, CancellationToken cancellationToken)
@@ -99,12 +130,17 @@ namespace GPhotos.Sources.Picker
             string query = "v1/mediaItems?sessionId=" + Uri.EscapeDataString(sessionId) + "&pageSize=" + MaxPageSize
                 + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
             JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
-            DateTime received = DateTime.UtcNow;
+            return ParsePage(json, sessionId, DateTime.UtcNow);
+        }
+
+        /// <summary>A picked-items answer to a page; never throws.</summary>
+        internal static MediaPage ParsePage(JObject json, string sessionId, DateTime received)
+        {
             var items = new List<MediaItem>();
             if (json["mediaItems"] is JArray array)
                 foreach (JObject item in array.OfType<JObject>())
                     items.Add(PickerJson.ToMediaItem(item, sessionId, received));
-            return new MediaPage(items, (string)json["nextPageToken"]);
+            return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
         }
     }
 }

@@ -35,10 +35,11 @@ namespace GPhotos.Sources.Picker
                 if (!(_fresh.TryGetValue(key, out MediaItem known) && known.BaseUrlReceived >= askedAt.AddSeconds(-1) && known.BaseUrl != item.BaseUrl))
                 {
                     string token = null;
+                    var guard = new PageGuard("Picker session " + item.SessionId);
                     do
                     {
                         MediaPage page = await _picker.GetPageAsync(item.SessionId, token, cancellationToken).ConfigureAwait(false);
-                        foreach (MediaItem m in page.Items) _fresh[item.SessionId + "\n" + m.Id] = m;
+                        foreach (MediaItem m in guard.Accept(page)) _fresh[item.SessionId + "\n" + m.Id] = m;
                         token = page.NextPageToken;
                     } while (token != null);
                 }

@@ -11,10 +11,10 @@ namespace GPhotos.Sources.Picker
     {
         public static MediaItem ToMediaItem(JObject json, string sessionId, DateTime receivedUtc)
         {
-            JToken file = json["mediaFile"];
-            JToken meta = file?["mediaFileMetadata"];
-            JToken photo = meta?["photoMetadata"];
-            JToken video = meta?["videoMetadata"];
+            JToken file = Child(json, "mediaFile");
+            JToken meta = Child(file, "mediaFileMetadata");
+            JToken photo = Child(meta, "photoMetadata");
+            JToken video = Child(meta, "videoMetadata");
             string type = String(json, "type");
             string mime = String(file, "mimeType");
 

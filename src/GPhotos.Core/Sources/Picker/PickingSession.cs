@@ -29,10 +29,10 @@ namespace GPhotos.Sources.Picker
             Id = String(json, "id"),
             PickerUri = String(json, "pickerUri"),
             MediaItemsSet = Bool(json, "mediaItemsSet"),
-            PollInterval = Duration(json["pollingConfig"], "pollInterval"),
-            TimeoutIn = Duration(json["pollingConfig"], "timeoutIn"),
+            PollInterval = Duration(Child(json, "pollingConfig"), "pollInterval"),
+            TimeoutIn = Duration(Child(json, "pollingConfig"), "timeoutIn"),
             ExpireTime = Timestamp(json, "expireTime"),
-            MaxItemCount = Int64(json["pickingConfig"], "maxItemCount"),
+            MaxItemCount = Int64(Child(json, "pickingConfig"), "maxItemCount"),
         };
     }
 
