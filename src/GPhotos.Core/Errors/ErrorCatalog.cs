@@ -82,6 +82,11 @@ namespace GPhotos.Errors
         public const string IndexLinesUnreadable = "IndexLinesUnreadable";
         public const string DuplicateItem = "DuplicateItem";
 
+        /// <summary>An object without a media id: it can be neither fetched nor recorded in the index.</summary>
+        public static ErrorEntry ForMissingId(string filename) =>
+            new ErrorEntry(MissingId, GPhotosErrorCategory.InvalidData, false,
+                new ArgumentException($"'{filename ?? "(no name)"}' has no media id, so it cannot be saved or recorded. Pass items from Get-GPhotosMediaItem."));
+
         /// <summary>Errors that end the whole run: no point going on with the next item.</summary>
         public static bool StopsRun(Exception error) =>
             error is QuotaExhaustedException

@@ -399,8 +399,7 @@ namespace GPhotos.Saving
                 if (string.IsNullOrEmpty(item.Id))
                 {
                     Interlocked.Increment(ref _failed);
-                    Emit(new SaveEvent(SaveEventKind.Error, item, new ErrorEntry(ErrorCatalog.MissingId, GPhotosErrorCategory.InvalidData, false,
-                        new ArgumentException($"'{item.Filename ?? "(no name)"}' has no id, so it cannot be saved or recorded."))));
+                    Emit(new SaveEvent(SaveEventKind.Error, item, ErrorCatalog.ForMissingId(item.Filename)));
                     return null;
                 }
                 VideoProcessingStatus? status = item.VideoStatus;

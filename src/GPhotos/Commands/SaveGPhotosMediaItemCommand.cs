@@ -183,6 +183,11 @@ namespace GPhotos.Commands
                 _library = new LibraryContentSource(_connection.Api);
                 _picker = new PickerContentSource(_connection.Api);
             }
+            if (string.IsNullOrEmpty(item.Id))
+            {
+                WriteError(ToErrorRecord(ErrorCatalog.ForMissingId(item.Filename), item));
+                return;
+            }
             string target;
             try { target = _session.PreviewPath(item); }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
