@@ -82,6 +82,19 @@ namespace GPhotos.Errors
         public const string IndexLinesUnreadable = "IndexLinesUnreadable";
         public const string DuplicateItem = "DuplicateItem";
 
+        /// <summary>The id of each kind of wrong content (all <see cref="GPhotosErrorCategory.InvalidData"/>).</summary>
+        public static string IdFor(UnexpectedContentKind kind)
+        {
+            switch (kind)
+            {
+                case UnexpectedContentKind.Truncated: return "ContentTruncated";
+                case UnexpectedContentKind.Html: return "HtmlInsteadOfMedia";
+                case UnexpectedContentKind.ThumbnailInsteadOfVideo: return "ThumbnailInsteadOfVideo";
+                case UnexpectedContentKind.Empty: return "EmptyContent";
+                default: return "NoContent";
+            }
+        }
+
         /// <summary>An object without a media id: it can be neither fetched nor recorded in the index.</summary>
         public static ErrorEntry ForMissingId(string filename) =>
             new ErrorEntry(MissingId, GPhotosErrorCategory.InvalidData, false,
@@ -94,6 +107,15 @@ namespace GPhotos.Errors
             || error is InteractiveLoginRequiredException
             || (error is GoogleApiException api && (api.IsInsufficientScopes || api.HttpStatus == 401))
             || (error is DestinationWriteException write && write.IsDiskFull);
+
+        /// <summary>
+        /// What stops a save: <see cref="StopsRun"/>, except a bare 401 from one item's download. The sign-in's own
+        /// failures arrive as AuthenticationExpired (the connection refreshes and retries first); a 401 that is left is
+        /// the answer of that item's media host (a base URL elsewhere, which never gets the token) and must not end
+        /// the run for every other item.
+        /// </summary>
+        public static bool StopsSave(Exception error) =>
+            StopsRun(error) && !(error is GoogleApiException api && api.HttpStatus == 401 && !api.IsInsufficientScopes);
 
         /// <summary>
         /// The entry for <paramref name="error"/>; <paramref name="fallbackId"/> names what was being done when the
@@ -126,7 +148,7 @@ namespace GPhotos.Errors
                 case DestinationWriteException write:
                     return new ErrorEntry(WriteFailed, GPhotosErrorCategory.WriteError, stops, write);
                 case UnexpectedContentException unexpected:
-                    return new ErrorEntry(unexpected.ErrorId, GPhotosErrorCategory.InvalidData, stops, unexpected);
+                    return new ErrorEntry(IdFor(unexpected.Kind), GPhotosErrorCategory.InvalidData, stops, unexpected);
                 case PathTooLongException tooLong:
                     return new ErrorEntry(PathTooLong, GPhotosErrorCategory.WriteError, stops, tooLong);
                 case PickingTimeoutException pt:
@@ -159,7 +181,7 @@ namespace GPhotos.Errors
         /// </summary>
         public static ErrorEntry ClassifyItemFailure(Exception error)
         {
-            if (error == null || StopsRun(error)) return Classify(error, "SaveFailed");
+            if (error == null || StopsSave(error)) return Classify(error, "SaveFailed");
             switch (error)
             {
                 case GoogleApiException api when api.HttpStatus == 404:

@@ -59,12 +59,8 @@ namespace GPhotos.Saving
         public long? ExpectedBytes { get; }
         public long? ReceivedBytes { get; }
 
-        /// <summary>A stable PascalCase error id for the kind.</summary>
-        public string ErrorId => Kind == UnexpectedContentKind.Truncated ? "ContentTruncated"
-            : Kind == UnexpectedContentKind.Html ? "HtmlInsteadOfMedia"
-            : Kind == UnexpectedContentKind.ThumbnailInsteadOfVideo ? "ThumbnailInsteadOfVideo"
-            : Kind == UnexpectedContentKind.Empty ? "EmptyContent"
-            : "NoContent";
+        /// <summary>The error id users see for it (from the error catalog).</summary>
+        public string ErrorId => GPhotos.Errors.ErrorCatalog.IdFor(Kind);
     }
 
     /// <summary>

@@ -914,7 +914,7 @@ namespace GPhotos.Saving
         // ============================================================================================ errors and events
 
         /// <summary>The catalog decides what ends a run (quota, sign-in, full disk); the cmdlets ask the same place.</summary>
-        private static bool IsFatal(Exception error) => ErrorCatalog.StopsRun(error);
+        private static bool IsFatal(Exception error) => ErrorCatalog.StopsSave(error);
 
         private bool IsStopping(Exception error) =>
             IsFatal(error) || (error is OperationCanceledException && _stop.IsCancellationRequested);

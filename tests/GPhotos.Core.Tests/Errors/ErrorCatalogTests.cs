@@ -72,6 +72,18 @@ public class ErrorCatalogTests
     }
 
     [Fact]
+    public void ABare401FromOneItemsMediaHostDoesNotStopASave()
+    {
+        var foreign = new GoogleApiException(401, null, null, "401 from the media host", null);
+        Assert.True(ErrorCatalog.StopsRun(foreign));   // a listing that gets it cannot go on
+        Assert.False(ErrorCatalog.StopsSave(foreign)); // one item's download can: the others are not concerned
+        ErrorEntry entry = ErrorCatalog.ClassifyItemFailure(foreign);
+        Assert.False(entry.StopsRun);
+        Assert.Equal(GPhotosErrorCategory.AuthenticationError, entry.Category);
+        Assert.True(ErrorCatalog.StopsSave(new AuthenticationExpiredException("Run Connect-GPhotos.")));
+    }
+
+    [Fact]
     public void UnknownErrorsTakeTheCallersFallbackAndNeverThrow()
     {
         Assert.Equal("BatchGetFailed", ErrorCatalog.Classify(new InvalidOperationException("?"), "BatchGetFailed").Id);
