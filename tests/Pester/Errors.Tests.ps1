@@ -145,6 +145,21 @@ Describe 'Error ids and categories users see' {
         Get-ChildItem (Join-Path $dest '.gphotos/tmp') -File | Should -BeNullOrEmpty
     }
 
+    It 'TakeoutArchiveUnreadable (ReadError) for items whose archive went bad after listing; the others are saved' {
+        $dir = Join-Path $TestDrive ('takeout-' + [guid]::NewGuid())
+        & dotnet $env:GPHOTOS_TEST_EMULATOR takeout --out $dir --seed 5 --parts 2 | Out-Null
+        $items = @(Get-GPhotosMediaItem -TakeoutPath (Join-Path $dir '*.zip') -WarningAction SilentlyContinue)
+        $bad = @(Get-ChildItem $dir -Filter *.zip | Sort-Object Name)[0]
+        $size = $bad.Length
+        [IO.File]::WriteAllBytes($bad.FullName, [byte[]]::new($size)) # same size, every byte zero
+        $results = @($items | Save-GPhotosMediaItem -Path $dest -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -BeGreaterThan 0
+        @($errs | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] } | Sort-Object -Unique) | Should -Be @('TakeoutArchiveUnreadable')
+        @($errs | ForEach-Object { "$($_.CategoryInfo.Category)" } | Sort-Object -Unique) | Should -Be @('ReadError')
+        $results.Count | Should -BeGreaterThan 0
+        ($results.Count + $errs.Count) | Should -Be $items.Count
+    }
+
     It 'WriteFailed (WriteError) when a file blocks the item''s folder; the other items go on' {
         Add-Photo 'y2021.jpg' -Extra @{ creationTime = '2021-03-14T15:09:26Z' } | Out-Null
         Add-Photo 'y2022.jpg' -Extra @{ creationTime = '2022-03-14T15:09:26Z' } | Out-Null

@@ -80,7 +80,7 @@ namespace GPhotos.Errors
         public const string MetadataWriteFailed = "MetadataWriteFailed";
         public const string FileRepaired = "FileRepaired";
         public const string IndexLinesUnreadable = "IndexLinesUnreadable";
-        public const string DuplicateItem = "DuplicateItem";
+        public const string TakeoutArchiveUnreadable = "TakeoutArchiveUnreadable";
 
         /// <summary>The id of each kind of wrong content (all <see cref="GPhotosErrorCategory.InvalidData"/>).</summary>
         public static string IdFor(UnexpectedContentKind kind)
@@ -194,6 +194,9 @@ namespace GPhotos.Errors
                 case DestinationWriteException _:
                 case UnexpectedContentException _:
                     return Classify(error, "SaveFailed");
+                case GPhotos.Sources.Takeout.TakeoutArchiveException takeout:
+                    // Damaged bytes in the user's export: not a network error, and the same id Get uses for it.
+                    return new ErrorEntry(TakeoutArchiveUnreadable, GPhotosErrorCategory.ReadError, false, takeout);
                 case IOException _:
                 case System.Net.Http.HttpRequestException _:
                     return new ErrorEntry("DownloadFailed", GPhotosErrorCategory.ConnectionError, false, error);

@@ -69,6 +69,9 @@ public class ErrorCatalogTests
         Assert.Equal(GPhotosErrorCategory.ObjectNotFound, entry.Category);
         Assert.Equal("DownloadFailed", ErrorCatalog.ClassifyItemFailure(new IOException("connection reset")).Id);
         Assert.Equal("SaveFailed", ErrorCatalog.ClassifyItemFailure(new InvalidOperationException("?")).Id);
+        ErrorEntry damaged = ErrorCatalog.ClassifyItemFailure(new GPhotos.Sources.Takeout.TakeoutArchiveException("/t/takeout-001.zip", "Photos/a.jpg", "The entry is damaged."));
+        Assert.Equal("TakeoutArchiveUnreadable", damaged.Id);
+        Assert.Equal(GPhotosErrorCategory.ReadError, damaged.Category);
     }
 
     [Fact]
