@@ -71,6 +71,7 @@ namespace GPhotos.Errors
         public const string PathTooLong = "PathTooLong";
         public const string WriteFailed = "WriteFailed";
         public const string MediaItemNotFound = "MediaItemNotFound";
+        public const string NotConnected = "NotConnected";
         public const string InvalidDateFormat = "InvalidDateFormat";
         public const string MissingId = "MissingId";
         public const string MotionVideoFailed = "MotionVideoFailed";
@@ -94,6 +95,11 @@ namespace GPhotos.Errors
                 default: return "NoContent";
             }
         }
+
+        /// <summary>A command that needs Google, in a session with no connection.</summary>
+        public static ErrorEntry ForNotConnected() =>
+            new ErrorEntry(NotConnected, GPhotosErrorCategory.AuthenticationError, true,
+                new InvalidOperationException("Not connected to Google Photos. Run Connect-GPhotos first (once at the keyboard; later runs use the cached token silently)."));
 
         /// <summary>An object without a media id: it can be neither fetched nor recorded in the index.</summary>
         public static ErrorEntry ForMissingId(string filename) =>

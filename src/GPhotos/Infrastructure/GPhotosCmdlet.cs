@@ -77,9 +77,7 @@ namespace GPhotos.Commands.Infrastructure
             GPhotosConnection connection = RunspaceState.Current.Connection;
             if (connection == null)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to Google Photos. Run Connect-GPhotos first (once at the keyboard; later runs use the cached token silently)."),
-                    "NotConnected", ErrorCategory.AuthenticationError, null));
+                ThrowTerminatingError(ToErrorRecord(ErrorCatalog.ForNotConnected(), null));
             }
             return connection;
         }
