@@ -194,6 +194,60 @@ Describe 'Save-GPhotosMediaItem' {
         $meta.PSObject.Properties.Name | Should -Not -Contain 'baseUrl'
     }
 
+    It 'names a saved file it had to restore or replace in a warning' {
+        Add-TestItem $emu -Item @(1..3 | ForEach-Object { @{ filename = "r$_.jpg"; type = 'PHOTO'; appCreated = $true } }) | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $first = @($items | Save-GPhotosMediaItem -Path $dest)
+        $gone = ($first | Where-Object { $_.Item.Filename -eq 'r1.jpg' }).Path
+        $cut = ($first | Where-Object { $_.Item.Filename -eq 'r2.jpg' }).Path
+        Remove-Item $gone
+        $f = [IO.File]::Open($cut, 'Open'); $f.SetLength(10); $f.Dispose()
+        $second = @($items | Save-GPhotosMediaItem -Path $dest -WarningVariable w -WarningAction SilentlyContinue)
+        $w.Count | Should -Be 2
+        "$w" | Should -Match ([regex]::Escape($gone))
+        "$w" | Should -Match ([regex]::Escape($cut))
+        ($second | Where-Object { $_.Item.Filename -eq 'r2.jpg' }).Reason | Should -Be 'SizeMismatch'
+        (Get-Item $cut).Length | Should -BeGreaterThan 10
+        $third = @($items | Save-GPhotosMediaItem -Path $dest -WarningVariable w3 -WarningAction SilentlyContinue)
+        $w3.Count | Should -Be 0
+        $third.Reason | Sort-Object -Unique | Should -Be 'AlreadySaved'
+    }
+
+    It 'gives a 250-character name a sidecar the index keeps, so re-runs are quiet' {
+        $long = ('m' * 246) + '.jpg'
+        Add-TestItem $emu -Item @(@{ filename = $long; type = 'PHOTO'; appCreated = $true }) | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $first = $items | Save-GPhotosMediaItem -Path $dest -Metadata
+        $first.MetadataPath | Should -Not -BeNullOrEmpty
+        (Split-Path $first.MetadataPath -Leaf).Length | Should -BeLessOrEqual 250
+        $second = $items | Save-GPhotosMediaItem -Path $dest -Metadata -WarningVariable w -WarningAction SilentlyContinue
+        $w.Count | Should -Be 0
+        $second.Reason | Should -Be 'AlreadySaved'
+        @(Get-ChildItem $dest -File).Count | Should -Be 2
+    }
+
+    It 'reports an item that came twice with a Duplicate result, not silently' {
+        Add-TestItem $emu -Item @(@{ filename = 'twice.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
+        $item = Get-GPhotosMediaItem
+        $results = @($item, $item | Save-GPhotosMediaItem -Path $dest)
+        $results.Count | Should -Be 2
+        ($results | Where-Object Reason -EQ 'Duplicate').Status | Should -Be 'Skipped'
+        @(Get-ChildItem $dest -File).Count | Should -Be 1
+    }
+
+    It 'warns once about damaged index lines and goes on' {
+        Add-TestItem $emu -Item @(1..2 | ForEach-Object { @{ filename = "x$_.jpg"; type = 'PHOTO'; appCreated = $true } }) | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $items | Save-GPhotosMediaItem -Path $dest | Out-Null
+        Add-Content (Join-Path $dest '.gphotos/index.jsonl') '{"id":"torn'
+        $second = @($items | Save-GPhotosMediaItem -Path $dest -WarningVariable w -WarningAction SilentlyContinue)
+        $second.Count | Should -Be 2
+        "$w" | Should -Match 'index\.jsonl'
+        "$w" | Should -Match 'line 3'
+        $items | Save-GPhotosMediaItem -Path $dest -WarningVariable w2 -WarningAction SilentlyContinue | Out-Null
+        $w2.Count | Should -Be 0
+    }
+
     It 'saves the video part of motion photos when asked' {
         $items = Add-TestItem $emu -Item @(@{ filename = 'm.jpg'; type = 'PHOTO'; appCreated = $true; motion = $true })
         $r = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo

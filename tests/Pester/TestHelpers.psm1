@@ -118,4 +118,20 @@ function Invoke-ChildPwsh {
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $out.Result; Error = $err.Result; Elapsed = $sw.Elapsed }
 }
 
+function Start-TestModuleSession {
+    <# The usual start of a test file: an emulator, GPHOTOS_EMULATOR_HOST pointing at it, the built module imported
+       globally. Returns the emulator; end with Stop-TestModuleSession. #>
+    $emulator = Start-TestEmulator
+    $env:GPHOTOS_EMULATOR_HOST = $emulator.HostPort
+    Import-Module $script:ModulePath -Force -Global
+    $emulator
+}
+
+function Stop-TestModuleSession {
+    param($Emulator)
+    Disconnect-GPhotos -ErrorAction SilentlyContinue
+    Stop-TestEmulator $Emulator
+    Remove-Item Env:GPHOTOS_EMULATOR_HOST -ErrorAction SilentlyContinue
+}
+
 Export-ModuleMember -Function *-Test*, Invoke-Emulator, Invoke-ChildPwsh, New-PwshStartInfo

@@ -188,20 +188,47 @@ namespace GPhotos.Saving
             {
                 LoadedLength = stream.Length;
                 LoadedWriteTimeUtc = File.GetLastWriteTimeUtc(_path);
-                using (var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
+                // Always UTF-8 (what Serialize writes): a damaged first byte that looks like a UTF-16 BOM must not
+                // turn every following line into garbage. A UTF-8 BOM (an editor's) is skipped.
+                using (var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false))
                 {
                     string line;
+                    int number = 0;
                     while ((line = reader.ReadLine()) != null)
                     {
+                        number++;
+                        if (number == 1 && line.Length > 0 && line[0] == '\uFEFF') line = line.Substring(1);
                         if (line.Length == 0) continue;
                         _lines++;
-                        // Torn or damaged lines are ignored (and dropped at the next compaction).
-                        if (!TryParseLine(line, out string id, out bool removed, out IndexEntry entry) || string.IsNullOrEmpty(id)) continue;
+                        // Torn or damaged lines are ignored (and dropped at the next compaction), but counted: the
+                        // session warns, since the items they recorded look new and would be saved again beside their files.
+                        if (!TryParseLine(line, out string id, out bool removed, out IndexEntry entry) || string.IsNullOrEmpty(id))
+                        {
+                            NoteUnreadable(number, damaged: true);
+                            continue;
+                        }
                         if (removed) _entries.Remove(id);
                         else if (entry != null) _entries[id] = entry;
+                        else NoteUnreadable(number, damaged: false); // a whole JSON object without a usable path or size
                     }
                 }
             }
+        }
+
+        /// <summary>Lines that could not be used: damaged (not one JSON object) or of an unknown shape (a newer GPhotos?).</summary>
+        public int UnreadableLines { get; private set; }
+
+        /// <summary>Of <see cref="UnreadableLines"/>, those that are whole JSON objects of a shape this version does not know.</summary>
+        public int UnknownShapeLines { get; private set; }
+
+        /// <summary>The first few unreadable line numbers (1-based), for the warning.</summary>
+        public List<int> UnreadableLineNumbers { get; } = new List<int>();
+
+        private void NoteUnreadable(int number, bool damaged)
+        {
+            UnreadableLines++;
+            if (!damaged) UnknownShapeLines++;
+            if (UnreadableLineNumbers.Count < 10) UnreadableLineNumbers.Add(number);
         }
 
         /// <summary>Size and time of the file when it was read: lets a preview's read be reused once the lock is held.</summary>

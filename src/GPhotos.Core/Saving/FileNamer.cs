@@ -110,6 +110,18 @@ namespace GPhotos.Saving
             return Compose(stem, "", newExtension ?? "");
         }
 
+        /// <summary>
+        /// <paramref name="safeName"/> with <paramref name="extraExtension"/> appended after its own extension
+        /// (<c>IMG_0001.JPG</c> → <c>IMG_0001.JPG.json</c>), the stem shortened by the same rule as every name so the
+        /// whole stays within <see cref="MaxNameLength"/>: a sidecar of a 250-character name is a valid name too.
+        /// </summary>
+        public static string AppendExtension(string safeName, string extraExtension)
+        {
+            NameParts parts = SplitExtension(safeName ?? "");
+            string stem = parts.Stem.Length == 0 ? "item" : parts.Stem;
+            return Compose(stem, "", parts.Extension + (extraExtension ?? ""));
+        }
+
         /// <summary>Lower-case hex from SHA-256 of the UTF-8 id: stable everywhere, unlike string.GetHashCode.</summary>
         public static string StableSuffix(string id, int hexDigits = DefaultSuffixLength)
         {

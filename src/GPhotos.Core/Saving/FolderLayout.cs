@@ -53,7 +53,43 @@ namespace GPhotos.Saving
                     $"'{format}' is not a usable folder layout ({ex.Message}). Use Flat, Year, YearMonth, YearMonthDay or a .NET date format such as 'yyyy/MM' (/ separates folders).",
                     nameof(format), ex);
             }
+            string escape = FindEscape(format);
+            if (escape != null)
+                throw new ArgumentException(
+                    $"'{format}' is not a usable folder layout: {escape} Nothing was written. Use a date format that names folders below -Path, such as 'yyyy/MM'.",
+                    nameof(format));
             return layout;
+        }
+
+        /// <summary>
+        /// Why the folders of <paramref name="format"/> would not stay in the user's part of -Path, or null. Checked once,
+        /// over a date in every month and weekday (month and day names are the only text a date puts in), so the per-item
+        /// <see cref="GetFolder"/> stays a plain format: '.gphotos' (the index and lock: files there would be deleted as
+        /// temp files or taken for GPhotos's own), and '.', '..' or a leading separator (which GetFolder would silently
+        /// rename or drop: refused instead, so the user sees the layout is not what they meant).
+        /// </summary>
+        private static string FindEscape(string format)
+        {
+            for (int month = 1; month <= 12; month++)
+            {
+                var date = new DateTime(2024, month, month + 7, 10, 30, 0, DateTimeKind.Utc);
+                string text = date.ToString(format, CultureInfo.InvariantCulture);
+                if (text.Length > 0 && (text[0] == '/' || text[0] == '\\'))
+                    return $"it starts with a folder separator ('{text}'), which would point outside -Path.";
+                string[] raw = text.Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+                foreach (string part in raw)
+                {
+                    string trimmed = part.Trim();
+                    if (trimmed == "." || trimmed == "..")
+                        return $"it gives the folder '{text}', and '{trimmed}' would point outside -Path.";
+                }
+                string folder = new FolderLayout("Custom", format).GetFolder(date);
+                int slash = folder.IndexOf('/');
+                string top = slash < 0 ? folder : folder.Substring(0, slash);
+                if (string.Equals(top, SaveSession.StateFolderName, StringComparison.OrdinalIgnoreCase))
+                    return $"it gives the folder '{text}', inside '{SaveSession.StateFolderName}', where GPhotos keeps its index, lock and temp files.";
+            }
+            return null;
         }
 
         /// <summary>A named layout (case-insensitive) or else a custom format. What PowerShell calls when it converts a string.</summary>

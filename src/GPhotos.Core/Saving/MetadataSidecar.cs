@@ -17,6 +17,17 @@ namespace GPhotos.Saving
     {
         public const string Extension = ".json";
 
+        /// <summary>
+        /// The sidecar's path for a file saved at <paramref name="relativePath"/> ('/'-separated): beside it, named by
+        /// <see cref="FileNamer.AppendExtension"/> so it obeys the same length rule as the file's own name (and the
+        /// index, which accepts only such names, keeps it).
+        /// </summary>
+        public static string PathFor(string relativePath)
+        {
+            int slash = relativePath.LastIndexOf('/');
+            return relativePath.Substring(0, slash + 1) + FileNamer.AppendExtension(relativePath.Substring(slash + 1), Extension);
+        }
+
         private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
         {
             ContractResolver = new SidecarContractResolver(),

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 
 namespace GPhotos.Saving
 {
@@ -58,12 +59,8 @@ namespace GPhotos.Saving
         public long? ExpectedBytes { get; }
         public long? ReceivedBytes { get; }
 
-        /// <summary>A stable PascalCase error id for the kind.</summary>
-        public string ErrorId => Kind == UnexpectedContentKind.Truncated ? "ContentTruncated"
-            : Kind == UnexpectedContentKind.Html ? "HtmlInsteadOfMedia"
-            : Kind == UnexpectedContentKind.ThumbnailInsteadOfVideo ? "ThumbnailInsteadOfVideo"
-            : Kind == UnexpectedContentKind.Empty ? "EmptyContent"
-            : "NoContent";
+        /// <summary>The error id users see for it (from the error catalog).</summary>
+        public string ErrorId => GPhotos.Errors.ErrorCatalog.IdFor(Kind);
     }
 
     /// <summary>
@@ -88,10 +85,20 @@ namespace GPhotos.Saving
         {
             if (error is DestinationWriteException write) return write.IsDiskFull;
             if (!(error is IOException)) return false;
-            int hr = error.HResult;
-            // Windows: ERROR_DISK_FULL (112), ERROR_HANDLE_DISK_FULL (39) as HRESULTs; Unix .NET: the raw errno ENOSPC (28).
-            return hr == unchecked((int)0x80070070) || hr == unchecked((int)0x80070027)
-                || (System.IO.Path.DirectorySeparatorChar == '/' && hr == 28);
+            return IsDiskFullCode(error.HResult);
+        }
+
+        /// <summary>
+        /// Windows: ERROR_DISK_FULL (0x70), ERROR_HANDLE_DISK_FULL (0x27) as HRESULTs (a quota that is spent gives
+        /// these too). Unix .NET puts the raw errno in HResult: ENOSPC (28), and EDQUOT, the user's disk quota
+        /// (122 on Linux, 69 on macOS): for the user both mean "no room left here", and every further item would fail.
+        /// </summary>
+        internal static bool IsDiskFullCode(int hr)
+        {
+            if (hr == unchecked((int)0x80070070) || hr == unchecked((int)0x80070027)) return true;
+            if (System.IO.Path.DirectorySeparatorChar != '/') return false;
+            if (hr == 28) return true;
+            return hr == (RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 69 : 122);
         }
     }
 }

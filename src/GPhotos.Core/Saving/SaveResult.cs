@@ -1,4 +1,5 @@
 using System;
+using GPhotos.Errors;
 using GPhotos.Model;
 
 namespace GPhotos.Saving
@@ -32,6 +33,9 @@ namespace GPhotos.Saving
 
         /// <summary>Skipped: the index has it and the file has the recorded size.</summary>
         public const string AlreadySaved = "AlreadySaved";
+
+        /// <summary>Skipped: the same item came twice in one run; it is saved once (Path is where it goes).</summary>
+        public const string Duplicate = "Duplicate";
     }
 
     /// <summary>
@@ -100,6 +104,13 @@ namespace GPhotos.Saving
             ErrorId = errorId;
         }
 
+        /// <summary>An Error or Fatal event from the error catalog: the id, category and message the user gets.</summary>
+        internal SaveEvent(SaveEventKind kind, MediaItem item, ErrorEntry entry, string message = null)
+            : this(kind, item, message ?? entry.Message, null, entry.Exception, entry.Id)
+        {
+            Entry = entry;
+        }
+
         public SaveEventKind Kind { get; }
         public MediaItem Item { get; }
 
@@ -110,6 +121,9 @@ namespace GPhotos.Saving
 
         /// <summary>Stable PascalCase id for an ErrorRecord (Error, Fatal, and item warnings such as VideoNotReady).</summary>
         public string ErrorId { get; }
+
+        /// <summary>For Error and Fatal: the catalog's entry (id, category, message). The cmdlet only translates it.</summary>
+        public ErrorEntry Entry { get; }
 
         public override string ToString() => Kind + ": " + Message;
     }

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using GPhotos.Errors;
 using GPhotos.Http;
 using GPhotos.Model;
 using GPhotos.Sources;
@@ -161,7 +162,11 @@ namespace GPhotos.Saving
                         reused = previewed != null && previewed.TryOpenForAppend();
                         index = reused ? previewed : DestinationIndex.Open(_indexPath);
                         index.CompactionThreshold = IndexCompactionThreshold;
-                        if (index.NeedsCompaction)
+                        ReportUnreadableIndexLines(index);
+                        // Damaged lines were just reported: compact them away so the next run does not warn again. Lines of
+                        // an unknown shape may be a newer GPhotos's: never compacted away.
+                        bool compact = index.UnknownShapeLines == 0 && (index.NeedsCompaction || index.UnreadableLines > 0);
+                        if (compact)
                         {
                             int before = index.LineCount;
                             try
@@ -390,6 +395,9 @@ namespace GPhotos.Saving
             public bool NeedMotion;
             public bool NeedMetadata;
             public string Reason;
+
+            /// <summary>Files of an earlier run that are gone or changed (main, motion, sidecar): named in a warning once repaired.</summary>
+            public string Repairs;
         }
 
         /// <summary>Decides what an item needs. Returns null when it is settled without a worker (its event is queued).</summary>
@@ -400,8 +408,7 @@ namespace GPhotos.Saving
                 if (string.IsNullOrEmpty(item.Id))
                 {
                     Interlocked.Increment(ref _failed);
-                    Emit(new SaveEvent(SaveEventKind.Error, item, "The item has no id, so it cannot be saved or recorded.", null,
-                        new ArgumentException("The item has no id, so it cannot be saved or recorded."), "MissingId"));
+                    Emit(new SaveEvent(SaveEventKind.Error, item, ErrorCatalog.ForMissingId(item.Filename)));
                     return null;
                 }
                 VideoProcessingStatus? status = item.VideoStatus;
@@ -419,8 +426,21 @@ namespace GPhotos.Saving
                 {
                     if (!_seen.Add(item.Id))
                     {
+                        // Not silent: a result says the second copy was not saved separately, and where the item goes.
                         Interlocked.Increment(ref _skipped);
-                        Verbose(item, $"'{item.Filename ?? item.Id}' ({item.Id}) came twice; it is saved once.");
+                        string path = _index.TryGet(item.Id, out IndexEntry saved) ? saved.Path
+                            : _reserved.TryGetValue(item.Id, out string reserved) ? reserved : null;
+                        Emit(new SaveEvent(SaveEventKind.Result, item, $"'{item.Filename ?? item.Id}' ({item.Id}) came twice; it is saved once.",
+                            new SaveResult
+                            {
+                                Status = SaveStatus.Skipped,
+                                Reason = SaveReason.Duplicate,
+                                Id = item.Id,
+                                Path = path == null ? null : _names.ToFullPath(path),
+                                RelativePath = path?.Replace('/', Path.DirectorySeparatorChar),
+                                Bytes = saved?.Size ?? 0,
+                                Item = item,
+                            }));
                         return null;
                     }
                     _index.TryGet(item.Id, out IndexEntry existing);
@@ -433,15 +453,22 @@ namespace GPhotos.Saving
                     {
                         work.NeedOriginal = true;
                         work.Reason = File.Exists(full) ? SaveReason.SizeMismatch : SaveReason.Missing;
+                        work.Repairs = work.Reason == SaveReason.Missing
+                            ? $"'{full}' was missing; it was downloaded again."
+                            : $"'{full}' did not have the {existing.Size:N0} bytes it was saved with (truncated or changed); it was replaced by a fresh download.";
                     }
                     else if (_options.Force) { work.NeedOriginal = true; work.Reason = SaveReason.Forced; }
 
                     work.NeedMotion = _options.IncludeMotionVideo && !item.IsVideo
                         && (existing == null || _options.Force || !existing.MotionChecked
                             || (existing.MotionPath != null && !HasLength(_names.ToFullPath(existing.MotionPath), existing.MotionSize ?? -1)));
+                    if (work.NeedMotion && existing?.MotionPath != null && existing.MotionChecked && !_options.Force)
+                        work.Repairs = Join(work.Repairs, $"The motion video '{_names.ToFullPath(existing.MotionPath)}' was missing or changed; it was downloaded again.");
+                    bool sidecarGone = existing?.MetadataPath != null && !File.Exists(_names.ToFullPath(existing.MetadataPath));
                     work.NeedMetadata = _options.WriteMetadata
-                        && (work.NeedOriginal || work.NeedMotion || existing.MetadataPath == null
-                            || !File.Exists(_names.ToFullPath(existing.MetadataPath)));
+                        && (work.NeedOriginal || work.NeedMotion || existing.MetadataPath == null || sidecarGone);
+                    if (work.NeedMetadata && sidecarGone)
+                        work.Repairs = Join(work.Repairs, $"The metadata file '{_names.ToFullPath(existing.MetadataPath)}' was missing; it was written again.");
 
                     if (!work.NeedOriginal && !work.NeedMotion && !work.NeedMetadata)
                     {
@@ -458,9 +485,22 @@ namespace GPhotos.Saving
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
                 Interlocked.Increment(ref _failed);
-                Emit(new SaveEvent(SaveEventKind.Error, item, ex.Message, null, ex, ErrorIdFor(ex)));
+                Emit(new SaveEvent(SaveEventKind.Error, item, ErrorCatalog.ClassifyItemFailure(ex)));
                 return null;
             }
+        }
+
+        /// <summary>One warning for the index lines this run cannot use, naming the file and the lines: never silent.</summary>
+        private void ReportUnreadableIndexLines(DestinationIndex index)
+        {
+            if (index.UnreadableLines == 0) return;
+            string lines = string.Join(", ", index.UnreadableLineNumbers) + (index.UnreadableLines > index.UnreadableLineNumbers.Count ? ", …" : "");
+            string why = index.UnknownShapeLines > 0
+                ? " Some are of a shape this version does not know: was the folder saved to by a newer GPhotos? Those lines are kept."
+                : " They were damaged (a crash or an edit) and are removed from the index now.";
+            Emit(new SaveEvent(SaveEventKind.Warning, null,
+                $"The destination index '{_indexPath}' has {index.UnreadableLines} line(s) GPhotos cannot read (line {lines}).{why} An item recorded only there looks new: it is saved again, beside its old file if that is still there.",
+                errorId: ErrorCatalog.IndexLinesUnreadable));
         }
 
         /// <summary>The item's path: the index's, this run's reservation, or the first free of plain name and suffixed names. Under _state.</summary>
@@ -515,6 +555,8 @@ namespace GPhotos.Saving
             _reserved = kept;
             _names = names;
         }
+
+        private static string Join(string first, string second) => first == null ? second : first + " " + second;
 
         private static bool HasLength(string path, long length)
         {
@@ -600,12 +642,16 @@ namespace GPhotos.Saving
 
                 if (motionError != null)
                 {
+                    ErrorEntry cause = ErrorCatalog.ClassifyItemFailure(motionError);
                     Emit(new SaveEvent(SaveEventKind.Error, item,
-                        $"The motion video of '{item.Filename ?? item.Id}' was not saved: {motionError.Message}", null,
-                        motionError, "MotionVideoFailed"));
+                        new ErrorEntry(ErrorCatalog.MotionVideoFailed, cause.Category, false, motionError),
+                        $"The motion video of '{item.Filename ?? item.Id}' was not saved: {motionError.Message}"));
                 }
                 if (result != null)
                 {
+                    // A repaired file is named in a warning: the user's backup had lost or changed it (-Verbose is not enough).
+                    if (work.Repairs != null)
+                        Emit(new SaveEvent(SaveEventKind.Warning, item, work.Repairs, errorId: ErrorCatalog.FileRepaired));
                     if (result.Status == SaveStatus.Saved) Interlocked.Increment(ref _saved);
                     else Interlocked.Increment(ref _skipped);
                     Emit(new SaveEvent(SaveEventKind.Result, item, $"{result.Status}: '{result.Path}'.", result));
@@ -626,7 +672,7 @@ namespace GPhotos.Saving
             catch (Exception ex)
             {
                 Interlocked.Increment(ref _failed);
-                Emit(new SaveEvent(SaveEventKind.Error, item, ex.Message, null, ex, ErrorIdFor(ex)));
+                Emit(new SaveEvent(SaveEventKind.Error, item, ErrorCatalog.ClassifyItemFailure(ex)));
             }
             finally
             {
@@ -757,7 +803,7 @@ namespace GPhotos.Saving
                 }
                 if (work.NeedMetadata)
                 {
-                    string wanted = existing?.MetadataPath ?? work.RelativePath + MetadataSidecar.Extension;
+                    string wanted = existing?.MetadataPath ?? MetadataSidecar.PathFor(work.RelativePath);
                     if (_names.IsFreeFor(wanted, item.Id))
                     {
                         _names.Claim(wanted, item.Id);
@@ -906,40 +952,17 @@ namespace GPhotos.Saving
 
         // ============================================================================================ errors and events
 
-        private static bool IsFatal(Exception error) =>
-            error is QuotaExhaustedException
-            || error is AuthenticationExpiredException
-            || (error is DestinationWriteException write && write.IsDiskFull);
+        /// <summary>The catalog decides what ends a run (quota, sign-in, full disk); the cmdlets ask the same place.</summary>
+        private static bool IsFatal(Exception error) => ErrorCatalog.StopsSave(error);
 
         private bool IsStopping(Exception error) =>
             IsFatal(error) || (error is OperationCanceledException && _stop.IsCancellationRequested);
-
-        private static string ErrorIdFor(Exception error)
-        {
-            switch (error)
-            {
-                case UnexpectedContentException unexpected: return unexpected.ErrorId;
-                case DestinationWriteException _: return "WriteFailed";
-                case GoogleApiException api when api.HttpStatus == 404: return "NotFound";
-                case GoogleApiException api when api.HttpStatus == 403: return "AccessDenied";
-                case GoogleApiException _: return "DownloadFailed";
-                case PathTooLongException _: return "PathTooLong";
-                case IOException _: return "DownloadFailed";
-                case System.Net.Http.HttpRequestException _: return "DownloadFailed";
-                case OperationCanceledException _: return "DownloadTimedOut";
-                default: return "SaveFailed";
-            }
-        }
 
         /// <summary>The first fatal error stops the run: workers take no more items and downloads in flight are aborted (their temp files deleted).</summary>
         private void SetFatal(Exception error, MediaItem item)
         {
             if (Interlocked.CompareExchange(ref _fatal, error, null) != null) return;
-            string errorId = error is QuotaExhaustedException ? "QuotaExhausted"
-                : error is AuthenticationExpiredException ? "AuthenticationExpired"
-                : error is DestinationWriteException ? "DiskFull"
-                : "SaveEngineFailed";
-            Emit(new SaveEvent(SaveEventKind.Fatal, item, error.Message, null, error, errorId));
+            Emit(new SaveEvent(SaveEventKind.Fatal, item, ErrorCatalog.Classify(error, "SaveEngineFailed")));
             CancelQuietly();
         }
 

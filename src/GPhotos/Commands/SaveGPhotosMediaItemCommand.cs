@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Saving;
 using GPhotos.Sources;
@@ -90,7 +91,7 @@ namespace GPhotos.Commands
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPath", ErrorCategory.InvalidArgument, Path));
+                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), Path));
                 return;
             }
 
@@ -105,7 +106,7 @@ namespace GPhotos.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidDateFormat", ErrorCategory.InvalidArgument, DateFormat));
+                ThrowTerminatingError(ToErrorRecord(new ErrorEntry(ErrorCatalog.InvalidDateFormat, GPhotosErrorCategory.InvalidArgument, true, ex), DateFormat));
                 return;
             }
 
@@ -169,7 +170,7 @@ namespace GPhotos.Commands
                 SaveProgress p = _session.GetProgress();
                 WriteVerbose($"Saved {p.Saved}, skipped {p.Skipped}, failed {p.Failed}; {p.BytesSaved:N0} bytes in {p.Elapsed.TotalSeconds:0.0} s.");
             }
-            if (_session.FatalError != null && !_fatal) ThrowFatal(_session.FatalError);
+            if (_session.FatalError != null && !_fatal) ThrowFatal(ErrorCatalog.Classify(_session.FatalError, "SaveStopped"), null);
         }
 
         private void Offer(MediaItem item)
@@ -181,6 +182,11 @@ namespace GPhotos.Commands
                 _connection = RequireConnection();
                 _library = new LibraryContentSource(_connection.Api);
                 _picker = new PickerContentSource(_connection.Api);
+            }
+            if (string.IsNullOrEmpty(item.Id))
+            {
+                WriteError(ToErrorRecord(ErrorCatalog.ForMissingId(item.Filename), item));
+                return;
             }
             string target;
             try { target = _session.PreviewPath(item); }
@@ -204,8 +210,11 @@ namespace GPhotos.Commands
             }
             catch (Exception ex) when (ex is DestinationLockedException || ex is DestinationWriteException || ex is UnauthorizedAccessException || ex is System.IO.IOException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex is DestinationLockedException ? "DestinationLocked" : "DestinationNotWritable",
-                    ex is DestinationLockedException ? ErrorCategory.ResourceBusy : ErrorCategory.WriteError, _options.Destination));
+                // Start-up (folder, lock, index): nothing can be saved, so the command ends. A full disk keeps its id.
+                ErrorEntry entry = ErrorCatalog.Classify(ex, ErrorCatalog.DestinationNotWritable);
+                if (!(ex is DestinationLockedException) && entry.Id != ErrorCatalog.DiskFull)
+                    entry = new ErrorEntry(ErrorCatalog.DestinationNotWritable, GPhotosErrorCategory.WriteError, true, ex);
+                ThrowTerminatingError(ToErrorRecord(entry, _options.Destination));
             }
         }
 
@@ -219,15 +228,10 @@ namespace GPhotos.Commands
                     case SaveEventKind.Warning: WriteWarning(e.Message); break;
                     case SaveEventKind.Verbose: WriteVerbose(e.Message); break;
                     case SaveEventKind.Error:
-                        {
-                            ErrorRecord record = ToErrorRecord(e.Error ?? new Exception(e.Message), e.Item, e.ErrorId ?? "SaveFailed");
-                            // The engine's id names what went wrong with the item (e.g. a thumbnail instead of a video).
-                            if (e.ErrorId != null) record = new ErrorRecord(record.Exception, e.ErrorId, record.CategoryInfo.Category, e.Item);
-                            WriteError(record);
-                            break;
-                        }
+                        WriteError(ItemErrorRecord(e));
+                        break;
                     case SaveEventKind.Fatal:
-                        ThrowFatal(e.Error ?? new Exception(e.Message));
+                        ThrowFatal(EntryOf(e), e.Item);
                         break;
                 }
             }
@@ -245,11 +249,29 @@ namespace GPhotos.Commands
             }
         }
 
-        private void ThrowFatal(Exception error)
+        /// <summary>The engine's own catalog entry, so the id users see is the one the engine assigned (e.g. DiskFull).</summary>
+        private static ErrorEntry EntryOf(SaveEvent e) =>
+            e.Entry ?? ErrorCatalog.Classify(e.Error ?? new InvalidOperationException(e.Message), e.ErrorId ?? "SaveFailed");
+
+        /// <summary>A per-item error: the item is the target, and the message names it when the engine's does not.</summary>
+        private static ErrorRecord ItemErrorRecord(SaveEvent e)
+        {
+            ErrorEntry entry = EntryOf(e);
+            ErrorRecord record = ToErrorRecord(entry, e.Item);
+            string name = e.Item?.Filename ?? e.Item?.Id;
+            string message = e.Message ?? entry.Message ?? "";
+            if (!string.IsNullOrEmpty(name) && message.IndexOf(name, StringComparison.Ordinal) < 0)
+                record.ErrorDetails = new ErrorDetails($"'{name}' ({e.Item.Id}): {message}");
+            else if (message != entry.Exception?.Message)
+                record.ErrorDetails = new ErrorDetails(message);
+            return record;
+        }
+
+        private void ThrowFatal(ErrorEntry entry, MediaItem item)
         {
             _fatal = true;
             CompleteProgress();
-            ThrowTerminatingError(ToErrorRecord(error, _options?.Destination, "SaveStopped"));
+            ThrowTerminatingError(ToErrorRecord(entry, (object)item ?? _options?.Destination));
         }
 
         private void CompleteProgress()

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Auth;
+using GPhotos.Errors;
 using GPhotos.Http;
 using GPhotos.Model;
 using GPhotos.Sources.Library;
@@ -76,9 +77,7 @@ namespace GPhotos.Commands.Infrastructure
             GPhotosConnection connection = RunspaceState.Current.Connection;
             if (connection == null)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to Google Photos. Run Connect-GPhotos first (once at the keyboard; later runs use the cached token silently)."),
-                    "NotConnected", ErrorCategory.AuthenticationError, null));
+                ThrowTerminatingError(ToErrorRecord(ErrorCatalog.ForNotConnected(), null));
             }
             return connection;
         }
@@ -107,76 +106,29 @@ namespace GPhotos.Commands.Infrastructure
             {
                 if (r.Item != null) found(r.Item);
                 else
-                    WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded."),
-                        "MediaItemNotFound", ErrorCategory.ObjectNotFound, r.RequestedId));
+                    WriteError(ToErrorRecord(new ErrorEntry(ErrorCatalog.MediaItemNotFound, GPhotosErrorCategory.ObjectNotFound, false,
+                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded.")),
+                        r.RequestedId));
             }
         }
 
         /// <summary>Verbose output that is safe to show: never pass a token here.</summary>
         protected void Verbose(string message) => WriteVerbose(message);
 
-        /// <summary>Core exception → ErrorRecord with a stable id, the right category and the item as target.</summary>
-        protected static ErrorRecord ToErrorRecord(Exception error, object target, string fallbackId = "GPhotosError")
-        {
-            switch (error)
-            {
-                case QuotaExhaustedException q:
-                    return new ErrorRecord(q, "DailyQuotaExhausted", ErrorCategory.LimitsExceeded, target);
-                case AuthenticationExpiredException a:
-                    return new ErrorRecord(a, "AuthenticationExpired", ErrorCategory.AuthenticationError, target);
-                case InteractiveLoginRequiredException i:
-                    return new ErrorRecord(i, "InteractiveLoginRequired", ErrorCategory.AuthenticationError, target);
-                case GoogleApiException api when api.IsInsufficientScopes:
-                    return new ErrorRecord(new GoogleApiException(api.HttpStatus, api.RpcStatus, api.ApiMessage, Messages.InsufficientScopes(api.ApiMessage), api.RetryAfter, api),
-                        "InsufficientScopes", ErrorCategory.PermissionDenied, target);
-                case GoogleApiException api:
-                    return new ErrorRecord(api, "GoogleApi" + (api.RpcStatus != null ? Pascal(api.RpcStatus) : api.HttpStatus == 0 ? "NoAnswer" : "Http" + api.HttpStatus), CategoryFor(api.HttpStatus), target);
-                case ArgumentException arg:
-                    return new ErrorRecord(arg, "InvalidArgument", ErrorCategory.InvalidArgument, target);
-                case UnauthorizedAccessException ua:
-                    return new ErrorRecord(ua, "AccessDenied", ErrorCategory.PermissionDenied, target);
-                case IOException io:
-                    return new ErrorRecord(io, "IOError", ErrorCategory.WriteError, target);
-                case GPhotos.Sources.Picker.PickingTimeoutException pt:
-                    return new ErrorRecord(pt, "PickingTimedOut", ErrorCategory.OperationTimeout, target);
-                case AuthorizationDeniedException ad:
-                    return new ErrorRecord(ad, "AuthorizationDenied", ErrorCategory.PermissionDenied, target);
-                case GPhotosAuthenticationException ga:
-                    return new ErrorRecord(ga, "AuthenticationFailed", ErrorCategory.AuthenticationError, target);
-                case TimeoutException t:
-                    return new ErrorRecord(t, "Timeout", ErrorCategory.OperationTimeout, target);
-                default:
-                    return new ErrorRecord(error, fallbackId, ErrorCategory.NotSpecified, target);
-            }
-        }
+        /// <summary>Core exception → ErrorRecord through the core's error catalog: stable id, category, the item as target.</summary>
+        protected static ErrorRecord ToErrorRecord(Exception error, object target, string fallbackId = "GPhotosError") =>
+            ToErrorRecord(ErrorCatalog.Classify(error, fallbackId), target);
 
-        private static ErrorCategory CategoryFor(int status)
-        {
-            switch (status)
-            {
-                case 400: return ErrorCategory.InvalidArgument;
-                case 401: return ErrorCategory.AuthenticationError;
-                case 403: return ErrorCategory.PermissionDenied;
-                case 404: return ErrorCategory.ObjectNotFound;
-                case 429: return ErrorCategory.LimitsExceeded;
-                case 0: return ErrorCategory.ConnectionError;
-                default: return status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.NotSpecified;
-            }
-        }
+        /// <summary>A catalog entry → ErrorRecord. The only translation the cmdlets do: id and message come from the core.</summary>
+        internal static ErrorRecord ToErrorRecord(ErrorEntry entry, object target) =>
+            new ErrorRecord(entry.Exception, entry.Id, ToCategory(entry.Category), target);
 
-        private static string Pascal(string rpc)
-        {
-            var parts = rpc.ToLowerInvariant().Split('_');
-            for (int i = 0; i < parts.Length; i++)
-                if (parts[i].Length > 0) parts[i] = char.ToUpperInvariant(parts[i][0]) + parts[i].Substring(1);
-            return string.Concat(parts);
-        }
+        /// <summary>The catalog's categories are named after PowerShell's, one for one (a test checks every name).</summary>
+        internal static ErrorCategory ToCategory(GPhotosErrorCategory category) =>
+            Enum.TryParse(category.ToString(), out ErrorCategory mapped) ? mapped : ErrorCategory.NotSpecified;
 
-        /// <summary>Errors that end the whole command (no point going on with the next item).</summary>
-        protected static bool IsFatal(Exception error) =>
-            error is QuotaExhaustedException || error is AuthenticationExpiredException || error is InteractiveLoginRequiredException
-            || (error is GoogleApiException api && (api.IsInsufficientScopes || api.HttpStatus == 401));
+        /// <summary>Errors that end the whole command (no point going on with the next item): the catalog decides.</summary>
+        protected static bool IsFatal(Exception error) => ErrorCatalog.StopsRun(error);
 
         /// <summary>Releases what a cmdlet holds (a save session's lock, workers). Called once, also after Ctrl+C.</summary>
         protected virtual void DisposeResources() { }
@@ -191,9 +143,6 @@ namespace GPhotos.Commands.Infrastructure
 
     internal static class Messages
     {
-        public static string InsufficientScopes(string apiMessage) =>
-            $"Google refused: {apiMessage ?? "insufficient authentication scopes"} Since 2025-03-31 the Library API only sees photos and videos that this app uploaded itself; the scopes that read a whole library were removed. To back up your existing library, pick items with 'Get-GPhotosMediaItem -Pick' (Picker API), or read a Google Takeout export with 'Get-GPhotosMediaItem -TakeoutPath <zips>'. If your token was made with an old scope, run 'Disconnect-GPhotos -Revoke' and 'Connect-GPhotos' again.";
-
         public const string EmptyLibraryHint =
             "The Library API returned no items. Since 2025-03-31 it only lists photos and videos that this app uploaded itself, so an existing library looks empty here. Use 'Get-GPhotosMediaItem -Pick' to choose items in Google's picker, or 'Get-GPhotosMediaItem -TakeoutPath <zips>' for a Google Takeout export.";
     }

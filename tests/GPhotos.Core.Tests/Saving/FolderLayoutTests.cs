@@ -37,7 +37,6 @@ public class FolderLayoutTests
     [InlineData("yyyy/yyyy-MM-dd", "2024/2024-03-05")]
     [InlineData("'photos'/yyyy", "photos/2024")]
     [InlineData("HH:mm", "23_30")]
-    [InlineData("'..'/yyyy", "_/2024")]
     public void CustomFormats(string format, string expected)
     {
         Assert.Equal(expected, FolderLayout.Custom(format).GetFolder(When));
@@ -63,4 +62,25 @@ public class FolderLayoutTests
     {
         Assert.Throws<ArgumentException>(() => FolderLayout.Custom(format));
     }
+}
+
+public class FolderLayoutEscapeTests
+{
+    [Theory]
+    [InlineData("'.gphotos'/yyyy")]
+    [InlineData("'.GPhotos'")]
+    [InlineData("'..'/yyyy")]
+    [InlineData("yyyy/'..'/'..'/MM")]
+    [InlineData("'/'yyyy")]
+    public void LayoutsThatLeadIntoGPhotosOrOutsideArePathAreRefused(string format)
+    {
+        var error = Assert.Throws<ArgumentException>(() => FolderLayout.Custom(format));
+        Assert.Contains(format, error.Message);
+    }
+
+    [Theory]
+    [InlineData("yyyy/MM")]
+    [InlineData("'gphotos'/yyyy")]
+    [InlineData("yyyy/'.hidden'")]
+    public void OrdinaryLayoutsStillWork(string format) => Assert.NotNull(FolderLayout.Custom(format));
 }

@@ -207,7 +207,7 @@ public class SaveSessionContentTests
         SessionKit.DrainToEnd(session, events, TimeSpan.FromSeconds(10));
 
         SaveEvent fatal = Assert.Single(events, e => e.Kind == SaveEventKind.Fatal);
-        Assert.Equal("QuotaExhausted", fatal.ErrorId);
+        Assert.Equal("DailyQuotaExhausted", fatal.ErrorId); // the id users see (was "QuotaExhausted", which the cmdlet dropped)
         Assert.Contains("resume after", fatal.Message);
         Assert.IsType<QuotaExhaustedException>(session.FatalError);
         Assert.True(stopped); // Enqueue said so instead of blocking forever
@@ -224,6 +224,8 @@ public class SaveSessionContentTests
     {
         { new AuthenticationExpiredException("The sign-in expired: run Connect-GPhotos again."), "AuthenticationExpired" },
         { new DestinationWriteException("Writing failed", "/x", new IOException("No space left on device", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28)), "DiskFull" },
+        // EDQUOT (the user's disk quota) is a full disk too: every further item would fail the same way.
+        { new DestinationWriteException("Writing failed", "/x", new IOException("Disk quota exceeded", OperatingSystem.IsWindows() ? unchecked((int)0x80070027) : OperatingSystem.IsMacOS() ? 69 : 122)), "DiskFull" },
     };
 
     [Theory]

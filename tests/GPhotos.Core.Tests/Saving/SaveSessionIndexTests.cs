@@ -216,7 +216,8 @@ public class SaveSessionIndexTests
         using var folder = new TempFolder();
         var source = new FakeSource();
         var events = SessionKit.Save(folder, source, [Items.Photo("id-1"), Items.Photo("id-1")]);
-        Assert.Single(events.Results());
+        Assert.Single(events.Results(), r => r.Status == SaveStatus.Saved);
+        Assert.Single(events.Results(), r => r.Reason == SaveReason.Duplicate); // the second copy is not silent
         Assert.Equal(1, source.Calls("id-1"));
         Assert.Single(folder.UserVisibleFiles());
     }
