@@ -40,14 +40,20 @@ internal sealed class DriveApi
         if (!path.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var rest = path[prefix.Length..];
         var m = ctx.Request.Method;
-        if (rest.Length == 0 && HttpMethods.IsGet(m)) return new DriveRoute("drive.files.list", List, null);
+        if (rest.Length == 0 && HttpMethods.IsGet(m)) return Route("drive.files.list", List, null);
         if (rest.Length < 2 || rest[0] != '/' || rest.IndexOf('/', 1) >= 0) return null;
         var id = Uri.UnescapeDataString(rest[1..]);
         if (HttpMethods.IsGet(m))
-            return ctx.Request.Query["alt"] == "media" ? new DriveRoute("drive.files.media", c => Media(c, id), id) : new DriveRoute("drive.files.get", c => Get(c, id), id);
-        if (HttpMethods.IsDelete(m)) return new DriveRoute("drive.files.delete", c => Delete(c, id), id);
+            return ctx.Request.Query["alt"] == "media" ? Route("drive.files.media", c => Media(c, id), id) : Route("drive.files.get", c => Get(c, id), id);
+        if (HttpMethods.IsDelete(m)) return Route("drive.files.delete", c => Delete(c, id), id);
         return null;
     }
+
+    private DriveRoute Route(string name, Func<HttpContext, Task> handler, string fileId) => new(name, c =>
+    {
+        _drive.Counters.Request(name);
+        return handler(c);
+    }, fileId);
 
     private enum Need { Metadata, Content, Write }
 

@@ -22,7 +22,8 @@ public sealed class DriveFileRecord
     /// <summary>Not listed (nor gettable) before this time: a part of an export still arriving.</summary>
     public DateTimeOffset VisibleFrom { get; init; }
     public long Version { get; set; } = 1;
-    internal string ContentPath { get; set; }
+    /// <summary>The file on disk holding the current bytes (tests compare with it).</summary>
+    public string ContentPath { get; internal set; }
     public bool IsFolder => MimeType == DriveStore.FolderMime;
 }
 

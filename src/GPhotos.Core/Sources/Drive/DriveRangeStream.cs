@@ -40,7 +40,7 @@ namespace GPhotos.Sources.Drive
         private readonly CancellationToken _cancel;
         private readonly LinkedList<KeyValuePair<long, byte[]>> _blocks = new LinkedList<KeyValuePair<long, byte[]>>();
         private DriveRangeResponse _cursor;
-        private long _position, _lastEnd = -1, _window, _hintStart = -1, _hintEnd = -1;
+        private long _position, _lastReadEnd = -1, _window, _hintStart = -1, _hintEnd = -1;
         private DateTime? _validatedUtc;
         private bool _disposed;
 
@@ -104,54 +104,71 @@ namespace GPhotos.Sources.Drive
                 ct.ThrowIfCancellationRequested();
                 int n = FromBlocks(buffer, offset, count);
                 if (n > 0) return n;
-                if (_cursor != null && _cursor.Offset + _cursor.Consumed == _position && _cursor.Remaining > 0)
+                if (_cursor == null || _cursor.Offset + _cursor.Consumed != _position || _cursor.Remaining <= 0)
                 {
-                    try
+                    CloseCursor();
+                    await RevalidateAsync(ct).ConfigureAwait(false);
+                    bool hinted = _hintStart >= 0 && _position >= _hintStart && _position < _hintEnd;
+                    bool sequential = _position == _lastReadEnd; // the caller goes on where its last read ended
+                    if (hinted && _hintEnd - _position <= _o.BlockSize)
                     {
-                        return Advance(await _cursor.ReadAsync(buffer, offset, count, ct).ConfigureAwait(false));
+                        await FetchBlockAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
+                        return FromBlocks(buffer, offset, count);
                     }
-                    catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+                    if (hinted)
                     {
-                        // A dropped body: reopen the rest of this range once (with the policy's retries), below.
-                        long end = _cursor.Offset + _cursor.Length;
-                        CloseCursor();
-                        await OpenCursorAsync(_position, end - _position, ct).ConfigureAwait(false);
-                        return Advance(await _cursor.ReadAsync(buffer, offset, count, ct).ConfigureAwait(false));
+                        await OpenCursorAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
+                    }
+                    else if (sequential)
+                    {
+                        _window = Math.Min(Math.Max(_window * 2, 2L * _o.BlockSize), _o.MaxReadAhead);
+                        await OpenCursorAsync(_position, Math.Min(_window, Length - _position), ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        _window = _o.BlockSize;
+                        long start = _position - _position % _o.BlockSize;
+                        await FetchBlockAsync(start, Math.Min(_o.BlockSize, Length - start), ct).ConfigureAwait(false);
+                        return FromBlocks(buffer, offset, count);
                     }
                 }
-                CloseCursor();
-                await RevalidateAsync(ct).ConfigureAwait(false);
-
-                bool hinted = _hintStart >= 0 && _position >= _hintStart && _position < _hintEnd;
-                bool sequential = _position == _lastEnd;
-                if (hinted && _hintEnd - _position <= _o.BlockSize)
-                {
-                    await FetchBlockAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
-                }
-                else if (hinted)
-                {
-                    await OpenCursorAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
-                }
-                else if (sequential)
-                {
-                    _window = Math.Min(Math.Max(_window * 2, 2L * _o.BlockSize), _o.MaxReadAhead);
-                    await OpenCursorAsync(_position, Math.Min(_window, Length - _position), ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    _window = _o.BlockSize;
-                    long start = _position - _position % _o.BlockSize;
-                    await FetchBlockAsync(start, Math.Min(_o.BlockSize, Length - start), ct).ConfigureAwait(false);
-                }
-                n = FromBlocks(buffer, offset, count);
-                if (n > 0) return n;
-                return Advance(await _cursor.ReadAsync(buffer, offset, count, ct).ConfigureAwait(false));
+                await PullChunkAsync(ct).ConfigureAwait(false);
+                return FromBlocks(buffer, offset, count);
             }
+        }
+
+        /// <summary>
+        /// Moves the next block of the open range into the cache: readers (a zip's central directory parser) step back a
+        /// few bytes to re-read a record cut at their buffer's end, and must find it here, not in a new request.
+        /// A dropped or stalled body is reopened once for the rest of the range (with the policy's retries).
+        /// </summary>
+        private async Task PullChunkAsync(CancellationToken ct)
+        {
+            long start = _cursor.Offset + _cursor.Consumed;
+            var data = new byte[(int)Math.Min(_o.BlockSize, _cursor.Remaining)];
+            int got = 0;
+            bool reopened = false;
+            while (got < data.Length)
+            {
+                try
+                {
+                    got += await _cursor.ReadAsync(data, got, data.Length - got, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!reopened && (ex is IOException || ex is HttpRequestException))
+                {
+                    reopened = true;
+                    long end = _cursor.Offset + _cursor.Length;
+                    CloseCursor();
+                    await OpenCursorAsync(start + got, end - (start + got), ct).ConfigureAwait(false);
+                }
+            }
+            AddBlock(start, data);
         }
 
         private int Advance(int n)
         {
             _position += n;
+            _lastReadEnd = _position;
             return n;
         }
 
@@ -182,15 +199,18 @@ namespace GPhotos.Sources.Drive
                     return bytes;
                 }
             }, ct, _client.Api.RetryObserver).ConfigureAwait(false);
+            AddBlock(start, data);
+        }
+
+        private void AddBlock(long start, byte[] data)
+        {
             _blocks.AddFirst(new KeyValuePair<long, byte[]>(start, data));
             while (_blocks.Count > Math.Max(1, _o.MaxCachedBlocks)) _blocks.RemoveLast();
-            _lastEnd = start + length;
         }
 
         private async Task OpenCursorAsync(long start, long length, CancellationToken ct)
         {
             _cursor = await DriveErrors.ExecuteAsync(_client.Api.Retry, c => OpenOnceAsync(start, length, c), ct, _client.Api.RetryObserver).ConfigureAwait(false);
-            _lastEnd = start + length;
         }
 
         private Task<DriveRangeResponse> OpenOnceAsync(long start, long length, CancellationToken ct)
