@@ -139,7 +139,8 @@ public sealed class DriveStore
 
     /// <summary>
     /// Generates an export (<see cref="TakeoutGenerator"/>) and adds its parts to the Takeout folder, named
-    /// <c>takeout-&lt;exportTime&gt;-NNN.zip|.tgz</c>. Parts appear <paramref name="arrivalInterval"/> apart (0: all now).
+    /// <c>takeout-&lt;exportTime&gt;-NNN.zip|.tgz</c>. Part i appears (and is created/modified) at exportTime (default now)
+    /// + i × <paramref name="arrivalInterval"/>.
     /// <paramref name="newItems"/> repeats the previous export (same seed and items) plus that many new items.
     /// </summary>
     public DriveExport AddExport(int? items = null, int parts = 3, string format = "zip", int? seed = null, DateTimeOffset? exportTime = null,
@@ -171,7 +172,8 @@ public sealed class DriveStore
             string generated = manifest.Parts[i];
             string name = "takeout-" + stamp + generated[(TakeoutGenerator.PartPrefix.Length - 1)..];
             string path = Path.Combine(outDir, generated);
-            var visible = now + interval * i;
+            // Takeout delivers each part when it is written: an export "made" in the past arrived then.
+            var visible = (exportTime ?? now) + interval * i;
             var rec = new DriveFileRecord
             {
                 Id = NewId(), Name = name, MimeType = name.EndsWith(".tgz", StringComparison.Ordinal) ? "application/x-gtar" : "application/x-zip-compressed",
