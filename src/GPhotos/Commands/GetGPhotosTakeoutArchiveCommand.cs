@@ -81,8 +81,9 @@ namespace GPhotos.Commands
             TakeoutCatalog catalog = TakeoutArchiveCatalog.Build(files, DateTimeOffset.UtcNow);
             IReadOnlyList<TakeoutArchive> archives = catalog.Archives;
             if (Latest && archives.Count > 0) archives = archives.Where(a => a.ExportId == archives[0].ExportId).ToList();
-            foreach (string w in catalog.Warnings.Where(w => !Latest || archives.Count == 0 || !w.StartsWith("Takeout export ", StringComparison.Ordinal) || w.Contains(archives[0].ExportId + " ")))
-                WriteWarning(w);
+            // With -Latest, warnings about older exports are beside the point; those about files that are no part stay.
+            foreach (TakeoutCatalogWarning w in catalog.Warnings.Where(w => !Latest || w.ExportId == null || (archives.Count > 0 && w.ExportId == archives[0].ExportId)))
+                WriteWarning(w.Message);
             if (catalog.Archives.Count == 0 && ParameterSetName == DriveSet)
                 WriteWarning("No Takeout exports in Google Drive (no takeout-*.zip or .tgz in a folder named Takeout in My Drive). Schedule one at https://takeout.google.com with delivery \"Add to Drive\".");
             string stale = TakeoutArchiveCatalog.StaleWarning(catalog.Archives, DateTimeOffset.UtcNow);

@@ -52,7 +52,7 @@ public class TakeoutArchiveCatalogTests
         var c = TakeoutArchiveCatalog.Build(new[] { Part("takeout-20261101T000000Z-001.zip"), Part("takeout-20261101T000000Z-003.zip") }, Now);
         Assert.All(c.Archives, a => Assert.False(a.IsComplete));
         Assert.Contains("part 2 missing", c.Archives[0].Completeness);
-        Assert.Contains(c.Warnings, w => w.Contains("takeout-20261101t000000z") && w.Contains("part 2 missing"));
+        Assert.Contains(c.Warnings, w => w.ExportId == "takeout-20261101t000000z" && w.Message.Contains("part 2 missing"));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class TakeoutArchiveCatalogTests
         var c = TakeoutArchiveCatalog.Build(new[] { Part("takeout-20261101T000000Z-001.zip"), Part("takeout-20261101T000000Z-001.zip"), Part("holiday.zip") }, Now);
         Assert.Equal(2, c.Archives.Count);
         Assert.Contains("part 1 is there 2 times", c.Archives[0].Completeness);
-        Assert.Contains(c.Warnings, w => w.Contains("holiday.zip") && w.Contains("not named like a Takeout part"));
+        Assert.Contains(c.Warnings, w => w.ExportId == null && w.Message.Contains("holiday.zip") && w.Message.Contains("not named like a Takeout part"));
     }
 
     [Fact]

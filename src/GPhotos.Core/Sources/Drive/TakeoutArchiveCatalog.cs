@@ -25,12 +25,21 @@ namespace GPhotos.Sources.Drive
         };
     }
 
+    /// <summary>A warning about one export (<see cref="ExportId"/>) or about a file that is not a part (ExportId null).</summary>
+    public sealed class TakeoutCatalogWarning
+    {
+        public TakeoutCatalogWarning(string exportId, string message) { ExportId = exportId; Message = message; }
+        public string ExportId { get; }
+        public string Message { get; }
+        public override string ToString() => Message;
+    }
+
     /// <summary>The result of grouping parts: the archives (newest export first, parts in order) and what to warn about.</summary>
     public sealed class TakeoutCatalog
     {
-        public TakeoutCatalog(IReadOnlyList<TakeoutArchive> archives, IReadOnlyList<string> warnings) { Archives = archives; Warnings = warnings; }
+        public TakeoutCatalog(IReadOnlyList<TakeoutArchive> archives, IReadOnlyList<TakeoutCatalogWarning> warnings) { Archives = archives; Warnings = warnings; }
         public IReadOnlyList<TakeoutArchive> Archives { get; }
-        public IReadOnlyList<string> Warnings { get; }
+        public IReadOnlyList<TakeoutCatalogWarning> Warnings { get; }
     }
 
     /// <summary>
@@ -69,12 +78,12 @@ namespace GPhotos.Sources.Drive
 
         public static TakeoutCatalog Build(IEnumerable<TakeoutPartFile> files, DateTimeOffset now)
         {
-            var warnings = new List<string>();
+            var warnings = new List<TakeoutCatalogWarning>();
             var parsed = new List<(TakeoutPartFile File, string Export, DateTimeOffset Time, int Part, string Format)>();
             foreach (TakeoutPartFile f in files)
             {
                 if (TryParseName(f.Name, out string export, out DateTimeOffset time, out int part, out string format)) parsed.Add((f, export, time, part, format));
-                else warnings.Add($"'{Where(f)}' is not named like a Takeout part (takeout-<yyyyMMddTHHmmssZ>-001.zip) and is not listed; read it with Get-GPhotosMediaItem -TakeoutPath.");
+                else warnings.Add(new TakeoutCatalogWarning(null, $"'{Where(f)}' is not named like a Takeout part (takeout-<yyyyMMddTHHmmssZ>-001.zip) and is not listed; read it with Get-GPhotosMediaItem -TakeoutPath."));
             }
             var archives = new List<TakeoutArchive>();
             foreach (var export in parsed.GroupBy(p => p.Export).OrderByDescending(g => g.First().Time).ThenByDescending(g => g.Key, StringComparer.Ordinal))
@@ -83,7 +92,7 @@ namespace GPhotos.Sources.Drive
                 string why = Completeness(parts.Select(p => (p.Part, p.File)).ToList(), now);
                 bool complete = why == null;
                 int count = parts.Select(p => p.Part).Distinct().Count();
-                if (!complete) warnings.Add($"Takeout export {export.Key} is not complete yet: {why}. Reading it now could give items without their JSON metadata (a sidecar may be in a part still to come); wait until its parts show IsComplete.");
+                if (!complete) warnings.Add(new TakeoutCatalogWarning(export.Key, $"Takeout export {export.Key} is not complete yet: {why}. Reading it now could give items without their JSON metadata (a sidecar may be in a part still to come); wait until its parts show IsComplete."));
                 foreach (var p in parts)
                     archives.Add(new TakeoutArchive(p.File.Name, p.File.Size, p.Time, p.Part, p.Format, p.File.Location, p.File.Path, p.File.DriveFileId, p.File.Md5,
                         export.Key, p.File.ModifiedTime, count, complete, complete ? "complete" : why));
