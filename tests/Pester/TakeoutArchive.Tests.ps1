@@ -90,6 +90,12 @@ Describe 'Get-GPhotosTakeoutArchive in Google Drive' {
         $err.Exception.Message | Should -BeLike '*Connect-GPhotos -ClientSecretPath <path> -Drive*'
     }
 
+    It 'warns, naming the Takeout folder, when Drive holds no export' {
+        $parts = @(Get-GPhotosTakeoutArchive -WarningVariable warnings -WarningAction SilentlyContinue)
+        $parts.Count | Should -Be 0
+        @($warnings | Where-Object { "$_" -like '*No Takeout exports in Google Drive*folder named Takeout*' }).Count | Should -Be 1
+    }
+
     It 'says how to connect when there is no connection' {
         Disconnect-GPhotos
         $err = { Get-GPhotosTakeoutArchive -ErrorAction Stop } | Should -Throw -PassThru

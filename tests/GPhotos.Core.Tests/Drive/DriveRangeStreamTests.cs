@@ -31,6 +31,19 @@ public sealed class DriveRangeStreamTests : DriveEmulatorTest
     }
 
     [Fact]
+    public async Task A_part_listed_by_the_catalog_opens_with_its_pinned_size_and_md5()
+    {
+        var rec = Drive.AddExport(items: 50, parts: 1, exportTime: DateTimeOffset.UtcNow.AddDays(-3)).Parts[0];
+        var files = (await Client.ListTakeoutPartsAsync(default)).Select(TakeoutPartFile.FromDrive);
+        var part = Assert.Single(TakeoutArchiveCatalog.Build(files, DateTimeOffset.UtcNow).Archives);
+        Assert.True(part.IsComplete, part.Completeness);
+        using var stream = Client.OpenRead(DriveFile.FromArchive(part), Small);
+        using var md5 = System.Security.Cryptography.MD5.Create();
+        Assert.Equal(part.Md5, Convert.ToHexString(md5.ComputeHash(stream)).ToLowerInvariant());
+        Assert.Equal(rec.Size, stream.Length);
+    }
+
+    [Fact]
     public async Task A_sequential_read_gives_the_exact_bytes_in_growing_ranges()
     {
         var rec = Drive.AddExport(items: 300, parts: 1).Parts[0];

@@ -24,6 +24,15 @@ namespace GPhotos.Sources.Drive
         public bool IsFolder => MimeType == FolderMimeType;
 
         public override string ToString() => Name + " (" + Id + ")";
+
+        /// <summary>The Drive file behind a listed part, with the size and md5 pinned at listing (what a range stream checks).</summary>
+        public static DriveFile FromArchive(GPhotos.Model.TakeoutArchive part)
+        {
+            if (part == null) throw new ArgumentNullException(nameof(part));
+            if (part.Location != GPhotos.Model.TakeoutArchiveLocation.Drive || string.IsNullOrEmpty(part.DriveFileId))
+                throw new ArgumentException($"Takeout part {part.Name} is not in Google Drive.", nameof(part));
+            return new DriveFile { Id = part.DriveFileId, Name = part.Name, Size = part.Size, Md5Checksum = part.Md5, ModifiedTime = part.ModifiedTime };
+        }
     }
 
     /// <summary>One page of files.list.</summary>
