@@ -44,6 +44,23 @@ public sealed class DriveRangeStreamTests : DriveEmulatorTest
     }
 
     [Fact]
+    public async Task Streams_sharing_a_block_cache_fetch_the_central_directory_once()
+    {
+        var file = await ListedAsync(Drive.AddExport(items: 600, parts: 1).Parts[0]);
+        var shared = new DriveBlockCache(4L << 20);
+        var options = new DriveRangeStreamOptions { BlockSize = 16 * 1024, MaxReadAhead = 256 * 1024, SharedCache = shared };
+        using var first = Client.OpenRead(file, options);
+        using (var zip = new ZipArchive(first, ZipArchiveMode.Read, leaveOpen: true)) Assert.NotEmpty(zip.Entries);
+        using var second = Client.OpenRead(file, options);
+        using (var zip = new ZipArchive(second, ZipArchiveMode.Read, leaveOpen: true)) Assert.NotEmpty(zip.Entries);
+        Assert.True(first.RangeRequests >= 2);
+        Assert.Equal(0, second.RangeRequests);
+        Assert.True(shared.CachedBytes <= shared.CapacityBytes);
+        var other = await ListedAsync(Drive.AddExport(items: 10, parts: 1).Parts[0]);
+        Assert.Throws<ArgumentException>(() => Client.OpenRead(other, options));
+    }
+
+    [Fact]
     public async Task A_sequential_read_gives_the_exact_bytes_in_growing_ranges()
     {
         var rec = Drive.AddExport(items: 300, parts: 1).Parts[0];

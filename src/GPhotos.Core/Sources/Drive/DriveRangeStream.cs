@@ -12,8 +12,10 @@ namespace GPhotos.Sources.Drive
     {
         /// <summary>A random read fetches the aligned block around it (a zip's end records are read backwards in small steps).</summary>
         public int BlockSize { get; set; } = 64 * 1024;
-        /// <summary>Blocks kept (most recently used first); memory is at most BlockSize × this.</summary>
+        /// <summary>Blocks kept (most recently used first); memory is at most BlockSize × this. Ignored with <see cref="SharedCache"/>.</summary>
         public int MaxCachedBlocks { get; set; } = 8;
+        /// <summary>A cache shared by the streams over one part (its own capacity); null: each stream has its own.</summary>
+        public DriveBlockCache SharedCache { get; set; }
         /// <summary>Sequential reads stream ranges that double up to this size (bytes asked but not read are the waste bound).</summary>
         public long MaxReadAhead { get; set; } = 16L * 1024 * 1024;
         /// <summary>Check size and md5 against the listing before the first request.</summary>
@@ -38,7 +40,8 @@ namespace GPhotos.Sources.Drive
         private readonly DriveClient _client;
         private readonly DriveRangeStreamOptions _o;
         private readonly CancellationToken _cancel;
-        private readonly LinkedList<KeyValuePair<long, byte[]>> _blocks = new LinkedList<KeyValuePair<long, byte[]>>();
+        private readonly DriveBlockCache _cache;
+        private readonly bool _ownCache;
         private DriveRangeResponse _cursor;
         private long _position, _lastReadEnd = -1, _window, _hintStart = -1, _hintEnd = -1;
         private DateTime? _validatedUtc;
@@ -52,6 +55,9 @@ namespace GPhotos.Sources.Drive
             _o = options;
             _cancel = cancellationToken;
             _window = options.BlockSize;
+            _ownCache = options.SharedCache == null;
+            _cache = options.SharedCache ?? new DriveBlockCache((long)options.BlockSize * Math.Max(1, options.MaxCachedBlocks));
+            _cache.Bind(file);
         }
 
         /// <summary>The file as pinned at listing (id, size, md5).</summary>
@@ -167,25 +173,13 @@ namespace GPhotos.Sources.Drive
 
         private int Advance(int n)
         {
+            if (n <= 0) return 0; // a miss: the next fetch still knows where the last read ended
             _position += n;
             _lastReadEnd = _position;
             return n;
         }
 
-        private int FromBlocks(byte[] buffer, int offset, int count)
-        {
-            for (LinkedListNode<KeyValuePair<long, byte[]>> node = _blocks.First; node != null; node = node.Next)
-            {
-                long start = node.Value.Key;
-                byte[] data = node.Value.Value;
-                if (_position < start || _position >= start + data.Length) continue;
-                int n = (int)Math.Min(count, start + data.Length - _position);
-                Buffer.BlockCopy(data, (int)(_position - start), buffer, offset, n);
-                if (node != _blocks.First) { _blocks.Remove(node); _blocks.AddFirst(node); }
-                return Advance(n);
-            }
-            return 0;
-        }
+        private int FromBlocks(byte[] buffer, int offset, int count) => Advance(_cache.Read(_position, buffer, offset, count));
 
         private async Task FetchBlockAsync(long start, long length, CancellationToken ct)
         {
@@ -202,11 +196,7 @@ namespace GPhotos.Sources.Drive
             AddBlock(start, data);
         }
 
-        private void AddBlock(long start, byte[] data)
-        {
-            _blocks.AddFirst(new KeyValuePair<long, byte[]>(start, data));
-            while (_blocks.Count > Math.Max(1, _o.MaxCachedBlocks)) _blocks.RemoveLast();
-        }
+        private void AddBlock(long start, byte[] data) => _cache.Add(start, data);
 
         private async Task OpenCursorAsync(long start, long length, CancellationToken ct)
         {
@@ -263,7 +253,7 @@ namespace GPhotos.Sources.Drive
             {
                 _disposed = true;
                 CloseCursor();
-                _blocks.Clear();
+                if (_ownCache) _cache.Clear();
             }
             base.Dispose(disposing);
         }
