@@ -19,6 +19,7 @@
         'New-GPhotosPickerSession'
         'Get-GPhotosPickerSession'
         'Remove-GPhotosPickerSession'
+        'Get-GPhotosTakeoutArchive'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -12,6 +12,7 @@ internal sealed class Dispatcher
     private readonly MediaApi _media;
     private readonly OAuthApi _oauth;
     private readonly ControlApi _control;
+    private readonly Drive.DriveApi _drive;
 
     public Dispatcher(EmulatorState state)
     {
@@ -22,6 +23,7 @@ internal sealed class Dispatcher
         _media = new MediaApi(api);
         _oauth = new OAuthApi(api);
         _control = new ControlApi(state, _media);
+        _drive = new Drive.DriveApi(state);
     }
 
     private sealed record Route(string Name, string Group, Func<HttpContext, FaultRule, Task> Handler, string ItemId = null);
@@ -70,6 +72,8 @@ internal sealed class Dispatcher
             }
             return null;
         }
+        if (path.StartsWith("/drive/", StringComparison.Ordinal))
+            return _drive.Match(ctx) is { } d ? new Route(d.Name, "drive", (c, _) => d.Handler(c), d.FileId) : null;
         if (path == "/o/oauth2/v2/auth" && get) return new Route("oauth.authorize", "oauth", (c, _) => _oauth.Authorize(c));
         if (path == "/token" && post) return new Route("oauth.token", "oauth", (c, _) => _oauth.Token(c));
         if (path == "/revoke" && (post || get)) return new Route("oauth.revoke", "oauth", (c, _) => _oauth.Revoke(c));
@@ -81,6 +85,11 @@ internal sealed class Dispatcher
         try
         {
             var path = ctx.Request.Path.Value ?? "/";
+            if (path.StartsWith("/__emulator/drive", StringComparison.Ordinal))
+            {
+                await _drive.Control.Handle(ctx);
+                return;
+            }
             if (path.StartsWith("/__emulator/", StringComparison.Ordinal) || path == "/__emulator")
             {
                 await _control.Handle(ctx);
