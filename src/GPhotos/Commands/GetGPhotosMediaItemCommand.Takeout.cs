@@ -65,7 +65,8 @@ namespace GPhotos.Commands
             {
                 while (archiveErrors.TryDequeue(out TakeoutArchiveException ex))
                     WriteError(new ErrorRecord(ex, "TakeoutArchiveUnreadable", ErrorCategory.ReadError, ex.ArchivePath));
-                while (warnings.TryDequeue(out string w)) WriteVerbose(w);
+                // A skipped or damaged item is something the user must see, not a -Verbose detail.
+                while (warnings.TryDequeue(out string w)) WriteWarning(w);
             }
 
             try
