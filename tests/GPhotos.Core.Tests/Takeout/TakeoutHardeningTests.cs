@@ -59,9 +59,11 @@ public sealed class TakeoutHardeningTests
             (Year + "BAD.jpg", BadExif()), (Year + "BAD.jpg.supplemental-metadata.json", Utf8(Sidecar("BAD.jpg", "BBB"))),
             (Year + "NOSIDE.jpg", BadExif()),
             (Year + "C.jpg", Jpeg(new DateTime(2021, 1, 2))), (Year + "C.jpg.supplemental-metadata.json", Utf8(Sidecar("C.jpg", "CCC"))));
-        var (items, _) = Read(zip);
+        var (items, reader) = Read(zip);
         Assert.Equal(new[] { "A.jpg", "BAD.jpg", "NOSIDE.jpg", "C.jpg" }, items.Select(i => i.Filename));
         Assert.Equal(new DateTime(2021, 3, 14, 10, 15, 0, DateTimeKind.Utc), items.Single(i => i.Filename == "BAD.jpg").CreationTime);
+        Assert.Contains(reader.Stats.Warnings, w => w.Contains("BAD.jpg", StringComparison.Ordinal) && w.Contains("EXIF", StringComparison.Ordinal));
+        Assert.Contains(reader.Stats.Warnings, w => w.Contains("NOSIDE.jpg", StringComparison.Ordinal) && w.Contains("EXIF", StringComparison.Ordinal));
     }
 
     [Fact]

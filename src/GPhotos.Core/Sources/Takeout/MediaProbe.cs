@@ -14,6 +14,9 @@ namespace GPhotos.Sources.Takeout
         public long? Width, Height;
         public DateTime? DateTaken;    // EXIF DateTimeOriginal (UTC when OffsetTimeOriginal is present, else wall clock as UTC)
         public string CameraMake, CameraModel;
+
+        /// <summary>What was wrong with the headers (e.g. an EXIF offset pointing outside its block); null when nothing was.</summary>
+        public string Problem;
     }
 
     /// <summary>
@@ -196,7 +199,7 @@ namespace GPhotos.Sources.Takeout
 
             uint exifIfd = 0;
             long ifd0 = tiff + (long)U32(tiff + 4);
-            if (!Inside(ifd0, 2)) return;
+            if (!Inside(ifd0, 2)) { r.Problem = "its EXIF block is damaged (the first directory points outside it)"; return; }
             long count0 = U16(ifd0);
             if (count0 > 512) return;
             for (long i = 0; i < count0; i++)
@@ -212,7 +215,7 @@ namespace GPhotos.Sources.Takeout
             }
             if (exifIfd == 0) return;
             long ifd = tiff + (long)exifIfd;
-            if (!Inside(ifd, 2)) return;
+            if (!Inside(ifd, 2)) { r.Problem = $"its EXIF block is damaged (the EXIF directory offset 0x{exifIfd:X8} points outside it), so it has no capture time"; return; }
             long count = U16(ifd);
             if (count > 512) return;
             string date = null, offset = null, digitized = null;

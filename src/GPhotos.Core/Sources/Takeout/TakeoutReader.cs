@@ -571,6 +571,8 @@ namespace GPhotos.Sources.Takeout
                 if (p.Entry.Size == 0)
                     Warn($"'{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' is an empty file (0 bytes) in the export: Google Takeout wrote no bytes for it. It is listed with its metadata, but there is nothing to save; export it again or download it from Google Photos.");
                 var probe = p.Entry.Size == 0 ? null : EnsureProbe(p.Entry);
+                if (probe?.Problem != null)
+                    Warn($"'{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}': {probe.Problem}; its date comes from the sidecar or the file name.");
                 if (p.Entry.ProbeError != null)
                     Warn($"The head of '{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' could not be read ({p.Entry.ProbeError}); its bytes may be damaged.");
 
