@@ -90,7 +90,7 @@ namespace GPhotos.Commands
             TakeoutReadStats stats = reader.Stats;
             WriteVerbose("Takeout: " + stats);
             if (stats.WithoutSidecar > 0)
-                WriteWarning($"{stats.WithoutSidecar} of {stats.Items} Takeout items had no matching JSON sidecar; they are included with dates from EXIF or the file name. Run with -Verbose to see which.");
+                WriteWarning($"{stats.WithoutSidecar} of {stats.Items} Takeout items had no matching JSON sidecar; they are included with dates from EXIF or the file name.");
         }
     }
 }

@@ -13,6 +13,8 @@ namespace GPhotos.Core.Tests.Fuzz;
 /// <see cref="InvalidDataException"/>, which the reader turns into a warning naming the file), and a
 /// <see cref="TakeoutArchiveException"/> for a whole damaged part (reported through ArchiveError) or entry.
 /// </summary>
+/// <remarks>In the Takeout collection: the zip/tar targets open content, and the content tests count tgz passes globally.</remarks>
+[Collection("Takeout")]
 public sealed class TakeoutFuzzTests
 {
     private static bool NotReadableJson(Exception ex) => ex is Newtonsoft.Json.JsonException || ex is InvalidDataException;
