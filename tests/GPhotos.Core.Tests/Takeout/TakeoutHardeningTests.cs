@@ -239,6 +239,15 @@ public sealed class TakeoutHardeningTests
     }
 
     [Fact]
+    public void Three_zip_entries_of_one_name_get_three_distinct_ids()
+    {
+        var zip = ZipIn("dup-name-3", (Year + "IMG.jpg", Jpeg(fill: 1)), (Year + "IMG.jpg", Jpeg(fill: 2, payload: 70)), (Year + "IMG.jpg", Jpeg(fill: 3, payload: 75)));
+        var (items, _) = Read(zip);
+        Assert.Equal(3, items.Select(i => i.Id).Distinct().Count());
+        Assert.Equal(3, items.Select(i => i.TakeoutEntry).Distinct().Count());
+    }
+
+    [Fact]
     public void Two_tgz_entries_of_one_name_are_two_items_each_with_its_own_bytes()
     {
         var first = Jpeg(fill: 0x11);

@@ -562,7 +562,7 @@ namespace GPhotos.Sources.Takeout
                 var id = g.Id;
                 if (!ids.Add(id))
                 {
-                    var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.EntryPath).Substring(0, 8);
+                    var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.Address).Substring(0, 8);
                     Warn($"Id '{id}' of '{p.Entry.EntryPath}' was already used by another item; '{unique}' is used instead.");
                     id = unique;
                     ids.Add(id);
