@@ -227,7 +227,7 @@ namespace GPhotos.Sources.Takeout
             return flag == TarHeader.LF_NORMAL || flag == TarHeader.LF_OLDNORM || flag == TarHeader.LF_CONTIG;
         }
 
-        public static void IndexFolder(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct)
+        public static void IndexFolder(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct, Action<string> warn = null)
         {
             var root = a.Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
             try
@@ -240,17 +240,32 @@ namespace GPhotos.Sources.Takeout
                 {
                     ct.ThrowIfCancellationRequested();
                     var dir = pending.Pop();
-                    var files = Directory.GetFiles(dir);
+                    string[] files, sub;
+                    try
+                    {
+                        files = Directory.GetFiles(dir);
+                        sub = Directory.GetDirectories(dir);
+                    }
+                    catch (Exception ex) when (dir != root && (ex is IOException || ex is UnauthorizedAccessException))
+                    {
+                        // One unreadable subfolder loses its own files, named, not the whole input.
+                        warn?.Invoke($"Folder '{dir}' cannot be read ({ex.Message}); its files are left out.");
+                        continue;
+                    }
                     Array.Sort(files, StringComparer.Ordinal);
                     foreach (var f in files)
                     {
                         var rel = f.Substring(root.Length + 1).Replace(System.IO.Path.DirectorySeparatorChar, '/');
                         long size;
                         try { size = new FileInfo(f).Length; }
-                        catch (IOException) { continue; }
+                        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                        {
+                            // Gone or unreadable since the listing: named, not silently lost.
+                            warn?.Invoke($"'{f}' cannot be read ({ex.Message}); it is left out.");
+                            continue;
+                        }
                         add(new IndexedEntry { Archive = a, EntryPath = rel, Size = size });
                     }
-                    var sub = Directory.GetDirectories(dir);
                     Array.Sort(sub, StringComparer.Ordinal);
                     for (int i = sub.Length - 1; i >= 0; i--) pending.Push(sub[i]);
                 }

@@ -201,7 +201,7 @@ namespace GPhotos.Sources.Takeout
                         var temp = Path.GetTempFileName();
                         try
                         {
-                            using (var t = new FileStream(temp, FileMode.Create, FileAccess.Write)) scan.Borrow(found, length).CopyTo(t);
+                            using (var t = new FileStream(temp, FileMode.Create, FileAccess.Write)) CopyTo(scan.Borrow(found, length), t, ct);
                             foreach (var r in list)
                             {
                                 r.Stream = new TakeoutContentStream(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), length, archive, found, null);
@@ -214,6 +214,18 @@ namespace GPhotos.Sources.Takeout
                 }
                 foreach (var name in remaining)
                     foreach (var r in byEntry[name]) { r.Error = NotFound(archive, r.Entry); yield return r; }
+            }
+        }
+
+        /// <summary>Stream.CopyTo with the token checked every 64 KB (a multi-GB video must not hold Ctrl+C).</summary>
+        private static void CopyTo(Stream from, Stream to, CancellationToken ct)
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                to.Write(buffer, 0, n);
             }
         }
 

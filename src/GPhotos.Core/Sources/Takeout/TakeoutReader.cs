@@ -202,7 +202,7 @@ namespace GPhotos.Sources.Takeout
                             case TakeoutInputKind.Zip: TakeoutArchives.IndexZip(a, Add, _ct); break;
                             case TakeoutInputKind.TarGz:
                             case TakeoutInputKind.Tar: TakeoutArchives.IndexTar(a, _o.ReadMediaHeaders, Add, _ct); break;
-                            case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct); break;
+                            case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct, Warn); break;
                             default:
                                 a.Failed = true;
                                 Fail(new TakeoutArchiveException(path,
@@ -233,6 +233,7 @@ namespace GPhotos.Sources.Takeout
                     var roots = FindPhotosRoots(a);
                     foreach (var e in a.Entries)
                     {
+                        _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
                         string best = null;
                         foreach (var r in roots)
                         {
@@ -405,6 +406,7 @@ namespace GPhotos.Sources.Takeout
                 {
                     foreach (var m in f.Media)
                     {
+                        _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
                         if (m.IsCompanion) continue;
                         var ownerId = OwnerId(m);
                         // Same item = same sidecar id and the same bytes (size), name and capture time: url ids are not
