@@ -24,7 +24,16 @@ namespace GPhotos.Sources
             // Opening a zip entry is synchronous file I/O: keep it off the caller's thread.
             return Task.Run(() =>
             {
-                TakeoutContentStream stream = variant == ContentVariant.MotionVideo ? TakeoutContent.OpenMotionVideo(item) : TakeoutContent.Open(item);
+                TakeoutContentStream stream = variant == ContentVariant.MotionVideo ? TakeoutContent.Open(item, TakeoutContentPart.MotionVideo, cancellationToken) : TakeoutContent.Open(item, TakeoutContentPart.Media, cancellationToken);
+                if (stream.Length == 0)
+                {
+                    // Not "the server sent an empty body": the export itself holds an empty file, and no retry helps.
+                    stream.Dispose();
+                    var entry = variant == ContentVariant.MotionVideo ? item.MotionVideoEntry : item.TakeoutEntry;
+                    var archive = variant == ContentVariant.MotionVideo ? item.MotionVideoArchive ?? item.TakeoutArchive : item.TakeoutArchive;
+                    throw new TakeoutArchiveException(archive, entry,
+                        $"'{entry}' in Takeout part '{archive}' is an empty file (0 bytes): the export holds no bytes for '{item.Filename}'. Nothing was saved; export it again or download it from Google Photos.");
+                }
                 // A motion photo's companion is a video whatever the photo's type: let the bytes speak for it.
                 return new MediaContent(stream, stream.Length, variant == ContentVariant.MotionVideo ? null : item.MimeType);
             }, cancellationToken);

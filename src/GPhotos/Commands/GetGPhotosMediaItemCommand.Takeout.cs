@@ -65,7 +65,8 @@ namespace GPhotos.Commands
             {
                 while (archiveErrors.TryDequeue(out TakeoutArchiveException ex))
                     WriteError(new ErrorRecord(ex, "TakeoutArchiveUnreadable", ErrorCategory.ReadError, ex.ArchivePath));
-                while (warnings.TryDequeue(out string w)) WriteVerbose(w);
+                // A skipped or damaged item is something the user must see, not a -Verbose detail.
+                while (warnings.TryDequeue(out string w)) WriteWarning(w);
             }
 
             try
@@ -89,7 +90,7 @@ namespace GPhotos.Commands
             TakeoutReadStats stats = reader.Stats;
             WriteVerbose("Takeout: " + stats);
             if (stats.WithoutSidecar > 0)
-                WriteWarning($"{stats.WithoutSidecar} of {stats.Items} Takeout items had no matching JSON sidecar; they are included with dates from EXIF or the file name. Run with -Verbose to see which.");
+                WriteWarning($"{stats.WithoutSidecar} of {stats.Items} Takeout items had no matching JSON sidecar; they are included with dates from EXIF or the file name.");
         }
     }
 }

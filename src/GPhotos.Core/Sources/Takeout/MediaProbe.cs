@@ -14,6 +14,9 @@ namespace GPhotos.Sources.Takeout
         public long? Width, Height;
         public DateTime? DateTaken;    // EXIF DateTimeOriginal (UTC when OffsetTimeOriginal is present, else wall clock as UTC)
         public string CameraMake, CameraModel;
+
+        /// <summary>What was wrong with the headers (e.g. an EXIF offset pointing outside its block); null when nothing was.</summary>
+        public string Problem;
     }
 
     /// <summary>
@@ -93,6 +96,7 @@ namespace GPhotos.Sources.Takeout
                 }
             }
             catch (EndOfStreamException) { /* short file: keep what we have */ }
+            catch (OverflowException) { /* absurd sizes in a header: keep what we have */ }
             return r;
         }
 
@@ -167,20 +171,26 @@ namespace GPhotos.Sources.Takeout
         }
 
         /// <summary>Reads IFD0 (Make, Model) and the EXIF IFD (DateTimeOriginal, OffsetTimeOriginal) of a TIFF block.</summary>
-        private static void ReadExif(byte[] b, int tiff, MediaProbeResult r)
+        /// <remarks>
+        /// Every offset in the block is an unsigned 32-bit number written by whoever made the file: all arithmetic is
+        /// done in <c>long</c> and every read is bounds-checked, so an offset of 0x80000000 or more cannot turn negative
+        /// (it did through an <c>int</c> cast, and one such photo ended a whole Takeout read).
+        /// </remarks>
+        internal static void ReadExif(byte[] b, int tiff, MediaProbeResult r)
         {
             if (b.Length < tiff + 8) return;
             bool le = b[tiff] == 'I' && b[tiff + 1] == 'I';
             if (!le && !(b[tiff] == 'M' && b[tiff + 1] == 'M')) return;
-            uint U16(int p) => p + 2 > b.Length ? 0u : le ? (uint)(b[p] | (b[p + 1] << 8)) : (uint)((b[p] << 8) | b[p + 1]);
-            uint U32(int p) => p + 4 > b.Length ? 0u : le ? (uint)(b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) : (uint)((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
-            string AsciiValue(int entry)
+            bool Inside(long p, long n) => p >= 0 && n >= 0 && p + n <= b.Length;
+            uint U16(long p) => !Inside(p, 2) ? 0u : le ? (uint)(b[p] | (b[p + 1] << 8)) : (uint)((b[p] << 8) | b[p + 1]);
+            uint U32(long p) => !Inside(p, 4) ? 0u : le ? (uint)(b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) : (uint)((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+            string AsciiValue(long entry)
             {
-                var count = U32(entry + 4);
+                long count = U32(entry + 4);
                 if (count == 0 || count > 256) return null;
-                int at = count <= 4 ? entry + 8 : tiff + (int)U32(entry + 8);
-                if (at < 0 || at + count > b.Length) return null;
-                var str = Encoding.ASCII.GetString(b, at, (int)count);
+                long at = count <= 4 ? entry + 8 : tiff + (long)U32(entry + 8);
+                if (!Inside(at, count)) return null;
+                var str = Encoding.ASCII.GetString(b, (int)at, (int)count);
                 var z = str.IndexOf('\0');
                 if (z >= 0) str = str.Substring(0, z);
                 str = str.Trim();
@@ -188,13 +198,14 @@ namespace GPhotos.Sources.Takeout
             }
 
             uint exifIfd = 0;
-            int ifd0 = tiff + (int)U32(tiff + 4);
-            int count0 = (int)U16(ifd0);
+            long ifd0 = tiff + (long)U32(tiff + 4);
+            if (!Inside(ifd0, 2)) { r.Problem = "its EXIF block is damaged (the first directory points outside it)"; return; }
+            long count0 = U16(ifd0);
             if (count0 > 512) return;
-            for (int i = 0; i < count0; i++)
+            for (long i = 0; i < count0; i++)
             {
-                int e = ifd0 + 2 + i * 12;
-                if (e + 12 > b.Length) break;
+                long e = ifd0 + 2 + i * 12;
+                if (!Inside(e, 12)) break;
                 switch (U16(e))
                 {
                     case 0x010F: r.CameraMake = AsciiValue(e); break;
@@ -203,14 +214,15 @@ namespace GPhotos.Sources.Takeout
                 }
             }
             if (exifIfd == 0) return;
-            int ifd = tiff + (int)exifIfd;
-            int count = (int)U16(ifd);
+            long ifd = tiff + (long)exifIfd;
+            if (!Inside(ifd, 2)) { r.Problem = $"its EXIF block is damaged (the EXIF directory offset 0x{exifIfd:X8} points outside it), so it has no capture time"; return; }
+            long count = U16(ifd);
             if (count > 512) return;
             string date = null, offset = null, digitized = null;
-            for (int i = 0; i < count; i++)
+            for (long i = 0; i < count; i++)
             {
-                int e = ifd + 2 + i * 12;
-                if (e + 12 > b.Length) break;
+                long e = ifd + 2 + i * 12;
+                if (!Inside(e, 12)) break;
                 switch (U16(e))
                 {
                     case 0x9003: date = AsciiValue(e); break;
@@ -233,8 +245,13 @@ namespace GPhotos.Sources.Takeout
                 int sign = 1;
                 if (o.StartsWith("-", StringComparison.Ordinal)) { sign = -1; o = o.Substring(1); }
                 else if (o.StartsWith("+", StringComparison.Ordinal)) o = o.Substring(1);
-                if (TimeSpan.TryParseExact(o, @"hh\:mm", CultureInfo.InvariantCulture, out var off))
-                    return DateTime.SpecifyKind(sign > 0 ? local - off : local + off, DateTimeKind.Utc);
+                // Real offsets lie within -12:00..+14:00; the shift is range-checked (9999-12-31 with "-05:00" overflowed).
+                if (TimeSpan.TryParseExact(o, @"hh\:mm", CultureInfo.InvariantCulture, out var off) && off <= TimeSpan.FromHours(14))
+                {
+                    long ticks = local.Ticks + (sign > 0 ? -off.Ticks : off.Ticks);
+                    if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks) return null;
+                    return new DateTime(ticks, DateTimeKind.Utc);
+                }
             }
             // No offset recorded: the camera's wall clock, taken as UTC (documented; the zone is unknowable).
             return DateTime.SpecifyKind(local, DateTimeKind.Utc);

@@ -59,6 +59,12 @@ namespace GPhotos.Sources.Takeout
         public MediaProbeResult Probe;    // tar inputs: probed during the pass; others: when emitted
         public string ProbeError;
 
+        /// <summary>1 for the first entry of this name in its input, 2 for a second entry of the same name, ...</summary>
+        public int Occurrence = 1;
+
+        /// <summary>What <see cref="TakeoutContent"/> opens: the name, with "#n" for the n-th entry of a repeated name.</summary>
+        public string Address => TakeoutArchives.Address(EntryPath, Occurrence);
+
         // Set by the reader once the Photos root is known.
         public string Relative;           // NFC path below the Photos root, null when outside it
         public string FileName => EntryPath.Substring(EntryPath.LastIndexOf('/') + 1);
@@ -89,6 +95,30 @@ namespace GPhotos.Sources.Takeout
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
             return TakeoutInputKind.Unknown;
+        }
+
+        /// <summary>The separator of an occurrence number in an entry address ("a/IMG.jpg#2").</summary>
+        internal const char OccurrenceMark = '#';
+
+        internal static string Address(string entryPath, int occurrence)
+            => occurrence > 1 ? entryPath + OccurrenceMark + occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture) : entryPath;
+
+        /// <summary>
+        /// Splits an address made by <see cref="Address"/> into name and occurrence. Callers look the whole address up as
+        /// a name first, so an entry really named "x#2" is still found.
+        /// </summary>
+        internal static bool TrySplitAddress(string address, out string entryPath, out int occurrence)
+        {
+            entryPath = address;
+            occurrence = 1;
+            var mark = address.LastIndexOf(OccurrenceMark);
+            if (mark <= 0 || mark == address.Length - 1 || address.Length - mark > 7) return false;
+            for (int i = mark + 1; i < address.Length; i++)
+                if (address[i] < '0' || address[i] > '9') return false;
+            occurrence = int.Parse(address.Substring(mark + 1), System.Globalization.CultureInfo.InvariantCulture);
+            if (occurrence < 2) { occurrence = 1; return false; }
+            entryPath = address.Substring(0, mark);
+            return true;
         }
 
         internal static string NormalizeEntryPath(string name)
@@ -155,6 +185,9 @@ namespace GPhotos.Sources.Takeout
                             try { e.Probe = MediaProbe.Probe(tar); }
                             catch (Exception ex) when (!(ex is OperationCanceledException)) { e.ProbeError = ex.Message; }
                         }
+                        // The rest of the entry is read here in chunks (GetNextEntry would skip it in one go): a
+                        // multi-GB video must not keep Ctrl+C waiting.
+                        SkipEntry(tar, ct);
                         pending = e;
                     }
                     if (pending != null) { add(pending); kept++; pending = null; }
@@ -164,6 +197,19 @@ namespace GPhotos.Sources.Takeout
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
                 throw Wrap(a, ex, kept);
+            }
+        }
+
+        [ThreadStatic] private static byte[] _skipBuffer;
+
+        /// <summary>Reads the rest of the current tar entry, checking <paramref name="ct"/> every 64 KB.</summary>
+        internal static void SkipEntry(TarInputStream tar, CancellationToken ct)
+        {
+            var buffer = _skipBuffer ?? (_skipBuffer = new byte[1 << 16]); // one per thread, not one per entry
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (tar.Read(buffer, 0, buffer.Length) <= 0) return;
             }
         }
 
@@ -181,7 +227,7 @@ namespace GPhotos.Sources.Takeout
             return flag == TarHeader.LF_NORMAL || flag == TarHeader.LF_OLDNORM || flag == TarHeader.LF_CONTIG;
         }
 
-        public static void IndexFolder(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct)
+        public static void IndexFolder(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct, Action<string> warn = null)
         {
             var root = a.Path.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar);
             try
@@ -194,17 +240,32 @@ namespace GPhotos.Sources.Takeout
                 {
                     ct.ThrowIfCancellationRequested();
                     var dir = pending.Pop();
-                    var files = Directory.GetFiles(dir);
+                    string[] files, sub;
+                    try
+                    {
+                        files = Directory.GetFiles(dir);
+                        sub = Directory.GetDirectories(dir);
+                    }
+                    catch (Exception ex) when (dir != root && (ex is IOException || ex is UnauthorizedAccessException))
+                    {
+                        // One unreadable subfolder loses its own files, named, not the whole input.
+                        warn?.Invoke($"Folder '{dir}' cannot be read ({ex.Message}); its files are left out.");
+                        continue;
+                    }
                     Array.Sort(files, StringComparer.Ordinal);
                     foreach (var f in files)
                     {
                         var rel = f.Substring(root.Length + 1).Replace(System.IO.Path.DirectorySeparatorChar, '/');
                         long size;
                         try { size = new FileInfo(f).Length; }
-                        catch (IOException) { continue; }
+                        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                        {
+                            // Gone or unreadable since the listing: named, not silently lost.
+                            warn?.Invoke($"'{f}' cannot be read ({ex.Message}); it is left out.");
+                            continue;
+                        }
                         add(new IndexedEntry { Archive = a, EntryPath = rel, Size = size });
                     }
-                    var sub = Directory.GetDirectories(dir);
                     Array.Sort(sub, StringComparer.Ordinal);
                     for (int i = sub.Length - 1; i >= 0; i--) pending.Push(sub[i]);
                 }
@@ -250,6 +311,12 @@ namespace GPhotos.Sources.Takeout
             }
             catch (Newtonsoft.Json.JsonException ex) { e.JsonError = ex.Message; }
             catch (InvalidDataException ex) { e.JsonError = ex.Message; }
+            catch (Exception ex) when (!(ex is OperationCanceledException || ex is OutOfMemoryException || ex is EndOfStreamException || ex is IOException))
+            {
+                // Whatever else one JSON file does to the parser stays with that file: it is reported, and the other
+                // entries (the rest of a tgz pass too) are read as usual.
+                e.JsonError = ex.GetType().Name + ": " + ex.Message;
+            }
         }
 
         /// <summary>Opens an entry while the read holds the archive open (zip: the shared ZipArchive; folder: the file).</summary>

@@ -77,14 +77,20 @@ namespace GPhotos.Sources.Takeout
         /// <exception cref="InvalidOperationException">The item has no motion video.</exception>
         public static TakeoutContentStream OpenMotionVideo(MediaItem item) => Open(item, TakeoutContentPart.MotionVideo);
 
-        public static TakeoutContentStream Open(MediaItem item, TakeoutContentPart part)
+        public static TakeoutContentStream Open(MediaItem item, TakeoutContentPart part) => Open(item, part, CancellationToken.None);
+
+        /// <summary>Like <see cref="Open(MediaItem, TakeoutContentPart)"/>; a tgz scan to the entry stops within a second of <paramref name="cancellationToken"/>.</summary>
+        public static TakeoutContentStream Open(MediaItem item, TakeoutContentPart part, CancellationToken cancellationToken)
         {
             Locate(item, part, out var archive, out var entry);
-            return Open(archive, entry);
+            return Open(archive, entry, cancellationToken);
         }
 
         /// <summary>Opens one entry of a zip, tgz, tar or extracted folder.</summary>
-        public static TakeoutContentStream Open(string archivePath, string entryPath)
+        public static TakeoutContentStream Open(string archivePath, string entryPath) => Open(archivePath, entryPath, CancellationToken.None);
+
+        /// <summary>Opens one entry of a zip, tgz, tar or extracted folder; a tgz scan honours <paramref name="cancellationToken"/>.</summary>
+        public static TakeoutContentStream Open(string archivePath, string entryPath, CancellationToken cancellationToken)
         {
             if (archivePath == null) throw new ArgumentNullException(nameof(archivePath));
             if (entryPath == null) throw new ArgumentNullException(nameof(entryPath));
@@ -95,7 +101,7 @@ namespace GPhotos.Sources.Takeout
                 case TakeoutInputKind.Folder: return OpenFolderEntry(archivePath, entryPath);
                 case TakeoutInputKind.TarGz:
                 case TakeoutInputKind.Tar:
-                    return OpenTarEntry(archivePath, entryPath, kind == TakeoutInputKind.TarGz);
+                    return OpenTarEntry(archivePath, entryPath, kind == TakeoutInputKind.TarGz, cancellationToken);
                 default:
                     throw new TakeoutArchiveException(archivePath, entryPath, File.Exists(archivePath)
                         ? $"Takeout part '{archivePath}' is neither a zip, a tgz/tar nor a folder."
@@ -172,7 +178,7 @@ namespace GPhotos.Sources.Takeout
                     TakeoutArchiveException error = null;
                     try
                     {
-                        if (!scan.MoveTo(remaining, out found, out length)) break;
+                        if (!scan.MoveTo(remaining, out found, out length, null, ct)) break;
                     }
                     catch (TakeoutArchiveException ex) { error = ex; }
                     if (error != null)
@@ -195,7 +201,7 @@ namespace GPhotos.Sources.Takeout
                         var temp = Path.GetTempFileName();
                         try
                         {
-                            using (var t = new FileStream(temp, FileMode.Create, FileAccess.Write)) scan.Borrow(found, length).CopyTo(t);
+                            using (var t = new FileStream(temp, FileMode.Create, FileAccess.Write)) CopyTo(scan.Borrow(found, length), t, ct);
                             foreach (var r in list)
                             {
                                 r.Stream = new TakeoutContentStream(new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read), length, archive, found, null);
@@ -208,6 +214,18 @@ namespace GPhotos.Sources.Takeout
                 }
                 foreach (var name in remaining)
                     foreach (var r in byEntry[name]) { r.Error = NotFound(archive, r.Entry); yield return r; }
+            }
+        }
+
+        /// <summary>Stream.CopyTo with the token checked every 64 KB (a multi-GB video must not hold Ctrl+C).</summary>
+        private static void CopyTo(Stream from, Stream to, CancellationToken ct)
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = from.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                to.Write(buffer, 0, n);
             }
         }
 
@@ -310,7 +328,7 @@ namespace GPhotos.Sources.Takeout
             public void Dispose() => Scan?.Dispose();
         }
 
-        private static TakeoutContentStream OpenTarEntry(string archivePath, string entryPath, bool gzip)
+        private static TakeoutContentStream OpenTarEntry(string archivePath, string entryPath, bool gzip, CancellationToken ct)
         {
             var key = Path.GetFullPath(archivePath);
             var wanted = TakeoutArchives.NormalizeEntryPath(entryPath);
@@ -322,7 +340,7 @@ namespace GPhotos.Sources.Takeout
             }
             try
             {
-                if (!cursor.Scan.MoveTo(new HashSet<string>(StringComparer.Ordinal) { wanted }, out var found, out var length, cursor.Passed))
+                if (!cursor.Scan.MoveTo(new HashSet<string>(StringComparer.Ordinal) { wanted }, out var found, out var length, cursor.Passed, ct))
                 {
                     cursor.Dispose();
                     throw NotFound(key, entryPath);
@@ -415,7 +433,7 @@ namespace GPhotos.Sources.Takeout
             public FileStream File;
             public ZipArchive Zip;
             public DateTime LastUsed;
-            public Dictionary<string, ZipArchiveEntry> ByNormalizedName;
+            public Dictionary<string, List<ZipArchiveEntry>> ByNormalizedName;
 
             public void Dispose()
             {
@@ -445,16 +463,24 @@ namespace GPhotos.Sources.Takeout
             }
             try
             {
-                var entry = z.Zip.GetEntry(entryPath);
-                if (entry == null)
+                // By name and occurrence, in central-directory order (as the reader numbered them): a zip may hold two
+                // entries of one name, and a lookup by name alone gave both items the first one's bytes.
+                if (z.ByNormalizedName == null)
                 {
-                    if (z.ByNormalizedName == null)
+                    z.ByNormalizedName = new Dictionary<string, List<ZipArchiveEntry>>(StringComparer.Ordinal);
+                    foreach (var e in z.Zip.Entries)
                     {
-                        z.ByNormalizedName = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
-                        foreach (var e in z.Zip.Entries) z.ByNormalizedName[TakeoutArchives.NormalizeEntryPath(e.FullName)] = e;
+                        var n = TakeoutArchives.NormalizeEntryPath(e.FullName);
+                        if (!z.ByNormalizedName.TryGetValue(n, out var list)) z.ByNormalizedName[n] = list = new List<ZipArchiveEntry>(1);
+                        list.Add(e);
                     }
-                    z.ByNormalizedName.TryGetValue(TakeoutArchives.NormalizeEntryPath(entryPath), out entry);
                 }
+                ZipArchiveEntry entry = null;
+                var wanted = TakeoutArchives.NormalizeEntryPath(entryPath);
+                if (z.ByNormalizedName.TryGetValue(wanted, out var named)) entry = named[0];
+                else if (TakeoutArchives.TrySplitAddress(wanted, out var name, out var occurrence)
+                    && z.ByNormalizedName.TryGetValue(name, out var same) && occurrence <= same.Count)
+                    entry = same[occurrence - 1];
                 if (entry == null) throw NotFound(key, entryPath);
                 var stream = entry.Open();
                 var length = entry.Length;
@@ -515,6 +541,7 @@ namespace GPhotos.Sources.Takeout
             private readonly string _path;
             private FileStream _file;
             private TarInputStream _tar;
+            private readonly Dictionary<string, int> _seen = new Dictionary<string, int>(StringComparer.Ordinal);
 
             public TarScan(string path, bool gzip)
             {
@@ -537,7 +564,7 @@ namespace GPhotos.Sources.Takeout
             /// <summary>True once the scan reached the end of the archive.</summary>
             public bool AtEnd { get; private set; }
 
-            public bool MoveTo(HashSet<string> wanted, out string found, out long length, HashSet<string> passed = null)
+            public bool MoveTo(HashSet<string> wanted, out string found, out long length, HashSet<string> passed = null, CancellationToken ct = default)
             {
                 found = null;
                 length = 0;
@@ -547,9 +574,15 @@ namespace GPhotos.Sources.Takeout
                     while ((te = _tar.GetNextEntry()) != null)
                     {
                         if (!TakeoutArchives.IsRegularFile(te)) continue;
-                        var name = TakeoutArchives.NormalizeEntryPath(te.Name);
+                        // Addressed by name and occurrence ("name#2"), as the reader numbered repeated names.
+                        var plain = TakeoutArchives.NormalizeEntryPath(te.Name);
+                        _seen.TryGetValue(plain, out var before);
+                        _seen[plain] = before + 1;
+                        var name = TakeoutArchives.Address(plain, before + 1);
                         passed?.Add(name);
-                        if (!wanted.Contains(name)) continue;
+                        // Skipped in chunks, not by GetNextEntry: decompressing past a 4 GB video takes a minute, and
+                        // Ctrl+C must stop it within a second.
+                        if (!wanted.Contains(name)) { TakeoutArchives.SkipEntry(_tar, ct); continue; }
                         found = name;
                         length = te.Size;
                         return true;

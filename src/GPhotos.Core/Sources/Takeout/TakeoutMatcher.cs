@@ -195,7 +195,7 @@ namespace GPhotos.Sources.Takeout
             {
                 if (m.Sidecar != null || m.IsCompanion) continue;
                 var b = TakeoutNames.SplitIndex(m.Name.Base, out var k1);
-                if (!TakeoutNames.TryStripEdited(b, out var orig, out var suffix)) continue;
+                if (!TakeoutNames.TryStripEdited(b, out var orig, out var suffix, out var cut)) continue;
                 var origCore = TakeoutNames.SplitIndex(orig, out var k2);
                 var k = k1 != 0 ? k1 : k2;
                 m.Borrow = BorrowKind.Edited;
@@ -206,6 +206,14 @@ namespace GPhotos.Sources.Takeout
                     // Same extension first, then any (an edited HEIC is saved as JPG).
                     original = originals.FirstOrDefault(o => !ReferenceEquals(o, m) && !o.IsCompanion && string.Equals(o.Name.Ext, m.Name.Ext, StringComparison.OrdinalIgnoreCase))
                             ?? originals.FirstOrDefault(o => !ReferenceEquals(o, m) && !o.IsCompanion && o.Borrow != BorrowKind.Edited);
+                }
+                if (original == null && cut)
+                {
+                    // "<47 chars cut>-edi.jpg": the original's own name was cut at 47 characters, so it is longer than
+                    // what stands before the cut suffix; it starts with it.
+                    original = media.FirstOrDefault(o => !ReferenceEquals(o, m) && !o.IsCompanion && o.Borrow != BorrowKind.Edited && o.Name.Index == k
+                        && o.Name.CoreBase.Length > origCore.Length && o.Name.CoreBase.StartsWith(origCore, StringComparison.OrdinalIgnoreCase)
+                        && !TakeoutNames.TryStripEdited(o.Name.CoreBase, out _, out _));
                 }
                 var s = original?.Sidecar
                      ?? Find(origCore + m.Name.Ext, k, true)

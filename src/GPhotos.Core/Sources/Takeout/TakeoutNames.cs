@@ -40,8 +40,14 @@ namespace GPhotos.Sources.Takeout
             "redigeret", "redigert", "muokattu", "edytowane", "upraveno", "upravené", "szerkesztett", "editat",
             "düzenlendi", "изменено", "змінено", "επεξεργασμένο", "ערוך", "编辑", "已编辑", "已編輯", "編集済み",
             "편집됨", "diedit", "đã chỉnh sửa", "แก้ไข", "muudetud", "rediģēts", "redaguota", "urejeno",
-            "uređeno", "editada",
+            "uređeno", "editada", "ha editado", "отредактировано", "تم التعديل", "संपादित", "แก้ไขแล้ว",
+            // Google's own creations from an original (Assistant/Memories): named after it, no sidecar of their own
+            // in many exports; they take their original's metadata like an edit.
+            "effects", "smile", "mix", "animation", "collage", "pano",
         };
+
+        /// <summary>Takeout cuts a media file's base name to this many characters, edit suffix included ("IMG…-edi.jpg").</summary>
+        public const int MediaBaseLimit = 47;
 
         // Folders Google fills itself that are not albums (items there are in no album).
         private static readonly string[] SpecialFolderNames =
@@ -56,10 +62,11 @@ namespace GPhotos.Sources.Takeout
             "lixo", "kosz", "papperskorg", "papirkurv", "roskakori", "koš", "корзина", "ごみ箱", "回收站", "垃圾桶", "휴지통",
         };
 
+        // [0-9], never \d: \d also matches Arabic-Indic and other digits, which int.Parse refuses (FormatException).
         // The year last, or followed by a short unit word ("Фото за 2011 г.", "2021 년"): at most 3 non-digits.
-        private static readonly Regex YearAtEnd = new Regex(@"^(?<pre>.*?)[\s_-]*(?<y>(18|19|20|21)\d{2})(?<unit>\s*[^\d\s]{1,3})?$", RegexOptions.CultureInvariant);
-        private static readonly Regex YearAtStart = new Regex(@"^(?<y>(18|19|20|21)\d{2})(?<post>\D.*)$", RegexOptions.CultureInvariant);
-        private static readonly Regex DateFolder = new Regex(@"^(18|19|20|21)\d{2}-\d{2}-\d{2}(\s*#\d+)?$", RegexOptions.CultureInvariant);
+        private static readonly Regex YearAtEnd = new Regex(@"^(?<pre>.*?)[\s_-]*(?<y>(18|19|20|21)[0-9]{2})(?<unit>\s*[^0-9\s]{1,3})?$", RegexOptions.CultureInvariant);
+        private static readonly Regex YearAtStart = new Regex(@"^(?<y>(18|19|20|21)[0-9]{2})(?<post>[^0-9].*)$", RegexOptions.CultureInvariant);
+        private static readonly Regex DateFolder = new Regex(@"^(18|19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}(\s*#[0-9]+)?$", RegexOptions.CultureInvariant);
 
         public static string Nfc(string s)
         {
@@ -125,7 +132,8 @@ namespace GPhotos.Sources.Takeout
         public static bool IsSpecialFolderName(string folderName)
         {
             var l = Lower(folderName).Trim();
-            return Array.IndexOf(SpecialFolderNames, l) >= 0 || IsTrashFolderName(folderName);
+            // Not the trash names: a folder called "Bin" without trash evidence is an album (see TakeoutReader).
+            return Array.IndexOf(SpecialFolderNames, l) >= 0;
         }
 
         public static bool IsTrashFolderName(string folderName) => Array.IndexOf(TrashFolderNames, Lower(folderName).Trim()) >= 0;
@@ -181,19 +189,42 @@ namespace GPhotos.Sources.Takeout
             return stem;
         }
 
-        /// <summary>"IMG_1234-edited" → "IMG_1234" (true); the suffix is returned as written.</summary>
-        public static bool TryStripEdited(string baseName, out string original, out string suffix)
+        /// <summary>
+        /// "IMG_1234-edited" → "IMG_1234" (true); the suffix is returned as written. A name at Takeout's 47-character
+        /// limit may end in a cut suffix ("…-edi"): then any non-empty prefix of a known word counts, and the suffix is
+        /// returned completed ("-edited"); <paramref name="cut"/> tells the original's name was cut too.
+        /// </summary>
+        public static bool TryStripEdited(string baseName, out string original, out string suffix) => TryStripEdited(baseName, out original, out suffix, out _);
+
+        public static bool TryStripEdited(string baseName, out string original, out string suffix, out bool cut)
         {
             original = null;
             suffix = null;
+            cut = false;
             var dash = baseName.LastIndexOf('-');
             if (dash <= 0) return false;
-            var word = Lower(baseName.Substring(dash + 1)).Trim();
-            if (Array.IndexOf(EditedWords, word) < 0) return false;
+            var written = baseName.Substring(dash + 1);
+            var word = Lower(written).Trim();
+            if (Array.IndexOf(EditedWords, word) < 0)
+            {
+                if (word.Length == 0 || !AtMediaBaseLimit(baseName)) return false;
+                string completed = null;
+                foreach (var w in EditedWords)
+                    if (w.Length > word.Length && w.StartsWith(word, StringComparison.Ordinal)) { completed = w; break; }
+                if (completed == null) return false;
+                original = baseName.Substring(0, dash);
+                suffix = "-" + (written == written.ToUpperInvariant() ? completed.ToUpperInvariant() : completed);
+                cut = true;
+                return true;
+            }
             original = baseName.Substring(0, dash);
             suffix = baseName.Substring(dash);
             return true;
         }
+
+        /// <summary>Whether a media base name has the length Takeout cuts names to (in any unit it might count in).</summary>
+        public static bool AtMediaBaseLimit(string baseName)
+            => baseName.Length == MediaBaseLimit || CodePoints(baseName) == MediaBaseLimit || Encoding.UTF8.GetByteCount(baseName) == MediaBaseLimit;
 
         /// <summary>Number of Unicode code points (a surrogate pair counts once).</summary>
         public static int CodePoints(string s)

@@ -85,6 +85,9 @@ namespace GPhotos.Sources.Takeout
         /// <summary>One enumeration: state lives here so the reader itself stays reusable.</summary>
         private sealed class Run
         {
+            /// <summary>Skipped items named one by one before only a count is given (a deliberately emptied trash can hold thousands).</summary>
+            private const int MaxNamedSkips = 50;
+
             private readonly TakeoutReader _owner;
             private readonly TakeoutReaderOptions _o;
             private readonly TakeoutReadStats _stats;
@@ -149,6 +152,8 @@ namespace GPhotos.Sources.Takeout
                         yield return item;
                     }
                     Report(TakeoutReadPhase.Emitting, items: emitted, total: groups.Count);
+                    if (_stats.TrashedSkipped > MaxNamedSkips)
+                        Warn($"{_stats.TrashedSkipped} items were in the trash when the export was made and were skipped (the first {MaxNamedSkips} are named above); use -IncludeTrashed to get them.");
                 }
                 finally
                 {
@@ -169,8 +174,16 @@ namespace GPhotos.Sources.Takeout
                     _archives.Add(a);
                     _stats.Archives++;
                     Report(TakeoutReadPhase.Indexing, path, done);
+                    var names = new Dictionary<string, int>(StringComparer.Ordinal);
                     void Add(IndexedEntry e)
                     {
+                        // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
+                        // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
+                        names.TryGetValue(e.EntryPath, out var seen);
+                        e.Occurrence = seen + 1;
+                        names[e.EntryPath] = e.Occurrence;
+                        if (e.Occurrence == 2)
+                            Warn($"'{e.EntryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
                         e.Ordinal = _ordinal++;
                         a.Entries.Add(e);
                         if (_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);
@@ -189,7 +202,7 @@ namespace GPhotos.Sources.Takeout
                             case TakeoutInputKind.Zip: TakeoutArchives.IndexZip(a, Add, _ct); break;
                             case TakeoutInputKind.TarGz:
                             case TakeoutInputKind.Tar: TakeoutArchives.IndexTar(a, _o.ReadMediaHeaders, Add, _ct); break;
-                            case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct); break;
+                            case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct, Warn); break;
                             default:
                                 a.Failed = true;
                                 Fail(new TakeoutArchiveException(path,
@@ -220,6 +233,7 @@ namespace GPhotos.Sources.Takeout
                     var roots = FindPhotosRoots(a);
                     foreach (var e in a.Entries)
                     {
+                        _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
                         string best = null;
                         foreach (var r in roots)
                         {
@@ -343,7 +357,9 @@ namespace GPhotos.Sources.Takeout
                     if (f.Key.Length == 0) f.Kind = FolderKind.Root;
                     else if (f.AlbumMetadata.Count > 0) { f.Kind = FolderKind.Album; f.AlbumTitle = albumTitle ?? f.Name; }
                     else if (TakeoutNames.IsYearFolderName(f.Name, out var year)) { f.Kind = FolderKind.Year; f.Year = year; }
-                    else if (TakeoutNames.IsTrashFolderName(f.Name)) f.Kind = FolderKind.Trash;
+                    // A trash folder by name alone is not enough: an album may be called "Bin". Only a folder whose
+                    // sidecars say "trashed": true is the trash (and its items are skipped with a warning each).
+                    else if (TakeoutNames.IsTrashFolderName(f.Name) && f.Sidecars.Any(sc => sc.Json.Trashed)) f.Kind = FolderKind.Trash;
                     else if (TakeoutNames.IsSpecialFolderName(f.Name)) f.Kind = FolderKind.Special;
                     else { f.Kind = FolderKind.Album; f.AlbumTitle = f.Name; }
                 }
@@ -390,26 +406,32 @@ namespace GPhotos.Sources.Takeout
                 {
                     foreach (var m in f.Media)
                     {
+                        _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
                         if (m.IsCompanion) continue;
                         var ownerId = OwnerId(m);
-                        // Same item = same sidecar id; without one: same name, size and capture time (sidecar time,
-                        // else EXIF time read from the file: only files without sidecar are probed here).
-                        var key = ownerId != null ? "id:" + ownerId
+                        // Same item = same sidecar id and the same bytes (size), name and capture time: url ids are not
+                        // unique in the wild (distinct photos share one), so an id alone would fold distinct photos
+                        // together or, split by folder, stop album copies merging with their year-folder copy.
+                        // Without an id: same name, size and capture time (sidecar time, else EXIF time read from the
+                        // file: only files without sidecar are probed here).
+                        var key = ownerId != null ? "id:" + ownerId + "|" + m.Entry.Size + "|" + TakeoutNames.Lower(FilenameFor(m)) + "|" + (m.Sidecar.Json.PhotoTakenTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "")
                             : m.Sidecar != null ? "st:" + TakeoutNames.Lower(FilenameFor(m)) + "|" + m.Entry.Size + "|" + (m.Sidecar.Json.PhotoTakenTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "")
                             : "ns:" + TakeoutNames.Lower(m.Name.FullNoIndex) + "|" + m.Entry.Size + "|" + (EnsureProbe(m.Entry)?.DateTaken?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "");
                         // One item has one copy per folder, and only one outside albums (its year folder).
+                        bool split = false;
                         if (groups.TryGetValue(key, out var g)
                             && (g.Copies.Any(c => ReferenceEquals(c.Folder, f))
                                 || (ownerId == null && f.Kind != FolderKind.Album && g.Copies.Any(c => c.Folder.Kind != FolderKind.Album))))
                         {
                             // Two files of one folder never are one item: keep both, apart.
-                            key = key + "#" + m.Entry.Archive.Order + ":" + m.Entry.EntryPath;
+                            key = key + "#" + m.Entry.Archive.Order + ":" + m.Entry.Address;
+                            split = true;
                             g = null;
                             if (ownerId != null) Warn($"'{m.Entry.EntryPath}' shares its sidecar id with another file of the same folder; both are kept.");
                         }
                         if (g == null && !groups.TryGetValue(key, out g))
                         {
-                            g = new ItemGroup { Key = key, Id = ownerId, IdFromUrl = ownerId != null && key.StartsWith("id:", StringComparison.Ordinal) && key.IndexOf('#') < 0 };
+                            g = new ItemGroup { Key = key, Id = ownerId, IdFromUrl = ownerId != null && !split };
                             groups[key] = g;
                             order.Add(g);
                         }
@@ -478,9 +500,11 @@ namespace GPhotos.Sources.Takeout
                 {
                     using (var s = TakeoutArchives.OpenEntryForIndex(e)) e.Probe = MediaProbe.Probe(s);
                 }
-                catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+                catch (Exception ex) when (!(ex is OperationCanceledException || ex is OutOfMemoryException))
                 {
-                    e.ProbeError = ex.Message;
+                    // Whatever one file's head does to the probe stays with that file: the item is still emitted
+                    // (dates from its sidecar or name) and a warning names it.
+                    e.ProbeError = ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException ? ex.Message : ex.GetType().Name + ": " + ex.Message;
                 }
                 return e.Probe;
             }
@@ -532,19 +556,25 @@ namespace GPhotos.Sources.Takeout
                 if (trashed && !_o.IncludeTrashed)
                 {
                     _stats.TrashedSkipped++;
+                    if (_stats.TrashedSkipped <= MaxNamedSkips)
+                        Warn($"'{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' was in the trash when the export was made; skipped (use -IncludeTrashed to get it).");
                     return null;
                 }
 
                 var id = g.Id;
                 if (!ids.Add(id))
                 {
-                    var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.EntryPath).Substring(0, 8);
+                    var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.Address).Substring(0, 8);
                     Warn($"Id '{id}' of '{p.Entry.EntryPath}' was already used by another item; '{unique}' is used instead.");
                     id = unique;
                     ids.Add(id);
                 }
 
-                var probe = EnsureProbe(p.Entry);
+                if (p.Entry.Size == 0)
+                    Warn($"'{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' is an empty file (0 bytes) in the export: Google Takeout wrote no bytes for it. It is listed with its metadata, but there is nothing to save; export it again or download it from Google Photos.");
+                var probe = p.Entry.Size == 0 ? null : EnsureProbe(p.Entry);
+                if (probe?.Problem != null)
+                    Warn($"'{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}': {probe.Problem}; its date comes from the sidecar or the file name.");
                 if (p.Entry.ProbeError != null)
                     Warn($"The head of '{p.Entry.EntryPath}' in '{p.Entry.Archive.Path}' could not be read ({p.Entry.ProbeError}); its bytes may be damaged.");
 
@@ -580,9 +610,9 @@ namespace GPhotos.Sources.Takeout
                     IsArchived = sc?.Archived ?? false,
                     IsTrashed = trashed,
                     TakeoutArchive = p.Entry.Archive.Path,
-                    TakeoutEntry = p.Entry.EntryPath,
+                    TakeoutEntry = p.Entry.Address,
                     Size = p.Entry.Size,
-                    MotionVideoEntry = companion?.Entry.EntryPath,
+                    MotionVideoEntry = companion?.Entry.Address,
                     MotionVideoArchive = companion?.Entry.Archive.Path,
                     MediaMetadata = new MediaMetadata
                     {

@@ -154,6 +154,7 @@ namespace GPhotos.Sources.Takeout
                 value = Convert.ToString(r.Value, CultureInfo.InvariantCulture);
             else r.Skip();
             var d = ToDouble(value);
+            // "NaN" parses as a double and compares false both ways: it became 1970-01-01. Absent instead.
             if (d == null || d.Value <= 0 || d.Value > 253402300799) return null;
             return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddSeconds(Math.Floor(d.Value));
         }
@@ -230,14 +231,16 @@ namespace GPhotos.Sources.Takeout
             return id;
         }
 
-        /// <summary>A number, or a string holding one (no string round trip for real numbers: .NET Framework prints 15 digits).</summary>
+        /// <summary>A finite number, or a string holding one (no string round trip for real numbers: .NET Framework prints 15 digits).</summary>
         private static double? ReadDouble(JsonTextReader r)
         {
             if (!r.Read()) throw new InvalidDataException("the JSON ends after a property name");
             switch (r.TokenType)
             {
-                case JsonToken.Float:
-                case JsonToken.Integer: return Convert.ToDouble(r.Value, CultureInfo.InvariantCulture);
+                // An integer too large for a long comes as a BigInteger, which Convert.ToDouble refuses
+                // (InvalidCastException: one such sidecar lost a whole zip): go through its invariant text.
+                case JsonToken.Float: return r.Value is double f && !double.IsNaN(f) && !double.IsInfinity(f) ? f : (double?)null;
+                case JsonToken.Integer: return ToDouble(Convert.ToString(r.Value, CultureInfo.InvariantCulture));
                 case JsonToken.String: return ToDouble((string)r.Value);
                 case JsonToken.StartObject:
                 case JsonToken.StartArray: r.Skip(); return null;
@@ -248,7 +251,9 @@ namespace GPhotos.Sources.Takeout
         private static bool ToBool(string s)
             => s != null && (s.Equals("true", StringComparison.OrdinalIgnoreCase) || s == "1");
 
+        /// <summary>A finite number, or null: NaN and infinities (which TryParse accepts, and a huge integer becomes) are absent values.</summary>
         private static double? ToDouble(string s)
-            => s != null && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : (double?)null;
+            => s != null && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsNaN(d) && !double.IsInfinity(d)
+                ? d : (double?)null;
     }
 }
