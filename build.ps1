@@ -40,9 +40,11 @@ param(
     [int] $FuzzIterations = 100000,
 
     # Bench: item counts for the scale rows (e.g. 100000,500000); none by default, which keeps the run at about 4 minutes.
-    [int[]] $BenchScale = @(),
+    # Strings split at commas: 'pwsh -File build.ps1 -BenchScale 100000,500000' passes one string, which [int[]] would
+    # read as the single number 100000500000.
+    [string[]] $BenchScale = @(),
 
-    # Bench: only these phases (Invoke-Benchmarks.ps1 -Phase), e.g. Scale.
+    # Bench: only these phases (Invoke-Benchmarks.ps1 -Phase), e.g. Scale; commas split as for -BenchScale.
     [string[]] $BenchPhase = @()
 )
 
@@ -173,10 +175,13 @@ function Invoke-Bench {
     $q = { param($s) "'" + ($s -replace "'", "''") + "'" }
     $cmd = "& $(& $q (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1')) -ModulePath $(& $q (Join-Path $ModuleOut 'GPhotos.psd1'))" +
         " -EmulatorPath $(& $q (Join-Path $EmulatorOut 'GPhotos.Emulator.dll')) -WorkFolder $(& $q (Join-Path $Out 'bench'))"
-    if ($BenchScale) { $cmd += ' -ScaleItems ' + (($BenchScale | ForEach-Object { [int]$_ }) -join ',') }
-    if ($BenchPhase) { $cmd += ' -Phase ' + (($BenchPhase | ForEach-Object { & $q $_ }) -join ',') }
+    $sizes = @($BenchScale -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
+    $phases = @($BenchPhase -split ',' | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim() })
+    if ($sizes) { $cmd += ' -ScaleItems ' + ($sizes -join ',') }
+    if ($phases) { $cmd += ' -Phase ' + (($phases | ForEach-Object { & $q $_ }) -join ',') }
     $cmd += '; exit $LASTEXITCODE'
-    & dotnet pwsh -NoProfile -NonInteractive -EncodedCommand ([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($cmd)))
+    # -OutputFormat Text: with -EncodedCommand and redirected output pwsh would otherwise write CLIXML.
+    & dotnet pwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand ([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($cmd)))
     if ($LASTEXITCODE -ne 0) { throw 'The benchmarks failed.' }
 }
 

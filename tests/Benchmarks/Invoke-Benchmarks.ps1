@@ -31,8 +31,8 @@ param(
 
     # Which phases to run (default: all).
     # PhotosTmpfs repeats Photos on a tmpfs (/dev/shm) as a diagnostic: the same client work without the disk.
-    # Scale runs only when asked (-ScaleItems, or -Phase Scale): it takes minutes to hours.
-    [ValidateSet('Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale')]
+    # Scale runs only when asked (-ScaleItems, or -Phase Scale): it takes minutes to hours. Checked below, after commas
+    # are split ('pwsh -File' passes -Phase Photos,Scale as one string).
     [string[]] $Phase = @('Photos', 'PhotosTmpfs', 'FileCost', 'Videos', 'Naive', 'List', 'Incremental'),
 
     # Runs per measurement; the median is reported (the best is in results.json).
@@ -42,8 +42,9 @@ param(
     # FileCost: files per variant (of -PhotoSize bytes; fewer than -Photos to keep the diagnostic short).
     [int] $FileCostFiles = 1000,
 
-    # Scale: item counts (e.g. 100000,500000). Given without -Phase, Scale runs after the other phases.
-    [int[]] $ScaleItems = @(),
+    # Scale: item counts (e.g. 100000,500000). Given without -Phase, Scale runs after the other phases. Strings split at
+    # commas, because 'pwsh -File' passes 100000,500000 as one string (which [int[]] would read as 100000500000).
+    [string[]] $ScaleItems = @(),
     # Scale: zip parts per Takeout export, the generator's seed, and listing runs per size (saves run once per size).
     [ValidateRange(1, 100)] [int] $ScaleParts = 5,
     [int] $ScaleSeed = 1,
@@ -73,6 +74,10 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+$Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale'
+foreach ($p in $Phase) { if ($p -notin $knownPhases) { throw "Unknown phase '$p'. Phases: $($knownPhases -join ', ')." } }
+[int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
 if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
 if ($Phase -contains 'Scale' -and -not $ScaleItems) { throw '-Phase Scale needs -ScaleItems (e.g. -ScaleItems 100000,500000).' }
 $ModulePath = (Resolve-Path $ModulePath).Path

@@ -186,35 +186,39 @@ function Add-ScaleRows($T, $L) {
     $n = $T.items
     $lt = Get-Median $T.list.elapsedSeconds
     $lp = Get-Median $T.list.peakAboveIdle
-    $ph = "6 scale $('{0:N0}' -f $L.items)"
+    # One phase name for all sizes: rows sort by phase (stable), so sizes stay in the order they ran (ascending).
+    $ph = '6 scale'
+    $at = '{0:N0}: ' -f $n
     if ($T.floor) {
         $ft = Get-Median $T.floor.elapsedSeconds
         $fp = Get-Median $T.floor.peakAboveIdle
-        Add-Row $ph "Takeout listing, $n items in $ScaleParts zip parts" ('{0:0.00} s' -f $lt) ('minimal reader {0:0.00} s' -f $ft) ($ft / $lt) '>= 1.0x minimal reader' (($ft / $lt) -ge 1.0) `
+        Add-Row $ph ($at + "Takeout listing, $ScaleParts zip parts") ('{0:0.00} s' -f $lt) ('minimal reader {0:0.00} s' -f $ft) ($ft / $lt) '>= 1.0x minimal reader' (($ft / $lt) -ge 1.0) `
             ('GPhotos CPU {0:0.0} s; minimal reader peak +{1}' -f (Get-Median $T.list.cpuSeconds), (Format-MB $fp))
     }
-    Add-Row $ph 'Takeout listing, peak working set above idle' ('{0} ({1:N0} B/item)' -f (Format-MB $lp), ($lp / $n)) $(if ($T.floor) { 'minimal reader {0:N0} B/item' -f ($fp / $n) } else { '' }) $null '<= 1 KB/item' (($lp / $n) -le 1024)
-    Add-Row $ph 'Takeout first Save (media only)' ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
+    Add-Row $ph ($at + 'Takeout listing, peak working set above idle') ('{0} ({1:N0} B/item)' -f (Format-MB $lp), ($lp / $n)) $(if ($T.floor) { 'minimal reader {0:N0} B/item' -f ($fp / $n) } else { '' }) $null '<= 1 KB/item' (($lp / $n) -le 1024)
+    Add-Row $ph ($at + 'Takeout first Save (media only)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
         ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2}' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle))
-    Add-Row $ph 'Takeout re-run (0 writes)' ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
-    Add-Row $ph "destination index load, $n entries" ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `
+    Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
+    Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `
         ('managed +{0} ({1:N0} B/entry), peak working set +{2} ({3:N0} B/entry)' -f (Format-MB $T.index.managedBytes), ($T.index.managedBytes / $n), (Format-MB $T.index.peakAboveIdle), ($T.index.peakAboveIdle / $n))
     $llt = Get-Median $L.list.elapsedSeconds
     if ($L.floor) {
         $lft = Get-Median $L.floor.elapsedSeconds
-        Add-Row $ph "Library listing, $($L.items) items" ('{0:0.00} s' -f $llt) ('minimal client {0:0.00} s' -f $lft) ($lft / $llt) '' $null
+        Add-Row $ph ($at + "Library listing") ('{0:0.00} s' -f $llt) ('minimal client {0:0.00} s' -f $lft) ($lft / $llt) '' $null
     }
     $llp = Get-Median $L.list.peakAboveIdle
-    Add-Row $ph 'Library listing, peak working set above idle' (Format-MB $llp) '' $null '< 50 MB (flat)' ($llp -lt 50e6)
-    Add-Row $ph 'Library first Save' ('{0:0.0} s' -f $L.first.elapsedSeconds) '' $null '' $null ('{0:N0} items/s; peak +{1}' -f ($L.items / $L.first.elapsedSeconds), (Format-MB $L.first.peakAboveIdle))
-    Add-Row $ph 'Library re-run (0 media requests)' ('{0:0.0} s' -f $L.again.elapsedSeconds) ('listing {0:0.00} s' -f $llt) ($L.again.elapsedSeconds / $llt) '<= 1.5x listing' (($L.again.elapsedSeconds / $llt) -le 1.5) ('media requests {0}' -f $L.againMedia)
+    Add-Row $ph ($at + 'Library listing, peak working set above idle') (Format-MB $llp) '' $null '< 50 MB (flat)' ($llp -lt 50e6)
+    Add-Row $ph ($at + 'Library first Save') ('{0:0.0} s' -f $L.first.elapsedSeconds) '' $null '' $null ('{0:N0} items/s; peak +{1}' -f ($L.items / $L.first.elapsedSeconds), (Format-MB $L.first.peakAboveIdle))
+    Add-Row $ph ($at + 'Library re-run (0 media requests)') ('{0:0.0} s' -f $L.again.elapsedSeconds) ('listing {0:0.00} s' -f $llt) ($L.again.elapsedSeconds / $llt) '<= 1.5x listing' (($L.again.elapsedSeconds / $llt) -le 1.5) ('media requests {0}' -f $L.againMedia)
 }
 
 function Add-GrowthRows($Small, $Large) {
     # Large / small for each measure; linear growth is the ratio of the sizes (5.0 for 100k -> 500k).
     $linear = $Large.T.items / $Small.T.items
-    $ph = "7 growth {0:N0}->{1:N0}" -f $Small.L.items, $Large.L.items
+    $ph = '7 growth'
+    $span = '{0:N0} -> {1:N0}: ' -f $Small.T.items, $Large.T.items
     $target = '<= {0:0.0} (linear)' -f $linear
+    $note = 'PASS allows 10% above linear for noise'
     $pairs = [ordered]@{
         'Takeout listing time' = { param($s) Get-Median $s.T.list.elapsedSeconds }
         'Takeout listing peak above idle' = { param($s) Get-Median $s.T.list.peakAboveIdle }
@@ -229,10 +233,11 @@ function Add-GrowthRows($Small, $Large) {
     foreach ($k in $pairs.Keys) {
         $a = [double](& $pairs[$k] $Small); $b = [double](& $pairs[$k] $Large)
         $g = if ($a -gt 0) { $b / $a } else { [double]::NaN }
-        Add-Row $ph $k ('{0:0.00}x' -f $g) '' $g $target ($g -le $linear * 1.1) 'PASS allows 10% above linear for noise'
+        Add-Row $ph ($span + $k) ('{0:0.00}x' -f $g) '' $g $target ($g -le $linear * 1.1) $note
+        $note = ''
     }
     $a = Get-Median $Small.L.list.peakAboveIdle; $b = Get-Median $Large.L.list.peakAboveIdle
-    Add-Row $ph 'Library listing peak above idle' ('{0} -> {1}' -f (Format-MB $a), (Format-MB $b)) '' ($b / $a) 'flat (about 1.0)' (($b / $a) -le 1.5)
+    Add-Row $ph ($span + 'Library listing peak above idle') ('{0} -> {1}' -f (Format-MB $a), (Format-MB $b)) '' ($b / $a) 'flat (about 1.0)' (($b / $a) -le 1.5)
 }
 
 function Invoke-ScalePhase {
@@ -246,7 +251,7 @@ function Invoke-ScalePhase {
         $script:Runs["scale.$size.takeout"] = $t
         $script:Runs["scale.$size.library"] = $l
         Add-ScaleRows $t $l
-        Add-Row "6 scale $('{0:N0}' -f $l.items)" 'inputs: Takeout generator / Library reset' ('{0:0.0} s / {1:0.0} s' -f $t.input.generatorSeconds, $l.generateSeconds) '' $null '' $null `
+        Add-Row '6 scale' ('{0:N0}: inputs: Takeout generator / Library reset' -f $t.items) ('{0:0.0} s / {1:0.0} s' -f $t.input.generatorSeconds, $l.generateSeconds) '' $null '' $null `
             ('{0}generator peak RSS {1}; parts {2}, manifest {3}' -f $(if ($t.input.cached) { 'cached; ' } else { '' }), (Format-MB $t.input.generatorPeakRss), (Format-MB $t.input.partBytes), (Format-MB $t.input.manifestBytes))
         $done += [pscustomobject]@{ T = $t; L = $l }
     }
