@@ -76,7 +76,7 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 $knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale'
-foreach ($p in $Phase) { if ($p -notin $knownPhases) { throw "Unknown phase '$p'. Phases: $($knownPhases -join ', ')." } }
+foreach ($name in $Phase) { if ($name -notin $knownPhases) { throw "Unknown phase '$name'. Phases: $($knownPhases -join ', ')." } }
 [int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
 if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
 if ($Phase -contains 'Scale' -and -not $ScaleItems) { throw '-Phase Scale needs -ScaleItems (e.g. -ScaleItems 100000,500000).' }

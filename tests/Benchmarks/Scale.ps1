@@ -197,7 +197,7 @@ function Add-ScaleRows($T, $L) {
     }
     Add-Row $ph ($at + 'Takeout listing, peak working set above idle') ('{0} ({1:N0} B/item)' -f (Format-MB $lp), ($lp / $n)) $(if ($T.floor) { 'minimal reader {0:N0} B/item' -f ($fp / $n) } else { '' }) $null '<= 1 KB/item' (($lp / $n) -le 1024)
     Add-Row $ph ($at + 'Takeout first Save (media only)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
-        ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2}' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle))
+        ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2} ({3:N0} B/item)' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle), ($T.first.peakAboveIdle / $n))
     Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
     Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `
         ('managed +{0} ({1:N0} B/entry), peak working set +{2} ({3:N0} B/entry)' -f (Format-MB $T.index.managedBytes), ($T.index.managedBytes / $n), (Format-MB $T.index.peakAboveIdle), ($T.index.peakAboveIdle / $n))
