@@ -38,6 +38,30 @@ try {
     if (-not $takeout) { Connect-GPhotos -AccessToken $a.AccessToken | Out-Null }
     $source = if ($takeout) { @{ TakeoutPath = $a.TakeoutPath; WarningAction = 'SilentlyContinue' } } else { @{} }
 
+    $sink = $null
+    if ($a.PSObject.Properties['StreamResults'] -and $a.StreamResults) {
+        # Scale runs: count Save's results by status as they pass instead of keeping them all (100k results held by
+        # this script would be charged to Save's peak). A compiled cmdlet, so the per-item cost is like Measure-Object's.
+        Add-Type -TypeDefinition @'
+using System.Collections.Generic;
+using System.Management.Automation;
+[Cmdlet(VerbsDiagnostic.Measure, "BenchStatus")]
+public sealed class MeasureBenchStatusCommand : PSCmdlet
+{
+    public static readonly Dictionary<string, int> Counts = new Dictionary<string, int>();
+    public static int Total;
+    [Parameter(ValueFromPipeline = true)] public PSObject InputObject { get; set; }
+    protected override void ProcessRecord()
+    {
+        var p = InputObject == null ? null : InputObject.Properties["Status"];
+        var key = p == null || p.Value == null ? "" : p.Value.ToString();
+        int n; Counts.TryGetValue(key, out n); Counts[key] = n + 1; Total++;
+    }
+}
+'@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module -Assembly $_.Assembly }
+        $sink = [MeasureBenchStatusCommand]
+    }
+
     $indexType = $null
     if ($a.Kind -eq 'IndexLoad') {
         # Internal type, reached by reflection: a benchmark of its load alone. GPhotos.Core is loaded by Connect above.
@@ -89,7 +113,8 @@ try {
             $out = $items | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         }
         'SaveAll' {
-            $out = Get-GPhotosMediaItem @source | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            if ($sink) { Get-GPhotosMediaItem @source | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Measure-BenchStatus }
+            else { $out = Get-GPhotosMediaItem @source | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
         }
         'List' {
             $out = Get-GPhotosMediaItem @source | Measure-Object
@@ -128,6 +153,11 @@ try {
         $result.managedBytes = [GC]::GetTotalMemory($true) - $managed0
         [GC]::KeepAlive($index)
         $index.Dispose()
+    }
+    elseif ($sink) {
+        $result.count = $sink::Total
+        $result.statuses = @{}
+        foreach ($k in $sink::Counts.Keys) { $result.statuses[$k] = $sink::Counts[$k] }
     }
     elseif ($a.Kind -in 'Save', 'SaveAll') {
         $result.count = @($out).Count

@@ -137,9 +137,9 @@ function Invoke-ScaleTakeout([int] $Items) {
         $res.unzip = Invoke-UnzipRun $in.parts $unzipDest
         Remove-Folder $unzipDest
         Remove-Folder $dest
-        $res.first = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob } -TimeoutSeconds 7200
+        $res.first = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob; StreamResults = $true } -TimeoutSeconds 7200
         Test-AllSaved $res.first $n "Save of the Takeout ($Items)"
-        $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob } -TimeoutSeconds 3600
+        $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob; StreamResults = $true } -TimeoutSeconds 3600
         Test-AllSkipped $res.again $n "The Takeout re-run ($Items)"
         $res.index = Invoke-IndexLoad $dest $n
         Write-Step ("  unzip {0:0.0} s ({1:N0} files); Save {2:0.0} s; re-run {3:0.0} s; index load {4:0.00} s, +{5} managed" -f $res.unzip.elapsedSeconds, $res.unzip.files,
@@ -168,10 +168,10 @@ function Invoke-ScaleLibrary([int] $Items) {
     Assert-FreeDisk $Items 'the saved Library'
     try {
         Remove-Folder $dest
-        $res.first = Invoke-Child 'SaveAll' @{ Destination = $dest } -TimeoutSeconds 7200
+        $res.first = Invoke-Child 'SaveAll' @{ Destination = $dest; StreamResults = $true } -TimeoutSeconds 7200
         Test-AllSaved $res.first $Items "Save of the Library ($Items)"
         Invoke-Control 'counters' Delete | Out-Null
-        $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest } -TimeoutSeconds 3600
+        $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest; StreamResults = $true } -TimeoutSeconds 3600
         $res.againMedia = (Invoke-Control 'counters').requests.media
         Test-AllSkipped $res.again $Items "The Library re-run ($Items)"
         if ($res.againMedia -ne 0) { Set-Broken "The Library re-run ($Items) made $($res.againMedia) media requests." }
