@@ -207,12 +207,9 @@ public static class Items
         Filename = filename,
         MimeType = "image/jpeg",
         MediaType = MediaType.Photo,
-        CreationTime = created ?? Taken,
-        Width = 4032,
-        Height = 3024,
         BaseUrl = "https://lh3.googleusercontent.com/secret-" + id,
         ProductUrl = "https://photos.google.com/lr/photo/" + id,
-        MediaMetadata = new MediaMetadata { CreationTime = created ?? Taken, Photo = new PhotoMetadata { CameraMake = "Google", FocalLength = 4.2 } },
+        MediaMetadata = new MediaMetadata { CreationTime = created ?? Taken, Width = 4032, Height = 3024, Photo = new PhotoMetadata { CameraMake = "Google", FocalLength = 4.2 } },
     };
 
     public static MediaItem Video(string id, string filename = "VID_0001.MP4", VideoProcessingStatus status = VideoProcessingStatus.Ready) => new()
@@ -221,7 +218,6 @@ public static class Items
         Filename = filename,
         MimeType = "video/mp4",
         MediaType = MediaType.Video,
-        CreationTime = Taken,
         MediaMetadata = new MediaMetadata { CreationTime = Taken, Video = new VideoMetadata { Fps = 30, Status = status } },
     };
 }
