@@ -18,6 +18,9 @@ namespace GPhotos.Saving
         private DestinationNames _names;
         private Dictionary<string, string> _reserved = new Dictionary<string, string>(StringComparer.Ordinal);
 
+        /// <summary>Items whose shown (reserved) path another save took before this one started: never renamed silently.</summary>
+        private readonly Dictionary<string, string> _lost = new Dictionary<string, string>(StringComparer.Ordinal);
+
         public SaveNamer(SaveOptions options, string indexPath)
         {
             _options = options;
@@ -63,6 +66,10 @@ namespace GPhotos.Saving
         {
             if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;
             if (_reserved.TryGetValue(item.Id, out string reserved)) return reserved;
+            if (_lost.TryGetValue(item.Id, out string shown))
+                throw new DestinationWriteException(
+                    $"'{item.Filename ?? item.Id}' was to be saved as '{shown}' (the path shown when it was confirmed), but another save used that name before this one started. It was not saved under another name you did not see; run the save again.",
+                    shown, null);
             string folder = _options.Layout.GetFolder(item.CreationTime);
             string name = FileNamer.MakeSafeName(item.Filename, item.Id, item.MimeType);
             string relative = _names.ClaimFirstFree(Candidates(folder, name, name, item.Id), item.Id)
@@ -135,6 +142,10 @@ namespace GPhotos.Saving
                 {
                     names.Claim(r.Value, r.Key);
                     kept[r.Key] = r.Value;
+                }
+                else
+                {
+                    _lost[r.Key] = names.ToFullPath(r.Value);
                 }
             }
             _reserved = kept;
