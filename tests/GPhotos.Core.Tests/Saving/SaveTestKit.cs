@@ -139,7 +139,7 @@ public sealed class FakeSource : IMediaContentSource
 }
 
 /// <summary>Serves bytes in small chunks (optionally slowly), or stalls after a prefix.</summary>
-public sealed class ScriptedStream : Stream
+public sealed class ScriptedStream : GPhotos.IO.ReadOnlyStream
 {
     private readonly byte[] _data;
     private readonly TimeSpan _delay;
@@ -180,15 +180,6 @@ public sealed class ScriptedStream : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
