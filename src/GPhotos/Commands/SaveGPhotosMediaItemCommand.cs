@@ -206,6 +206,7 @@ namespace GPhotos.Commands
                 ErrorEntry entry = ErrorCatalog.Classify(ex, ErrorCatalog.DestinationNotWritable);
                 if (!(ex is DestinationLockedException) && entry.Id != ErrorCatalog.DiskFull)
                     entry = new ErrorEntry(ErrorCatalog.DestinationNotWritable, GPhotosErrorCategory.WriteError, true, ex);
+                WriteReports(); // what start-up said before it failed (e.g. leftovers deleted)
                 ThrowTerminatingError(ToErrorRecord(entry, _options.Destination));
             }
         }
