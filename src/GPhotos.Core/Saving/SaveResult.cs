@@ -22,7 +22,7 @@ namespace GPhotos.Saving
         /// <summary>Saved: the index knew the item but its file had gone; fetched again to the same path.</summary>
         public const string Missing = "Missing";
 
-        /// <summary>Saved: the file had another size than recorded (truncated or altered); fetched again to the same path.</summary>
+        /// <summary>Saved: the file was shorter than recorded (truncated); fetched again to the same path.</summary>
         public const string SizeMismatch = "SizeMismatch";
 
         /// <summary>Saved: downloaded again because of <see cref="SaveOptions.Force"/>.</summary>
@@ -36,6 +36,12 @@ namespace GPhotos.Saving
 
         /// <summary>Skipped: the same item came twice in one run; it is saved once (Path is where it goes).</summary>
         public const string Duplicate = "Duplicate";
+
+        /// <summary>
+        /// Skipped: the file is longer than recorded, or Test-GPhotosBackup -Full found its content changed. Kept
+        /// (a user's edit and bit rot look the same) and named in a warning; -Force replaces it.
+        /// </summary>
+        public const string ChangedKept = "ChangedKept";
     }
 
     /// <summary>
@@ -55,6 +61,12 @@ namespace GPhotos.Saving
 
         /// <summary>Size of the file in bytes.</summary>
         public long Bytes { get; set; }
+
+        /// <summary>
+        /// SHA-256 of the file as it was saved (lowercase hex, computed while the bytes streamed to disk); compare with
+        /// <c>(Get-FileHash $r.Path).Hash</c>. Null for files an earlier version saved (it recorded none).
+        /// </summary>
+        public string Sha256 { get; set; }
 
         /// <summary>Full path of the motion video beside a motion photo, or null.</summary>
         public string MotionVideoPath { get; set; }

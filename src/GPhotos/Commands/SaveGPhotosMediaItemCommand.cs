@@ -79,18 +79,7 @@ namespace GPhotos.Commands
 
         protected override void BeginProcessing()
         {
-            string path;
-            try
-            {
-                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(Path) ? "." : Path, out ProviderInfo provider, out _);
-                if (provider.Name != "FileSystem")
-                    throw new ArgumentException($"-Path must be a file system folder; '{Path}' is on the {provider.Name} provider.");
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), Path));
-                return;
-            }
+            string path = ResolveFolder(this, Path);
 
             FolderLayout layout;
             try
@@ -168,6 +157,23 @@ namespace GPhotos.Commands
                 WriteVerbose($"Saved {p.Saved}, skipped {p.Skipped}, failed {p.Failed}; {p.BytesSaved:N0} bytes in {p.Elapsed.TotalSeconds:0.0} s.");
             }
             if (_session.FatalError != null && !_fatal) ThrowFatal(ErrorCatalog.Classify(_session.FatalError, "SaveStopped"), null);
+        }
+
+        /// <summary>-Path (default: the current location) as a file system path; a terminating InvalidPath error otherwise.</summary>
+        internal static string ResolveFolder(GPhotosCmdlet cmdlet, string path)
+        {
+            try
+            {
+                string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(path) ? "." : path, out ProviderInfo provider, out _);
+                if (provider.Name != "FileSystem")
+                    throw new ArgumentException($"-Path must be a file system folder; '{path}' is on the {provider.Name} provider.");
+                return full;
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                cmdlet.ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), path));
+                return null;
+            }
         }
 
         private void Offer(MediaItem item)

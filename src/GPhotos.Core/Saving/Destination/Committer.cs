@@ -30,7 +30,13 @@ namespace GPhotos.Saving
             IndexEntry existing = plan.Existing;
             IndexEntry entry = existing?.Clone() ?? new IndexEntry { Id = item.Id, Path = plan.RelativePath };
             entry.Source = item.Source.ToString();
-            if (original != null) entry.Size = original.Bytes;
+            SameMedia.Record(entry, item);
+            if (original != null)
+            {
+                entry.Size = original.Bytes;
+                entry.Sha256 = original.Sha256;
+                entry.ContentChanged = false; // a fresh copy: whatever Test-GPhotosBackup found is gone
+            }
 
             string motionRelative = null;
             string metadataRelative = plan.MetadataPath;
@@ -46,6 +52,7 @@ namespace GPhotos.Saving
                         motionRelative = _namer.MotionPath(plan, motion.ContentType);
                         entry.MotionPath = motionRelative;
                         entry.MotionSize = motion.Bytes;
+                        entry.MotionSha256 = motion.Sha256;
                     }
                 }
             }
@@ -148,6 +155,7 @@ namespace GPhotos.Saving
                 Path = namer.ToFullPath(entry.Path),
                 RelativePath = entry.Path.Replace('/', Path.DirectorySeparatorChar),
                 Bytes = entry.Size,
+                Sha256 = entry.Sha256,
                 MotionVideoPath = entry.MotionPath == null ? null : namer.ToFullPath(entry.MotionPath),
                 MetadataPath = metadata != null && File.Exists(metadata) ? metadata : null,
                 Item = item,

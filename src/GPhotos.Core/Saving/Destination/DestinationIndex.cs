@@ -23,7 +23,32 @@ namespace GPhotos.Saving
         public long? MotionSize { get; set; }
         public string MetadataPath { get; set; }
 
-        public IndexEntry Clone() => (IndexEntry)MemberwiseClone();
+        /// <summary>SHA-256 (lowercase hex) of the file as saved; null for lines older versions wrote.</summary>
+        public string Sha256 { get; set; }
+        public string MotionSha256 { get; set; }
+
+        /// <summary>
+        /// Set by Test-GPhotosBackup -Full: the file had the recorded size but not the recorded hash (bit rot or an
+        /// edit). The next save keeps it (warning) unless -Force, instead of silently overwriting a user's edit.
+        /// </summary>
+        public bool ContentChanged { get; set; }
+
+        /// <summary>What the item is, for recognising the same photo from another source (see <see cref="Saving.SameMedia"/>).</summary>
+        public string Name { get; set; }
+        public string Taken { get; set; }
+        public long? Width { get; set; }
+        public long? Height { get; set; }
+        public string MediaType { get; set; }
+
+        /// <summary>Album links (hard links or copies) of the main file, relative paths; null when none.</summary>
+        public List<string> Links { get; set; }
+
+        public IndexEntry Clone()
+        {
+            var copy = (IndexEntry)MemberwiseClone();
+            if (Links != null) copy.Links = new List<string>(Links);
+            return copy;
+        }
     }
 
     /// <summary>
@@ -39,7 +64,10 @@ namespace GPhotos.Saving
     /// {"id":"AF1Qip…","source":"Library","path":"2024/03/IMG_0001.JPG","size":2481123,"saved":"2026-05-01T02:03:04.0000000Z","motionChecked":true,"motion":"2024/03/IMG_0001.MP4","motionSize":912345,"metadata":"2024/03/IMG_0001.JPG.json"}
     /// {"id":"AF1Qip…","removed":true}
     /// </code>
-    /// <c>motion*</c> and <c>metadata</c> are omitted when absent. A line that does not parse (a torn last line after
+    /// <c>motion*</c> and <c>metadata</c> are omitted when absent. Newer fields (all optional, skipped by older
+    /// versions, which ignore unknown names and arrays): <c>sha256</c>, <c>motionSha256</c>, <c>contentChanged</c>,
+    /// <c>name</c>/<c>taken</c>/<c>width</c>/<c>height</c>/<c>type</c> (the same-photo key) and <c>links</c> (an array of
+    /// album links). A line that does not parse (a torn last line after
     /// a crash, or damage) is ignored, as is a line whose path is not a plain relative path below the destination.
     /// When superseded and unreadable lines outnumber the live ones (and exceed <see cref="CompactionThreshold"/>),
     /// the file is rewritten to a temp file and renamed over the old one.
@@ -263,8 +291,10 @@ namespace GPhotos.Saving
             removed = false;
             entry = null;
             string source = null, path = null, motion = null, metadata = null, saved = null;
-            long? size = null, motionSize = null;
-            bool motionChecked = false, complete = false;
+            string sha = null, motionSha = null, name = null, taken = null, type = null;
+            long? size = null, motionSize = null, width = null, height = null;
+            List<string> links = null;
+            bool motionChecked = false, complete = false, contentChanged = false;
             try
             {
                 using (var r = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
@@ -274,11 +304,12 @@ namespace GPhotos.Saving
                     {
                         if (r.TokenType == JsonToken.EndObject) { complete = true; break; }
                         if (r.TokenType != JsonToken.PropertyName) return false;
-                        string name = (string)r.Value;
+                        string property = (string)r.Value;
                         if (!r.Read()) return false;
+                        if (r.TokenType == JsonToken.StartArray && property == "links") { links = ReadStrings(r); continue; }
                         if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) { r.Skip(); continue; }
                         object v = r.Value;
-                        switch (name)
+                        switch (property)
                         {
                             case "id": id = v as string; break;
                             case "removed": removed = v is bool rb && rb; break;
@@ -290,6 +321,14 @@ namespace GPhotos.Saving
                             case "motion": motion = v as string; break;
                             case "motionSize": motionSize = ToInt64(v); break;
                             case "metadata": metadata = v as string; break;
+                            case "sha256": sha = v as string; break;
+                            case "motionSha256": motionSha = v as string; break;
+                            case "contentChanged": contentChanged = v is bool cb && cb; break;
+                            case "name": name = v as string; break;
+                            case "taken": taken = v as string; break;
+                            case "width": width = ToInt64(v); break;
+                            case "height": height = ToInt64(v); break;
+                            case "type": type = v as string; break;
                         }
                     }
                     if (!complete || r.Read()) return false; // torn, or trailing garbage
@@ -313,7 +352,35 @@ namespace GPhotos.Saving
                 MotionPath = IsSafeRelativePath(motion) ? motion : null,
                 MotionSize = motionSize,
                 MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
+                Sha256 = IsSha256(sha) ? sha : null,
+                MotionSha256 = IsSha256(motionSha) ? motionSha : null,
+                ContentChanged = contentChanged,
+                Name = name,
+                Taken = taken,
+                Width = width,
+                Height = height,
+                MediaType = type,
+                Links = links?.FindAll(IsSafeRelativePath),
             };
+            return true;
+        }
+
+        private static List<string> ReadStrings(JsonTextReader r)
+        {
+            var list = new List<string>();
+            while (r.Read() && r.TokenType != JsonToken.EndArray)
+            {
+                if (r.TokenType == JsonToken.String) list.Add((string)r.Value);
+                else if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) r.Skip();
+            }
+            return list;
+        }
+
+        private static bool IsSha256(string hex)
+        {
+            if (hex == null || hex.Length != 64) return false;
+            foreach (char c in hex)
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
             return true;
         }
 
@@ -359,9 +426,31 @@ namespace GPhotos.Saving
                     writer.WritePropertyName("motionSize"); writer.WriteValue(e.MotionSize ?? 0);
                 }
                 if (e.MetadataPath != null) { writer.WritePropertyName("metadata"); writer.WriteValue(e.MetadataPath); }
+                Optional(writer, "sha256", e.Sha256);
+                if (e.MotionPath != null) Optional(writer, "motionSha256", e.MotionSha256);
+                if (e.ContentChanged) { writer.WritePropertyName("contentChanged"); writer.WriteValue(true); }
+                Optional(writer, "name", e.Name);
+                Optional(writer, "taken", e.Taken);
+                if (e.Width.HasValue) { writer.WritePropertyName("width"); writer.WriteValue(e.Width.Value); }
+                if (e.Height.HasValue) { writer.WritePropertyName("height"); writer.WriteValue(e.Height.Value); }
+                Optional(writer, "type", e.MediaType);
+                if (e.Links != null && e.Links.Count > 0)
+                {
+                    writer.WritePropertyName("links");
+                    writer.WriteStartArray();
+                    foreach (string link in e.Links) writer.WriteValue(link);
+                    writer.WriteEndArray();
+                }
                 writer.WriteEndObject();
             }
             return sb.ToString();
+        }
+
+        private static void Optional(JsonTextWriter writer, string name, string value)
+        {
+            if (value == null) return;
+            writer.WritePropertyName(name);
+            writer.WriteValue(value);
         }
 
         private void OpenAppend()
