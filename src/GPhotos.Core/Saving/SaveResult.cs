@@ -74,6 +74,9 @@ namespace GPhotos.Saving
         /// <summary>Full path of the JSON sidecar, or null.</summary>
         public string MetadataPath { get; set; }
 
+        /// <summary>Album links (hard links, or copies where links are impossible) made with -AlbumFolder; empty otherwise.</summary>
+        public string[] AlbumLinks { get; set; } = Array.Empty<string>();
+
         /// <summary>One of the <see cref="SaveReason"/> strings.</summary>
         public string Reason { get; set; }
 

@@ -65,6 +65,15 @@ namespace GPhotos.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Folder below -Path for album folders: &lt;AlbumFolder&gt;/&lt;album title&gt;/&lt;file&gt;, hard links to the saved files.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AlbumFolder { get; set; }
+
+        /// <summary>Where hard links are impossible (FAT/exFAT, another volume): Skip album links (default) or Copy the files.</summary>
+        [Parameter]
+        public AlbumLinkFallback AlbumLinkFallback { get; set; } = AlbumLinkFallback.Skip;
+
         /// <summary>How long to wait for another run that holds the destination's lock (default: fail at once).</summary>
         [Parameter]
         public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
@@ -90,7 +99,7 @@ namespace GPhotos.Commands
                     : Layout == "YearMonthDay" ? FolderLayout.YearMonthDay
                     : FolderLayout.Flat;
             }
-            catch (ArgumentException ex)
+            catch (ArgumentException ex) when (ex.ParamName == nameof(SaveOptions.AlbumFolder))
             {
                 ThrowTerminatingError(ToErrorRecord(new ErrorEntry(ErrorCatalog.InvalidDateFormat, GPhotosErrorCategory.InvalidArgument, true, ex), DateFormat));
                 return;
@@ -105,9 +114,15 @@ namespace GPhotos.Commands
                 IncludeMotionVideo = IncludeMotionVideo,
                 WriteMetadata = Metadata,
                 LockTimeout = LockTimeout,
+                AlbumFolder = AlbumFolder,
+                AlbumLinkFallback = AlbumLinkFallback,
             };
             // Created now, started (folder, lock, workers) only when the first item is really saved: -WhatIf writes nothing.
-            _session = new SaveSession(_options, _sources, Reporter, CancelToken);
+            try { _session = new SaveSession(_options, _sources, Reporter, CancelToken); }
+            catch (ArgumentException ex) when (ex.ParamName == nameof(SaveOptions.AlbumFolder))
+            {
+                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidAlbumFolder", GPhotosErrorCategory.InvalidArgument, true, ex), AlbumFolder));
+            }
         }
 
         protected override void ProcessRecord()

@@ -16,12 +16,14 @@ namespace GPhotos.Saving
         private readonly SaveRun _run;
         private readonly DestinationStore _store;
         private readonly SaveNamer _namer;
+        private readonly AlbumLinker _albums;
 
-        public Committer(SaveRun run, DestinationStore store, SaveNamer namer)
+        public Committer(SaveRun run, DestinationStore store, SaveNamer namer, AlbumLinker albums)
         {
             _run = run;
             _store = store;
             _namer = namer;
+            _albums = albums;
         }
 
         public SaveResult Commit(SavePlan plan, DownloadedFile original, DownloadedFile motion, bool motionChecked)
@@ -117,6 +119,7 @@ namespace GPhotos.Saving
                 ? CreateResult(_namer, SaveStatus.Saved, plan.Reason, item, entry)
                 : CreateResult(_namer, SaveStatus.Skipped, SaveReason.AlreadySaved, item, entry);
             result.MetadataPath = metadataFull;
+            result.AlbumLinks = _albums.Sync(item, entry, replaced: original != null).ToArray();
             return result;
         }
 

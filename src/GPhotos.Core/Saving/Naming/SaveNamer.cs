@@ -115,6 +115,14 @@ namespace GPhotos.Saving
                    ?? throw new DestinationWriteException($"No free file name for the motion video of '{item.Filename ?? item.Id}'.", plan.FullPath, null);
         }
 
+        /// <summary>An album link's path: <paramref name="wanted"/>, or with the id suffix if a file not this item's has that name.</summary>
+        public string ClaimLink(MediaItem item, string wanted)
+        {
+            int slash = wanted.LastIndexOf('/');
+            string name = wanted.Substring(slash + 1);
+            return _names.ClaimFirstFree(Candidates(wanted.Substring(0, slash), name, name, item.Id), item.Id);
+        }
+
         /// <summary>The plain name first, then the stable id suffix, longer only if even that is taken (a hash clash or a user's file).</summary>
         private static IEnumerable<string> Candidates(string folder, string plain, string suffixBase, string id)
         {
@@ -133,6 +141,7 @@ namespace GPhotos.Saving
                 names.Claim(e.Path, e.Id);
                 if (e.MotionPath != null) names.Claim(e.MotionPath, e.Id);
                 if (e.MetadataPath != null) names.Claim(e.MetadataPath, e.Id);
+                if (e.Links != null) foreach (string link in e.Links) names.Claim(link, e.Id);
             }
             var kept = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, string> r in _reserved)

@@ -16,12 +16,14 @@ namespace GPhotos.Saving
     {
         private readonly SaveRun _run;
         private readonly SaveNamer _namer;
+        private readonly AlbumLinker _albums;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
 
-        public SavePlanner(SaveRun run, SaveNamer namer)
+        public SavePlanner(SaveRun run, SaveNamer namer, AlbumLinker albums)
         {
             _run = run;
             _namer = namer;
+            _albums = albums;
         }
 
         /// <summary>
@@ -138,7 +140,9 @@ namespace GPhotos.Saving
                     if (!plan.NeedOriginal && !plan.NeedMotion && !plan.NeedMetadata)
                     {
                         events.CountSkipped();
-                        events.Result(item, $"Already saved: '{full}'.", Committer.CreateResult(_namer, SaveStatus.Skipped, kept ?? SaveReason.AlreadySaved, item, existing));
+                        SaveResult settled = Committer.CreateResult(_namer, SaveStatus.Skipped, kept ?? SaveReason.AlreadySaved, item, existing);
+                        settled.AlbumLinks = _albums.Sync(item, existing, replaced: false).ToArray();
+                        events.Result(item, $"Already saved: '{full}'.", settled);
                         return null;
                     }
                     if (!plan.NeedOriginal)
