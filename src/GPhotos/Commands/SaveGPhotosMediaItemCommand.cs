@@ -99,7 +99,7 @@ namespace GPhotos.Commands
                     : Layout == "YearMonthDay" ? FolderLayout.YearMonthDay
                     : FolderLayout.Flat;
             }
-            catch (ArgumentException ex) when (ex.ParamName == nameof(SaveOptions.AlbumFolder))
+            catch (ArgumentException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(new ErrorEntry(ErrorCatalog.InvalidDateFormat, GPhotosErrorCategory.InvalidArgument, true, ex), DateFormat));
                 return;
