@@ -11,6 +11,12 @@ namespace GPhotos.Saving
 
         /// <summary>Nothing needed downloading (see <see cref="SaveResult.Reason"/>); the file is there.</summary>
         Skipped,
+
+        /// <summary>
+        /// The Takeout original replaced a copy of the same photo saved earlier through the Picker or the Library
+        /// (those lack the location), after it was completely written and checked. Same path.
+        /// </summary>
+        Upgraded,
     }
 
     /// <summary>Why a result has its status. Stable strings: scripts may compare them.</summary>
@@ -42,6 +48,15 @@ namespace GPhotos.Saving
         /// (a user's edit and bit rot look the same) and named in a warning; -Force replaces it.
         /// </summary>
         public const string ChangedKept = "ChangedKept";
+
+        /// <summary>Upgraded: the Takeout original took the place of the Picker/Library copy (see <see cref="SaveStatus.Upgraded"/>).</summary>
+        public const string Upgraded = "Upgraded";
+
+        /// <summary>
+        /// Skipped: the same photo is already saved from another source (same original name, capture second,
+        /// width, height and media type); Path is that file. Each photo is saved once.
+        /// </summary>
+        public const string SavedFromOtherSource = "SavedFromOtherSource";
     }
 
     /// <summary>

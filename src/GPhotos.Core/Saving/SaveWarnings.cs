@@ -14,8 +14,5 @@ namespace GPhotos.Saving
 
         /// <summary>One album link could not be made or removed.</summary>
         public const string AlbumLinkFailed = "AlbumLinkFailed";
-
-        /// <summary>A photo saved from another source is replaced by its Takeout original (with location).</summary>
-        public const string Upgraded = "Upgraded";
     }
 }

@@ -78,6 +78,9 @@ namespace GPhotos.Saving
                 entry.SavedUtc = DateTime.UtcNow;
                 try
                 {
+                    // An upgrade: the replaced copy's id goes first, so a crash before the rename leaves one owner
+                    // of the path (the new id, whose recorded size makes the next run fetch the original again).
+                    if (plan.Replaces != null) index.Remove(plan.Replaces.Id);
                     index.Append(entry);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -99,7 +102,15 @@ namespace GPhotos.Saving
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                try { index.Revert(item.Id, existing); }
+                try
+                {
+                    if (plan.Replaces == null) index.Revert(item.Id, existing);
+                    else
+                    {
+                        index.Remove(item.Id);
+                        index.Append(plan.Replaces);
+                    }
+                }
                 catch (Exception revertError) when (revertError is IOException || revertError is UnauthorizedAccessException) { }
                 throw new DestinationWriteException(
                     !owned && File.Exists(placing)
@@ -115,8 +126,9 @@ namespace GPhotos.Saving
 
             if (original != null) _run.Events.AddSaved(original.Bytes);
             if (motion != null) _run.Events.AddSaved(motion.Bytes);
+            SaveStatus status = original != null && plan.Reason == SaveReason.Upgraded ? SaveStatus.Upgraded : SaveStatus.Saved;
             SaveResult result = filesChanged
-                ? CreateResult(_namer, SaveStatus.Saved, plan.Reason, item, entry)
+                ? CreateResult(_namer, status, plan.Reason, item, entry)
                 : CreateResult(_namer, SaveStatus.Skipped, SaveReason.AlreadySaved, item, entry);
             result.MetadataPath = metadataFull;
             result.AlbumLinks = _albums.Sync(item, entry, replaced: original != null).ToArray();

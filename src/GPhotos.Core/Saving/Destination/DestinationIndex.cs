@@ -79,6 +79,9 @@ namespace GPhotos.Saving
 
         private readonly object _sync = new object();
         private readonly Dictionary<string, IndexEntry> _entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+
+        /// <summary><see cref="SameMedia"/> key → id, for recognising a photo saved from another source.</summary>
+        private readonly Dictionary<string, string> _byKey = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly string _path;
         private FileStream _append;
         private bool _lineOpen;
@@ -133,6 +136,32 @@ namespace GPhotos.Saving
             }
         }
 
+        /// <summary>The entry of another id with the same <see cref="SameMedia"/> key, or null.</summary>
+        public IndexEntry FindSame(string key, string notId)
+        {
+            if (key == null) return null;
+            lock (_sync)
+            {
+                return _byKey.TryGetValue(key, out string id) && id != notId && _entries.TryGetValue(id, out IndexEntry e) ? e.Clone() : null;
+            }
+        }
+
+        private void Set(IndexEntry entry)
+        {
+            Forget(entry.Id);
+            _entries[entry.Id] = entry;
+            string key = SameMedia.KeyOf(entry);
+            if (key != null) _byKey[key] = entry.Id;
+        }
+
+        private void Forget(string id)
+        {
+            if (!_entries.TryGetValue(id, out IndexEntry old)) return;
+            _entries.Remove(id);
+            string key = SameMedia.KeyOf(old);
+            if (key != null && _byKey.TryGetValue(key, out string owner) && owner == id) _byKey.Remove(key);
+        }
+
         public List<IndexEntry> Snapshot()
         {
             lock (_sync)
@@ -150,7 +179,7 @@ namespace GPhotos.Saving
             lock (_sync)
             {
                 WriteLine(line);
-                _entries[entry.Id] = entry.Clone();
+                Set(entry.Clone());
                 _lines++;
             }
         }
@@ -158,16 +187,18 @@ namespace GPhotos.Saving
         /// <summary>Undoes <see cref="Append"/> after a failed rename: restores <paramref name="previous"/>, or forgets the id.</summary>
         public void Revert(string id, IndexEntry previous)
         {
-            if (previous != null)
-            {
-                Append(previous);
-                return;
-            }
+            if (previous != null) Append(previous);
+            else Remove(id);
+        }
+
+        /// <summary>Records that <paramref name="id"/> is no longer in this destination (its files now belong to another id, or are gone).</summary>
+        public void Remove(string id)
+        {
             var removal = new JObject { ["id"] = id, ["removed"] = true };
             lock (_sync)
             {
                 WriteLine(removal.ToString(Formatting.None));
-                _entries.Remove(id);
+                Forget(id);
                 _lines++;
             }
         }
@@ -235,8 +266,8 @@ namespace GPhotos.Saving
                             NoteUnreadable(number, damaged: true);
                             continue;
                         }
-                        if (removed) _entries.Remove(id);
-                        else if (entry != null) _entries[id] = entry;
+                        if (removed) Forget(id);
+                        else if (entry != null) Set(entry);
                         else NoteUnreadable(number, damaged: false); // a whole JSON object without a usable path or size
                     }
                 }

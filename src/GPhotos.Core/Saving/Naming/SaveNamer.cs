@@ -55,6 +55,28 @@ namespace GPhotos.Saving
 
         public string ToFullPath(string relativePath) => _names.ToFullPath(relativePath);
 
+        /// <summary>An entry of another id and another source that is the same photo (<see cref="SameMedia"/>), or null.</summary>
+        public IndexEntry FindSame(MediaItem item)
+        {
+            IndexEntry same = Index?.FindSame(SameMedia.KeyOf(item), item.Id);
+            return same != null && same.Source != item.Source.ToString() ? same : null;
+        }
+
+        /// <summary>
+        /// <paramref name="item"/> takes over <paramref name="other"/>'s files (an upgrade to the Takeout original): its
+        /// names become the item's. Returns the entry as the item's own, for the plan.
+        /// </summary>
+        public IndexEntry TakeOver(IndexEntry other, MediaItem item)
+        {
+            IndexEntry mine = other.Clone();
+            mine.Id = item.Id;
+            _names.Claim(mine.Path, item.Id);
+            if (mine.MotionPath != null) _names.Claim(mine.MotionPath, item.Id);
+            if (mine.MetadataPath != null) _names.Claim(mine.MetadataPath, item.Id);
+            if (mine.Links != null) foreach (string link in mine.Links) _names.Claim(link, item.Id);
+            return mine;
+        }
+
         /// <summary>The path this run reserved for <paramref name="id"/>, if any.</summary>
         public string Reserved(string id) => _reserved.TryGetValue(id, out string reserved) ? reserved : null;
 
@@ -65,6 +87,9 @@ namespace GPhotos.Saving
         public string MainPath(MediaItem item)
         {
             if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;
+            // The same photo saved from another source: it is there (or, for an upgrade, its original goes there).
+            IndexEntry same = FindSame(item);
+            if (same != null) return same.Path;
             if (_reserved.TryGetValue(item.Id, out string reserved)) return reserved;
             if (_lost.TryGetValue(item.Id, out string shown))
                 throw new DestinationWriteException(

@@ -85,9 +85,30 @@ namespace GPhotos.Saving
                         return null;
                     }
                     index.TryGet(item.Id, out IndexEntry existing);
-                    string relative = _namer.MainPath(item);
+                    IndexEntry replaces = null;
+                    bool upgrade = existing != null && SameMedia.IsUpgrade(existing.Source, item.Source);
+                    if (existing == null)
+                    {
+                        // Each photo once: the same photo saved from another source is not saved again, except
+                        // that the Takeout original (with its location) takes the place of a Picker/Library copy.
+                        IndexEntry same = _namer.FindSame(item);
+                        if (same != null && !SameMedia.IsUpgrade(same.Source, item.Source))
+                        {
+                            events.CountSkipped();
+                            SaveResult there = Committer.CreateResult(_namer, SaveStatus.Skipped, SaveReason.SavedFromOtherSource, item, same);
+                            events.Result(item, $"'{item.Filename ?? item.Id}' is already saved from {same.Source} as '{there.Path}'; it is not saved twice.", there);
+                            return null;
+                        }
+                        if (same != null)
+                        {
+                            replaces = same;
+                            existing = _namer.TakeOver(same, item);
+                            upgrade = true;
+                        }
+                    }
+                    string relative = existing?.Path ?? _namer.MainPath(item);
                     string full = _namer.ToFullPath(relative);
-                    var plan = new SavePlan { Item = item, RelativePath = relative, FullPath = full, Existing = existing };
+                    var plan = new SavePlan { Item = item, RelativePath = relative, FullPath = full, Existing = existing, Replaces = replaces };
 
                     string kept = null;
                     long length = existing == null ? -1 : LengthOf(full);
@@ -125,6 +146,12 @@ namespace GPhotos.Saving
                         }
                     }
                     else if (options.Force) { plan.NeedOriginal = true; plan.Reason = SaveReason.Forced; }
+                    if (upgrade && kept == null)
+                    {
+                        // Replaced only once the original is complete and verified in the temp folder (commit order).
+                        plan.NeedOriginal = true;
+                        plan.Reason = SaveReason.Upgraded;
+                    }
 
                     plan.NeedMotion = options.IncludeMotionVideo && !item.IsVideo
                         && (existing == null || options.Force || !existing.MotionChecked
