@@ -72,9 +72,14 @@ namespace GPhotos.Commands
                 ThrowTerminatingError(ToErrorRecord(new ErrorEntry("BackupIndexNotFound", GPhotosErrorCategory.ObjectNotFound, true, ex), path));
                 return;
             }
-            catch (Exception ex) when (ex is DestinationLockedException || ex is IOException || ex is UnauthorizedAccessException)
+            catch (DestinationLockedException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, path, "BackupNotReadable"));
+                ThrowTerminatingError(ToErrorRecord(ErrorCatalog.Classify(ex), path));
+                return;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("BackupNotReadable", GPhotosErrorCategory.ReadError, true, ex), path));
                 return;
             }
             finally
