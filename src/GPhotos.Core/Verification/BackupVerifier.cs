@@ -79,7 +79,7 @@ namespace GPhotos.Verification
                     cancellationToken.ThrowIfCancellationRequested();
                     string fullPath = ToFull(destination, c.Relative);
                     progress.CurrentPath = fullPath;
-                    summary.Files++;
+                    progress.Files = summary.Files++;
                     long length = LengthOf(fullPath);
                     if (length < 0)
                     {
@@ -115,7 +115,6 @@ namespace GPhotos.Verification
                             onProgress(progress);
                         }
                     }, cancellationToken);
-                    progress.Files++;
                     summary.Hashed++;
                     bool changed = actual == null || !string.Equals(actual, c.Sha256, StringComparison.Ordinal);
                     if (changed)
