@@ -59,6 +59,28 @@ Describe 'Error ids and categories users see' {
         $err.Exception.Message | Should -Match 'resume after'
     }
 
+    It 'RateLimited (LimitsExceeded), not DailyQuotaExhausted, when Google asks to wait hours' {
+        Add-Photo 'r.jpg' | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        # 3 hours: plausible (under a day) but longer than a run sits idle, so the run stops with "resume after".
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'media'; kind = '503'; count = 100; retryAfterSeconds = 10800 }) } | Out-Null
+        $err = { $items | Save-GPhotosMediaItem -Path $dest -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^RateLimited'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -Match 'resume after'
+    }
+
+    It 'InvalidMediaItemId (InvalidArgument) for an id Google refuses as malformed; the good ones still come' {
+        $good = Add-Photo 'ok.jpg'
+        $got = @($good.id, 'not a valid id!' | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $got.Count | Should -Be 1
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^InvalidMediaItemId'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].TargetObject | Should -Be 'not a valid id!'
+        $errs[0].Exception.Message | Should -Match 'not a valid media item id'
+    }
+
     It 'AuthenticationExpired (AuthenticationError) when the sign-in ran out' {
         $item = Add-Photo 'a.jpg'
         Invoke-Emulator $emu 'tokens/expire' -Method Post | Out-Null

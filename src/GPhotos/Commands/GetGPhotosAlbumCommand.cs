@@ -50,7 +50,7 @@ namespace GPhotos.Commands
                 // Empty pages with a next-page token are followed, but not forever.
                 barren = fresh > 0 ? 0 : barren + 1;
                 if (token != null && barren >= PageGuard.MaxPagesWithoutNewItems)
-                    ThrowTerminatingError(new ErrorRecord(new ListingStalledException("Albums", barren), "ListingStalled", ErrorCategory.ProtocolError, null));
+                    ThrowTerminatingError(ToErrorRecord(new ListingStalledException("Albums", barren), null));
             } while (token != null);
         }
     }

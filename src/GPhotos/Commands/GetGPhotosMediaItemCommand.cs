@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
 using GPhotos.Model;
@@ -109,7 +110,7 @@ namespace GPhotos.Commands
                 AlbumId = AlbumId,
             };
             try { search.Validate(); }
-            catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "InvalidFilterCombination", ErrorCategory.InvalidArgument, search)); }
+            catch (ArgumentException ex) { ThrowTerminatingError(ToErrorRecord(ErrorCatalog.ForInvalidFilter(ex), search)); }
 
             var client = new LibraryClient(connection.Api);
             Verbose(search.IsEmpty ? "Listing the Library (mediaItems.list, 100 per page)." : "Searching the Library (mediaItems:search, 100 per page).");
@@ -140,7 +141,7 @@ namespace GPhotos.Commands
                 }
                 catch (ListingStalledException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, "ListingStalled", ErrorCategory.ProtocolError, what));
+                    ThrowTerminatingError(ToErrorRecord(ex, what));
                     return total;
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))

@@ -19,12 +19,6 @@ namespace GPhotos.Commands
             {
                 session = cmdlet.RunCore(ct => new PickerClient(connection.Api).CreateSessionAsync(maxItemCount, ct));
             }
-            catch (TooManySessionsException ex)
-            {
-                // Not a rate limit: waiting does not help, the user must finish or remove sessions.
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "TooManyPickerSessions", ErrorCategory.LimitsExceeded, null));
-                return null;
-            }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 cmdlet.ThrowTerminating(ex, null, "PickerSessionFailed");

@@ -85,7 +85,7 @@ namespace GPhotos.Commands.Infrastructure
         /// <summary>
         /// -Id support shared by Get and Save: takes up to 50 ids off <paramref name="pending"/>, fetches them with one
         /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
-        /// MediaItemNotFound error per missing id (nothing is skipped silently).
+        /// MediaItemNotFound (or InvalidMediaItemId) error per missing id (nothing is skipped silently).
         /// </summary>
         protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
         {
@@ -105,10 +105,7 @@ namespace GPhotos.Commands.Infrastructure
             foreach (BatchGetResult r in results)
             {
                 if (r.Item != null) found(r.Item);
-                else
-                    WriteError(ToErrorRecord(new ErrorEntry(ErrorCatalog.MediaItemNotFound, GPhotosErrorCategory.ObjectNotFound, false,
-                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded.")),
-                        r.RequestedId));
+                else WriteError(ToErrorRecord(ErrorCatalog.ForBatchGetMiss(r.RequestedId, r.StatusCode, r.StatusMessage), r.RequestedId));
             }
         }
 

@@ -45,5 +45,5 @@ public class ApiJsonShapeTests
 
     [Fact]
     public void Not_json_is_a_GoogleApiException()
-        => Assert.Throws<GoogleApiException>(() => GoogleApiClient.ParseObject("<html>502</html>", new Uri("https://x.googleapis.com/")));
+        => Assert.Throws<GoogleApiException>(() => GoogleApiClient.ParseObject(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes("<html>502</html>")), new Uri("https://x.googleapis.com/")));
 }

@@ -71,12 +71,6 @@ namespace GPhotos.Sources.Library
             return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
         }
 
-        public async Task<MediaItem> GetAsync(string id, CancellationToken cancellationToken)
-        {
-            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url("v1/mediaItems/" + Uri.EscapeDataString(id)), null, cancellationToken).ConfigureAwait(false);
-            return LibraryJson.ToMediaItem(json, DateTime.UtcNow);
-        }
-
         /// <summary>
         /// batchGet in chunks of up to 50 distinct ids; results in request order, one per requested id (a repeated id
         /// gets its own copy of the answer). Google fails a whole batch for one repeated or malformed id (400
