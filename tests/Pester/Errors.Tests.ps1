@@ -70,17 +70,6 @@ Describe 'Error ids and categories users see' {
         $err.Exception.Message | Should -Match 'resume after'
     }
 
-    It 'InvalidMediaItemId (InvalidArgument) for an id Google refuses as malformed; the good ones still come' {
-        $good = Add-Photo 'ok.jpg'
-        $got = @($good.id, 'not a valid id!' | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue)
-        $got.Count | Should -Be 1
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Match '^InvalidMediaItemId'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $errs[0].TargetObject | Should -Be 'not a valid id!'
-        $errs[0].Exception.Message | Should -Match 'not a valid media item id'
-    }
-
     It 'AuthenticationExpired (AuthenticationError) when the sign-in ran out' {
         $item = Add-Photo 'a.jpg'
         Invoke-Emulator $emu 'tokens/expire' -Method Post | Out-Null
