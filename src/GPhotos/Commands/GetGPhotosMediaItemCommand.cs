@@ -126,39 +126,21 @@ namespace GPhotos.Commands
         /// </summary>
         private long WritePages(Func<string, MediaPage> getPage, string what)
         {
-            long total = 0;
-            int pages = 0;
-            string token = null;
-            var guard = new PageGuard(what);
-            do
+            var pager = new PageGuard(what);
+            while (!pager.IsDone)
             {
-                MediaPage page;
                 IReadOnlyList<MediaItem> fresh;
-                try
-                {
-                    page = getPage(token);
-                    fresh = guard.Accept(page);
-                }
-                catch (ListingStalledException ex)
-                {
-                    ThrowTerminatingError(ToErrorRecord(ex, what));
-                    return total;
-                }
+                try { fresh = pager.Accept(getPage(pager.Token)); }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, null, "ListFailed"));
-                    return total;
+                    ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, "ListFailed"));
+                    return pager.Total;
                 }
-                pages++;
                 foreach (MediaItem item in fresh) WriteObject(item);
-                total += fresh.Count;
-                token = page.NextPageToken;
-                WriteVerbose($"{what}: page {pages}, {total} items so far.");
-            } while (token != null);
-            if (guard.Repeated > 0)
-                WriteWarning($"{what}: Google listed {guard.Repeated} item(s) again on a later page; each was written once: "
-                    + string.Join(", ", guard.RepeatedNames) + (guard.Repeated > guard.RepeatedNames.Count ? ", …" : "") + ".");
-            return total;
+                WriteVerbose($"{what}: page {pager.Pages}, {pager.Total} items so far.");
+            }
+            if (pager.RepeatWarning != null) WriteWarning(pager.RepeatWarning);
+            return pager.Total;
         }
 
         private void FlushIds() => FetchNextIds(_pendingIds, WriteObject);

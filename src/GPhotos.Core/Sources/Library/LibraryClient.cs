@@ -151,6 +151,9 @@ namespace GPhotos.Sources.Library
         }
 
         /// <summary>An albums.list answer; never throws.</summary>
+        /// <summary>The page walk of an album listing: albums are told apart by id and named by title in warnings.</summary>
+        public static Pager<Album> AlbumPager() => new Pager<Album>("Albums", a => a.Id, a => $"'{a.Title}' ({a.Id})");
+
         internal static (IReadOnlyList<Album> Albums, string NextPageToken) ParseAlbumPage(JObject json)
         {
             var albums = new List<Album>();
