@@ -76,7 +76,7 @@ namespace GPhotos.Commands
             {
                 case ByIdSet:
                     _pendingIds.AddRange(Id.Where(i => !string.IsNullOrWhiteSpace(i)));
-                    while (_pendingIds.Count >= LibraryClient.MaxBatchGet) FlushIds();
+                    while (HasFullIdBatch(_pendingIds)) FlushIds();
                     break;
                 case SessionSet:
                     WritePickerSession(RequireConnection(), SessionId);

@@ -87,11 +87,13 @@ namespace GPhotos.Commands.Infrastructure
         /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
         /// MediaItemNotFound (or InvalidMediaItemId) error per missing id (nothing is skipped silently).
         /// </summary>
+        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
+        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
+
         protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
         {
             GPhotosConnection connection = RequireConnection();
-            List<string> chunk = pending.Take(LibraryClient.MaxBatchGet).ToList();
-            pending.RemoveRange(0, chunk.Count);
+            List<string> chunk = IdBatches.TakeFrom(pending);
             IReadOnlyList<BatchGetResult> results;
             try
             {

@@ -51,4 +51,15 @@ public class PagerTests
         Assert.Null(pager.RepeatWarning);
         Assert.Equal(1, pager.Total);
     }
+
+    [Fact]
+    public void Id_batches_are_cut_at_fifty()
+    {
+        var pending = Enumerable.Range(0, 120).Select(i => "id" + i).ToList();
+        Assert.True(IdBatches.HasFull(pending));
+        var sizes = new List<int>();
+        while (pending.Count > 0) sizes.Add(IdBatches.TakeFrom(pending).Count);
+        Assert.Equal(new[] { 50, 50, 20 }, sizes);
+        Assert.False(IdBatches.HasFull(pending));
+    }
 }
