@@ -147,7 +147,7 @@ namespace GPhotos.Commands
 
         private void PickAndList(GPhotosConnection connection)
         {
-            PickingSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
+            PickerSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
             session = PickerSessionFlow.WaitForUser(this, connection, session, Timeout);
             WriteVerbose($"Picking session {session.Id} is done. It is kept so the items can be downloaded; remove it afterwards with Remove-GPhotosPickerSession -SessionId {session.Id} (or let it expire).");
             WritePickerSession(connection, session.Id);

@@ -37,7 +37,7 @@ public class ApiJsonFuzzTests
         LibraryClient.ParseBatch(json, new[] { "a", "b", "c" }, received);
         LibraryClient.ParseAlbumPage(json);
         guard.Accept(PickerClient.ParsePage(json, "s", received));
-        PickingSession.FromJson(json);
+        PickerSession.FromJson(json);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class ApiJsonShapeTests
     [Fact]
     public void A_session_of_the_wrong_shape_maps_to_what_can_be_read()
     {
-        PickingSession s = PickingSession.FromJson(JObject.Parse("""{"id":"s","pollingConfig":"5s","pickingConfig":[1]}"""));
+        PickerSession s = PickerSession.FromJson(JObject.Parse("""{"id":"s","pollingConfig":"5s","pickingConfig":[1]}"""));
         Assert.Equal("s", s.Id);
         Assert.Null(s.PollInterval);
     }
