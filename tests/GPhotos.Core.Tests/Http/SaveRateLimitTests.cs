@@ -72,7 +72,7 @@ public class SaveRateLimitTests
         };
         var events = SessionKit.Save(folder, source, Photos(10), o => o.ThrottleLimit = 1);
         SaveEvent fatal = Assert.Single(events, e => e.Kind == SaveEventKind.Fatal);
-        Assert.Equal("QuotaExhausted", fatal.ErrorId);
+        Assert.Equal("RateLimited", fatal.ErrorId); // a long Retry-After is not the daily quota
         Assert.Contains("Resume after", fatal.Message);
         Assert.Equal(1, source.TotalCalls);
     }
