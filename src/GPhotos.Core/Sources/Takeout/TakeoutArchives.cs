@@ -25,7 +25,7 @@ namespace GPhotos.Sources.Takeout
         public string Path;
         public TakeoutInputKind Kind;
         public int Order;
-        public FileStream ZipFile;
+        public Stream ZipFile;
         public ZipArchive Zip;
         public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
         public bool Failed;
@@ -74,6 +74,7 @@ namespace GPhotos.Sources.Takeout
     {
         public static TakeoutInputKind DetectKind(string path)
         {
+            if (TakeoutPartSources.TryGetKind(path, out var registered)) return registered;
             if (Directory.Exists(path)) return TakeoutInputKind.Folder;
             var l = path.ToLowerInvariant();
             if (l.EndsWith(".zip", StringComparison.Ordinal)) return TakeoutInputKind.Zip;
@@ -133,7 +134,7 @@ namespace GPhotos.Sources.Takeout
         {
             try
             {
-                a.ZipFile = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+                a.ZipFile = TakeoutPartSources.OpenRead(a.Path, sequential: false);
                 a.Zip = new ZipArchive(a.ZipFile, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
                 foreach (var e in a.Zip.Entries)
                 {
@@ -144,7 +145,7 @@ namespace GPhotos.Sources.Takeout
                 }
             }
             catch (OperationCanceledException) { throw; }
-            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException || ex is GPhotos.Http.GoogleApiException)
             {
                 a.Dispose();
                 throw Wrap(a, ex, 0);
@@ -163,7 +164,7 @@ namespace GPhotos.Sources.Takeout
             IndexedEntry pending = null;
             try
             {
-                using (var file = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                using (var file = TakeoutPartSources.OpenRead(a.Path, sequential: true))
                 using (var tar = OpenTar(file, a.Kind == TakeoutInputKind.TarGz))
                 {
                     TarEntry te;
@@ -291,7 +292,7 @@ namespace GPhotos.Sources.Takeout
             {
                 using (var s = OpenEntryForIndex(e)) ReadJson(e, s);
             }
-            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is GPhotos.Http.GoogleApiException)
             {
                 e.JsonRead = true;
                 e.JsonError = ex.Message;
@@ -334,6 +335,8 @@ namespace GPhotos.Sources.Takeout
 
         internal static TakeoutArchiveException Wrap(IndexedArchive a, Exception ex, int kept)
         {
+            if (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
+                return new TakeoutArchiveException(a.Path, part.Message + (kept > 0 ? $" The {kept} entries read before were kept." : ""), part) { EntriesKept = kept };
             string what;
             switch (a.Kind)
             {

@@ -277,7 +277,7 @@ namespace GPhotos.Sources.Takeout
         /// <summary>Closes the pooled zip archives and tgz cursors of one file.</summary>
         public static void ReleaseArchives(string archivePath)
         {
-            var key = Path.GetFullPath(archivePath);
+            var key = TakeoutPartSources.Key(archivePath);
             if (Pool.TryRemove(key, out var bag))
                 while (bag.TryTake(out var z)) z.Dispose();
             ReleaseCursors(key);
@@ -330,7 +330,7 @@ namespace GPhotos.Sources.Takeout
 
         private static TakeoutContentStream OpenTarEntry(string archivePath, string entryPath, bool gzip, CancellationToken ct)
         {
-            var key = Path.GetFullPath(archivePath);
+            var key = TakeoutPartSources.Key(archivePath);
             var wanted = TakeoutArchives.NormalizeEntryPath(entryPath);
             var cursor = RentCursor(key, wanted);
             if (cursor == null)
@@ -430,7 +430,7 @@ namespace GPhotos.Sources.Takeout
 
         private sealed class PooledZip : IDisposable
         {
-            public FileStream File;
+            public Stream File;
             public ZipArchive Zip;
             public DateTime LastUsed;
             public Dictionary<string, List<ZipArchiveEntry>> ByNormalizedName;
@@ -444,15 +444,20 @@ namespace GPhotos.Sources.Takeout
 
         private static TakeoutContentStream OpenZipEntry(string archivePath, string entryPath)
         {
-            var key = Path.GetFullPath(archivePath);
+            var key = TakeoutPartSources.Key(archivePath);
             var bag = Pool.GetOrAdd(key, _ => new ConcurrentBag<PooledZip>());
             if (!bag.TryTake(out var z))
             {
                 z = new PooledZip();
                 try
                 {
-                    z.File = new FileStream(key, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+                    z.File = TakeoutPartSources.OpenRead(key, sequential: false);
                     z.Zip = new ZipArchive(z.File, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
+                }
+                catch (Exception ex) when (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
+                {
+                    z.Dispose();
+                    throw TakeoutPartSources.ForEntry(part, key, entryPath);
                 }
                 catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
                 {
@@ -487,6 +492,10 @@ namespace GPhotos.Sources.Takeout
                 var pooled = z;
                 z = null; // the stream owns it now
                 return new TakeoutContentStream(stream, length, key, entryPath, _ => Return(key, pooled));
+            }
+            catch (Exception ex) when (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
+            {
+                throw TakeoutPartSources.ForEntry(part, key, entryPath);
             }
             catch (InvalidDataException ex)
             {
@@ -539,7 +548,7 @@ namespace GPhotos.Sources.Takeout
         private sealed class TarScan : IDisposable
         {
             private readonly string _path;
-            private FileStream _file;
+            private Stream _file;
             private TarInputStream _tar;
             private readonly Dictionary<string, int> _seen = new Dictionary<string, int>(StringComparer.Ordinal);
 
@@ -548,7 +557,7 @@ namespace GPhotos.Sources.Takeout
                 _path = path;
                 try
                 {
-                    _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                    _file = TakeoutPartSources.OpenRead(path, sequential: true);
                     _tar = TakeoutArchives.OpenTar(_file, gzip);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

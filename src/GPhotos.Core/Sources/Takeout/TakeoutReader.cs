@@ -38,6 +38,7 @@ namespace GPhotos.Sources.Takeout
             foreach (var p in paths)
             {
                 if (string.IsNullOrWhiteSpace(p)) continue;
+                if (TakeoutPartSources.IsRegistered(p)) { if (seen.Add(p)) _paths.Add(p); continue; } // a Drive part: no local path
                 var full = Path.GetFullPath(p);
                 var trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
                 if (trimmed.Length > 0 && !trimmed.EndsWith(":", StringComparison.Ordinal)) full = trimmed;
@@ -190,7 +191,7 @@ namespace GPhotos.Sources.Takeout
                     }
                     try
                     {
-                        if (!File.Exists(path) && !Directory.Exists(path))
+                        if (!TakeoutPartSources.IsRegistered(path) && !File.Exists(path) && !Directory.Exists(path))
                         {
                             a.Failed = true;
                             Fail(new TakeoutArchiveException(path, $"Takeout part '{path}' does not exist."));
