@@ -35,12 +35,32 @@ namespace GPhotos.Sources.Drive
             string key = TakeoutPartSources.DriveKey(file.Id, file.Name);
             TakeoutInputKind kind = part.Format == "zip" ? TakeoutInputKind.Zip : TakeoutInputKind.TarGz;
             var cache = new DriveBlockCache(SharedCacheBytes);
-            TakeoutPartSources.Register(key, kind, () => new PartStream(client.OpenRead(file, new DriveRangeStreamOptions
+            TakeoutPartSources.Register(key, kind, () =>
             {
-                SharedCache = kind == TakeoutInputKind.Zip ? cache : null,
-                // A tgz is one pass from start to end: stream it in the largest ranges (never held whole).
-                MaxReadAhead = kind == TakeoutInputKind.Zip ? 16L * 1024 * 1024 : 64L * 1024 * 1024,
-            }), key));
+                DriveRangeStream s = client.OpenRead(file, new DriveRangeStreamOptions
+                {
+                    SharedCache = kind == TakeoutInputKind.Zip ? cache : null,
+                    // A tgz is one pass from start to end: stream it in the largest ranges (never held whole).
+                    MaxReadAhead = kind == TakeoutInputKind.Zip ? 16L * 1024 * 1024 : 64L * 1024 * 1024,
+                });
+                try
+                {
+                    // Each open (a read of the listing, a Save worker) checks the part against its listing first: the
+                    // shared cache may answer every read, and bytes of a part replaced since must not be saved silently.
+                    s.CheckUnchangedAsync(CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (Exception ex) when (Translate(ex, key) != null)
+                {
+                    s.Dispose();
+                    throw Translate(ex, key);
+                }
+                catch
+                {
+                    s.Dispose();
+                    throw;
+                }
+                return new PartStream(s, key);
+            });
             return key;
         }
 
