@@ -3,11 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using System.Text;
-using System.Threading;
-using GPhotos.Model;
-using ICSharpCode.SharpZipLib.Tar;
 
 namespace GPhotos.Sources.Takeout
 {

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using GPhotos.Model;
 using ICSharpCode.SharpZipLib.Tar;
