@@ -8,8 +8,55 @@ namespace GPhotos.Core.Tests.Drive;
 
 /// <summary>Takeout parts read in place from Drive: the same items as the local copy, and Drive's faults per item.</summary>
 [Collection("Takeout")]
-public class DriveTakeoutReadTests : DriveEmulatorTest
+public class DriveTakeoutReadTests : DriveEmulatorTest, IDisposable
 {
+    private readonly string _cache = Path.Combine(Path.GetTempPath(), "gphotos-entry-cache-" + Guid.NewGuid().ToString("N"));
+
+    // Each test has its own entry cache (the reader uses it for Drive parts only).
+    public DriveTakeoutReadTests() => Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", _cache);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", null);
+        if (Directory.Exists(_cache)) Directory.Delete(_cache, true);
+    }
+
+    private static string Describe(MediaItem i) =>
+        string.Join("|", i.Id, i.Filename, i.MimeType, i.MediaMetadata.CreationTime, i.MediaMetadata.Width, i.MediaMetadata.Height,
+            i.MediaMetadata.Photo?.CameraMake, i.Latitude, i.Longitude, i.Description, string.Join(",", i.Albums), string.Join(",", i.People), i.Size, i.TakeoutEntry);
+
+    [Fact]
+    public async Task A_new_export_fetches_directories_and_the_new_items_only_and_gives_the_same_items()
+    {
+        DriveExport first = AddExport(items: 100, parts: 3);
+        Read(await RegisterAsync(first));
+        DriveExport second = AddExport(newItems: 1);
+        List<string> keys = await RegisterAsync(second);
+        Drive.Counters.Clear();
+        long before = Client.Stats.BytesReceived;
+        List<MediaItem> items = Read(keys);
+        long bytes = Client.Stats.BytesReceived - before, requests = Drive.Counters.TotalRequests;
+        int parts = second.Parts.Count, newItems = items.Count - Read(first.Parts.Select(p => p.ContentPath)).Count;
+        string seen = $"{parts} parts ({second.Parts.Sum(p => p.Size):N0} bytes), {items.Count} items ({newItems} new): {requests} requests, {bytes:N0} bytes";
+        Console.WriteLine("Second export: " + seen);
+        Assert.True(newItems >= 1, seen);
+        Assert.True(requests <= 2 * newItems + 3 * parts + 10, seen);
+
+        // The same items as a read that fetches everything (no cache).
+        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", "off");
+        Assert.Equal(Read(second.Parts.Select(p => p.ContentPath)).Select(Describe).OrderBy(x => x), items.Select(Describe).OrderBy(x => x));
+
+        // A re-run: the directories only.
+        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", _cache);
+        RegisterAgain();
+        Drive.Counters.Clear();
+        before = Client.Stats.BytesReceived;
+        Read(keys);
+        bytes = Client.Stats.BytesReceived - before;
+        requests = Drive.Counters.TotalRequests;
+        Console.WriteLine($"Re-run: {requests} requests, {bytes:N0} bytes");
+        Assert.True(requests <= 3 * parts, $"re-run: {requests} requests, {bytes:N0} bytes");
+    }
     private DriveExport AddExport(int items = 40, int parts = 3, string format = "zip", int? newItems = null) =>
         Drive.AddExport(items: newItems == null ? items : null, parts: parts, format: format, seed: newItems == null ? 11 : null,
             exportTime: Server.State.Clock.UtcNow.AddHours(-2), newItems: newItems);

@@ -53,8 +53,10 @@ namespace GPhotos.Sources.Takeout
         public long Size;
         public long Ordinal;              // global order over all inputs
         public ZipArchiveEntry ZipEntry;  // zip inputs
+        public uint? Crc;                 // zip inputs: CRC-32 from the central directory (the entry cache's key)
         public TakeoutSidecar Json;       // JSON entries: parsed (tar: during the pass; zip/folder: after listing)
         public string JsonError;
+        public byte[] JsonBytes;          // transient: the bytes just read, for the entry cache
         public bool JsonRead;
         public MediaProbeResult Probe;    // tar inputs: probed during the pass; others: when emitted
         public string ProbeError;
@@ -141,7 +143,7 @@ namespace GPhotos.Sources.Takeout
                     ct.ThrowIfCancellationRequested();
                     var name = NormalizeEntryPath(e.FullName);
                     if (name.Length == 0 || name.EndsWith("/", StringComparison.Ordinal)) continue;
-                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e });
+                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e, Crc = TakeoutEntryCache.Crc(e) });
                 }
             }
             catch (OperationCanceledException) { throw; }
@@ -288,9 +290,18 @@ namespace GPhotos.Sources.Takeout
                 e.JsonError = "larger than " + TakeoutSidecar.MaxJsonBytes + " bytes";
                 return;
             }
+            // A sidecar read from an earlier export of this Drive library (same path, size and CRC-32): not fetched again.
+            byte[] cached = TakeoutEntryCache.GetJson(e);
+            if (cached != null && cached.Length == e.Size)
+            {
+                using (var m = new MemoryStream(cached, false)) ReadJson(e, m);
+                return;
+            }
             try
             {
                 using (var s = OpenEntryForIndex(e)) ReadJson(e, s);
+                if (e.Json != null && e.JsonBytes != null) TakeoutEntryCache.PutJson(e, e.JsonBytes);
+                e.JsonBytes = null;
             }
             catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is GPhotos.Http.GoogleApiException)
             {
@@ -309,6 +320,7 @@ namespace GPhotos.Sources.Takeout
                 int n = MediaProbe.ReadFully(s, bytes, 0, bytes.Length);
                 if (n < bytes.Length) throw new EndOfStreamException($"'{e.EntryPath}' ended after {n} of {e.Size} bytes");
                 e.Json = TakeoutSidecar.Parse(bytes, TakeoutNames.IsAlbumMetadataName(e.FileName));
+                if (e.Crc.HasValue) e.JsonBytes = bytes; // for the entry cache (zip parts in Drive)
             }
             catch (Newtonsoft.Json.JsonException ex) { e.JsonError = ex.Message; }
             catch (InvalidDataException ex) { e.JsonError = ex.Message; }

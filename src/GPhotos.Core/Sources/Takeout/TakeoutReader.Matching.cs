@@ -144,7 +144,10 @@ namespace GPhotos.Sources.Takeout
                 if (e.Archive.Kind == TakeoutInputKind.Tar || e.Archive.Kind == TakeoutInputKind.TarGz) return null;
                 try
                 {
+                    e.Probe = TakeoutEntryCache.GetProbe(e); // read from an earlier export of this Drive library
+                    if (e.Probe != null) return e.Probe;
                     using (var s = TakeoutArchives.OpenEntryForIndex(e)) e.Probe = MediaProbe.Probe(s);
+                    TakeoutEntryCache.PutProbe(e, e.Probe);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException || ex is OutOfMemoryException))
                 {
