@@ -87,6 +87,23 @@ Describe 'Takeout read in place from Google Drive' {
     }
 }
 
+Describe 'A backup made from downloaded parts, continued from Drive' {
+    It 'recognises every item saved from the local copy of the same export (no second copy under a new name)' {
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        Connect-Drive
+        $export = Add-DriveExport @{ items = 40; seed = 9 }
+        $dest = Join-Path $TestDrive 'from-local'
+        # What a user of 0.1.0 did: the parts downloaded by hand, read with -TakeoutPath.
+        $first = @(Get-GPhotosMediaItem -TakeoutPath (Get-LocalParts $export) -WarningAction SilentlyContinue | Save-GPhotosMediaItem -Path $dest -WarningAction SilentlyContinue)
+        @($first | Where-Object Status -eq 'Saved').Count | Should -Be $first.Count
+        $files = @(Get-ChildItem $dest -Recurse -File).Count
+        $again = @(Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -WarningAction SilentlyContinue | Save-GPhotosMediaItem -Path $dest -WarningAction SilentlyContinue)
+        $again.Count | Should -Be $first.Count
+        $again.Status | Sort-Object -Unique | Should -Be 'Skipped'
+        @(Get-ChildItem $dest -Recurse -File).Count | Should -Be $files
+    }
+}
+
 Describe 'Drive faults while reading Takeout' {
     BeforeEach {
         Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null

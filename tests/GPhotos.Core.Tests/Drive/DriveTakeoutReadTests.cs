@@ -108,6 +108,12 @@ public class DriveTakeoutReadTests : DriveEmulatorTest, IDisposable
             Assert.Equal((l.Filename, l.MediaMetadata.CreationTime, l.Latitude, l.Longitude, l.Description, l.Size, l.TakeoutEntry, l.MotionVideoEntry, l.IsFavorite),
                 (r.Filename, r.MediaMetadata.CreationTime, r.Latitude, r.Longitude, r.Description, r.Size, r.TakeoutEntry, r.MotionVideoEntry, r.IsFavorite));
             Assert.Equal(l.Albums, r.Albums);
+            // The Takeout-only fields live once, in MediaItem.Takeout; the flat properties read it.
+            Assert.Same(r.Takeout.Entry, r.TakeoutEntry);
+            Assert.Equal(r.TakeoutArchive, r.Takeout.Archive);
+            Assert.Equal(l.Takeout.Crc32, r.Takeout.Crc32);
+            Assert.Null(l.Takeout.DriveFileId);
+            Assert.Contains(r.Takeout.DriveFileId, r.TakeoutArchive);
             Assert.Equal(l.People, r.People);
             // Same part number in both: the local and the Drive name of the part end the same way.
             Assert.Equal(Path.GetFileName(l.TakeoutArchive)[^7..], r.TakeoutArchive[^7..]);

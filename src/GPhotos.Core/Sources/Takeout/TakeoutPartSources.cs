@@ -23,6 +23,14 @@ namespace GPhotos.Sources.Takeout
         /// <summary>The name a Drive part goes by: "drive:&lt;file id&gt;/&lt;file name&gt;" (ids keep two folders' same-named parts apart).</summary>
         public static string DriveKey(string fileId, string name) => "drive:" + fileId + "/" + name;
 
+        /// <summary>The Drive file id in a key made by <see cref="DriveKey"/>; null for other keys.</summary>
+        public static string DriveFileId(string key)
+        {
+            if (key == null || !key.StartsWith("drive:", StringComparison.Ordinal) || !IsRegistered(key)) return null;
+            int slash = key.IndexOf('/', 6);
+            return slash > 6 ? key.Substring(6, slash - 6) : null;
+        }
+
         /// <summary>Registers (or replaces: a part listed again may be a new version) how to open <paramref name="key"/>.</summary>
         public static void Register(string key, TakeoutInputKind kind, Func<Stream> open)
         {

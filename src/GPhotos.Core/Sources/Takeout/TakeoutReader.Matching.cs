@@ -258,11 +258,16 @@ namespace GPhotos.Sources.Takeout
                     IsFavorite = sc?.Favorited ?? false,
                     IsArchived = sc?.Archived ?? false,
                     IsTrashed = trashed,
-                    TakeoutArchive = p.Entry.Archive.Path,
-                    TakeoutEntry = p.Entry.Address,
-                    Size = p.Entry.Size,
-                    MotionVideoEntry = companion?.Entry.Address,
-                    MotionVideoArchive = companion?.Entry.Archive.Path,
+                    Takeout = new TakeoutInfo
+                    {
+                        Archive = p.Entry.Archive.Path,
+                        Entry = p.Entry.Address,
+                        Size = p.Entry.Size,
+                        Crc32 = p.Entry.Crc,
+                        MotionVideoEntry = companion?.Entry.Address,
+                        MotionVideoArchive = companion?.Entry.Archive.Path,
+                        DriveFileId = TakeoutPartSources.DriveFileId(p.Entry.Archive.Path),
+                    },
                     MediaMetadata = new MediaMetadata
                     {
                         CreationTime = created,
