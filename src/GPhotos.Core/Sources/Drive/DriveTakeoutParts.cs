@@ -91,7 +91,7 @@ namespace GPhotos.Sources.Drive
         }
 
         /// <summary>A <see cref="DriveRangeStream"/> whose per-part Drive errors are <see cref="TakeoutArchiveException"/>s.</summary>
-        private sealed class PartStream : Stream
+        private sealed class PartStream : GPhotos.IO.ReadOnlyStream
         {
             private readonly DriveRangeStream _inner;
             private readonly string _key;
@@ -99,14 +99,10 @@ namespace GPhotos.Sources.Drive
             public PartStream(DriveRangeStream inner, string key) { _inner = inner; _key = key; }
 
             public override bool CanRead => _inner.CanRead;
-            public override bool CanSeek => _inner.CanSeek;
-            public override bool CanWrite => false;
+            public override bool CanSeek => _inner.CanSeek; // a zip reader seeks: to the directory, then to each entry
             public override long Length => _inner.Length;
             public override long Position { get => _inner.Position; set => _inner.Position = value; }
             public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
-            public override void Flush() { }
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
             public override int Read(byte[] buffer, int offset, int count)
             {
