@@ -63,7 +63,8 @@ Describe 'Takeout read in place from Google Drive' {
     }
 
     It 'a second export with new items saves only the new ones; a re-run saves nothing' {
-        $second = Add-DriveExport @{ newItems = 3 }
+        # A later export time: two exports with one time would be one export to Get-GPhotosTakeoutArchive.
+        $second = Add-DriveExport @{ newItems = 3; exportTime = [DateTime]::UtcNow.AddHours(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'") }
         Clear-Counters
         $results = @(Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -WarningAction SilentlyContinue |
             Save-GPhotosMediaItem -Path $dest -WarningAction SilentlyContinue)
