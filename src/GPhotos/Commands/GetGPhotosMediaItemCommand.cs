@@ -84,6 +84,7 @@ namespace GPhotos.Commands
                 case TakeoutSet:
                     ProcessTakeout();
                     break;
+                case TakeoutArchiveSet: ProcessTakeoutArchive(); break;
             }
         }
 
@@ -95,6 +96,7 @@ namespace GPhotos.Commands
                 case ByIdSet: while (_pendingIds.Count > 0) FlushIds(); break;
                 case PickSet: PickAndList(RequireConnection()); break;
                 case TakeoutSet: EndTakeout(); break;
+                case TakeoutArchiveSet: EndTakeout(); break;
             }
         }
 
