@@ -137,6 +137,8 @@ function Invoke-Test {
     $results = Join-Path $Out 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $xunitFailed = $false
+    # Tests never write the user's own Takeout entry cache (~/.cache/gphotos): one throwaway folder for the whole run.
+    $env:GPHOTOS_TAKEOUT_CACHE = Join-Path $results 'takeout-cache'
     foreach ($project in 'tests/GPhotos.Core.Tests', 'tests/GPhotos.Emulator.Tests') {
         & dotnet test (Join-Path $Root $project) -c $Configuration --nologo --logger 'trx' --logger 'console;verbosity=minimal' --results-directory (Join-Path $results 'xunit')
         if ($LASTEXITCODE -ne 0) { $xunitFailed = $true }

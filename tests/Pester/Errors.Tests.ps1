@@ -59,6 +59,17 @@ Describe 'Error ids and categories users see' {
         $err.Exception.Message | Should -Match 'resume after'
     }
 
+    It 'RateLimited (LimitsExceeded), not DailyQuotaExhausted, when Google asks to wait hours' {
+        Add-Photo 'r.jpg' | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        # 3 hours: plausible (under a day) but longer than a run sits idle, so the run stops with "resume after".
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'media'; kind = '503'; count = 100; retryAfterSeconds = 10800 }) } | Out-Null
+        $err = { $items | Save-GPhotosMediaItem -Path $dest -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^RateLimited'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err.Exception.Message | Should -Match 'resume after'
+    }
+
     It 'AuthenticationExpired (AuthenticationError) when the sign-in ran out' {
         $item = Add-Photo 'a.jpg'
         Invoke-Emulator $emu 'tokens/expire' -Method Post | Out-Null

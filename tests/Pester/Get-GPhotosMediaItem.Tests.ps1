@@ -193,10 +193,11 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         $items = @(Get-GPhotosMediaItem -Id $ids -ErrorVariable errs -ErrorAction SilentlyContinue)
         $items.Count | Should -Be 30
         $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Match '^MediaItemNotFound'
-        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # Google's status 3 (INVALID_ARGUMENT): a malformed id, told apart from one that is well-formed but not found.
+        $errs[0].FullyQualifiedErrorId | Should -Match '^InvalidMediaItemId'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $errs[0].TargetObject | Should -Be 'not a valid id!'
-        $errs[0].Exception.Message | Should -Match 'invalid'
+        $errs[0].Exception.Message | Should -Match 'not a valid media item id'
     }
 
     It 'follows empty pages that carry a next-page token and loses nothing' {
@@ -244,7 +245,7 @@ Describe 'Get-GPhotosMediaItem from the Library' {
     It 'stops with "resume after" when Retry-After asks for hours' {
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = '503'; retryAfter = 'date:+10800' }) } | Out-Null
         $err = { Get-GPhotosMediaItem -ErrorAction Stop } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -Match '^DailyQuotaExhausted'
+        $err.FullyQualifiedErrorId | Should -Match '^RateLimited'  # not the daily quota: a long Retry-After
         $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
         $err.Exception.Message | Should -Match 'Resume after'
     }

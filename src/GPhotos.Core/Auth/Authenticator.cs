@@ -79,7 +79,7 @@ namespace GPhotos.Auth
                             store, ProtectedTokenStore.DefaultKey, cached, GPhotosConnection.SourceCache, requested, log, options.Warn, retry, utcNow);
                         try
                         {
-                            await retry.ExecuteAsync(async ct => { await connection.RefreshCoreAsync(ct).ConfigureAwait(false); return true; },
+                            await Pacer.For(retry).ExecuteAsync(new PaceRules(QuotaGroup.OAuth), async ct => { await connection.RefreshCoreAsync(ct).ConfigureAwait(false); return true; },
                                 cancellationToken).ConfigureAwait(false);
                             ReportScopes(connection, log, options.Warn);
                             return connection;
@@ -430,13 +430,6 @@ namespace GPhotos.Auth
             bool deleted = store.Delete(ProtectedTokenStore.DefaultKey);
             if (deleted) log?.Invoke("deleted " + file);
             return deleted;
-        }
-
-        /// <summary>Overload taking the connection being disconnected: revokes it and deletes its cache file.</summary>
-        public static Task DisconnectAsync(GPhotosConnection connection, CancellationToken cancellationToken = default(CancellationToken))
-        {
-            if (connection == null) throw new ArgumentNullException(nameof(connection));
-            return connection.RevokeAsync(cancellationToken);
         }
     }
 }

@@ -206,7 +206,15 @@ namespace GPhotos.Auth
                                         && !IsExpiring(current);
                 if (renewedMeanwhile || (!force && !string.IsNullOrEmpty(current.AccessToken) && !IsExpiring(current)))
                     return current.AccessToken;
-                await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+                // One attempt (the request that needed the token retries), but under the OAuth quota group's gate:
+                // a 429 from the token endpoint holds off every refresh of this connection, not just this one.
+                await Api.Pacer.WaitTurnAsync(QuotaGroup.OAuth, cancellationToken).ConfigureAwait(false);
+                try { await RefreshCoreAsync(cancellationToken).ConfigureAwait(false); }
+                catch (GoogleApiException ex) when (ex.HttpStatus == 429 && !(ex is QuotaExhaustedException))
+                {
+                    Api.Pacer.Pause(QuotaGroup.OAuth, Api.Retry.GetDelay(1, ex));
+                    throw;
+                }
                 return _entry.AccessToken;
             }
             finally

@@ -26,6 +26,7 @@ namespace GPhotos.Errors
         OperationTimeout,
         WriteError,
         ReadError,
+        ProtocolError,
     }
 
     /// <summary>What the user gets for one failure: a stable id, its category, whether the run stops, the message.</summary>
@@ -65,6 +66,11 @@ namespace GPhotos.Errors
         // Ids also used directly by the code that detects the condition (not from an exception type).
         public const string DiskFull = "DiskFull";
         public const string DailyQuotaExhausted = "DailyQuotaExhausted";
+        public const string RateLimited = "RateLimited";
+        public const string InvalidMediaItemId = "InvalidMediaItemId";
+        public const string TooManyPickerSessions = "TooManyPickerSessions";
+        public const string ListingStalled = "ListingStalled";
+        public const string InvalidFilterCombination = "InvalidFilterCombination";
         public const string AuthenticationExpired = "AuthenticationExpired";
         public const string DestinationLocked = "DestinationLocked";
         public const string DestinationNotWritable = "DestinationNotWritable";
@@ -106,6 +112,23 @@ namespace GPhotos.Errors
             new ErrorEntry(MissingId, GPhotosErrorCategory.InvalidData, false,
                 new ArgumentException($"'{filename ?? "(no name)"}' has no media id, so it cannot be saved or recorded. Pass items from Get-GPhotosMediaItem."));
 
+        /// <summary>
+        /// One id that batchGet could not return. Google's status 3 (INVALID_ARGUMENT) means the id itself is malformed
+        /// (a typo, a Picker or Takeout id): a different fix from an id that is well-formed but not visible (status 5).
+        /// </summary>
+        public static ErrorEntry ForBatchGetMiss(string requestedId, int statusCode, string statusMessage)
+        {
+            if (statusCode == 3)
+                return new ErrorEntry(InvalidMediaItemId, GPhotosErrorCategory.InvalidArgument, false,
+                    new ArgumentException($"'{requestedId}' is not a valid media item id: {statusMessage} (Google status 3, INVALID_ARGUMENT). Pass ids from Get-GPhotosMediaItem's Id property."));
+            return new ErrorEntry(MediaItemNotFound, GPhotosErrorCategory.ObjectNotFound, false,
+                new System.Collections.Generic.KeyNotFoundException($"Media item '{requestedId}' was not found: {statusMessage} (Google status {statusCode}). Since 2025 the Library API only returns items this app uploaded."));
+        }
+
+        /// <summary>Search filters Google would refuse together (e.g. -Album with a date or type filter).</summary>
+        public static ErrorEntry ForInvalidFilter(ArgumentException error) =>
+            new ErrorEntry(InvalidFilterCombination, GPhotosErrorCategory.InvalidArgument, true, error);
+
         /// <summary>Errors that end the whole run: no point going on with the next item.</summary>
         public static bool StopsRun(Exception error) =>
             error is QuotaExhaustedException
@@ -133,12 +156,20 @@ namespace GPhotos.Errors
             bool stops = StopsRun(error);
             switch (error)
             {
+                case RateLimitedException r:
+                    // A long Retry-After or a streak of 429s: not the daily quota, though it stops the run the same way.
+                    return new ErrorEntry(RateLimited, GPhotosErrorCategory.LimitsExceeded, stops, r);
                 case QuotaExhaustedException q:
                     return new ErrorEntry(DailyQuotaExhausted, GPhotosErrorCategory.LimitsExceeded, stops, q);
                 case AuthenticationExpiredException a:
                     return new ErrorEntry(AuthenticationExpired, GPhotosErrorCategory.AuthenticationError, stops, a);
                 case InteractiveLoginRequiredException i:
                     return new ErrorEntry("InteractiveLoginRequired", GPhotosErrorCategory.AuthenticationError, stops, i);
+                case TooManySessionsException tooMany:
+                    // Not a rate limit: waiting does not help, the user must finish or remove sessions.
+                    return new ErrorEntry(TooManyPickerSessions, GPhotosErrorCategory.LimitsExceeded, stops, tooMany);
+                case GPhotos.Sources.ListingStalledException stalled:
+                    return new ErrorEntry(ListingStalled, GPhotosErrorCategory.ProtocolError, stops, stalled);
                 case GoogleApiException api when api.IsInsufficientScopes:
                     return new ErrorEntry("InsufficientScopes", GPhotosErrorCategory.PermissionDenied, stops,
                         new GoogleApiException(api.HttpStatus, api.RpcStatus, api.ApiMessage, InsufficientScopesMessage(api.ApiMessage), api.RetryAfter, api));

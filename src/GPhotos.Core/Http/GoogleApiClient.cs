@@ -28,12 +28,16 @@ namespace GPhotos.Http
             Endpoints = endpoints ?? throw new ArgumentNullException(nameof(endpoints));
             _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
             Retry = retry ?? RetryPolicy.FromEnvironment();
+            Pacer = Pacer.For(Retry);
             _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             _http.DefaultRequestHeaders.UserAgent.ParseAdd("GPhotos/" + typeof(GoogleApiClient).Assembly.GetName().Version);
         }
 
         public GoogleEndpoints Endpoints { get; }
         public RetryPolicy Retry { get; }
+
+        /// <summary>The connection's pacer: every request made through this client (and Drive's, and Save's) waits on it.</summary>
+        public Pacer Pacer { get; }
 
         /// <summary>How long to wait for response headers of one request.</summary>
         public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
@@ -44,8 +48,8 @@ namespace GPhotos.Http
         /// <summary>How long an error body may take to arrive in full (it only carries a message: never worth a hang).</summary>
         public TimeSpan ErrorBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-        /// <summary>Called before each retry (for verbose output).</summary>
-        public Action<RetryNotice> RetryObserver { get; set; }
+        /// <summary>Forwards to <see cref="Pacer.Observer"/>; kept only while Drive's range stream still passes it along.</summary>
+        public Action<RetryNotice> RetryObserver { get => Pacer.Observer; set => Pacer.Observer = value; }
 
         public static HttpClientHandler CreateHandler() => new HttpClientHandler
         {
@@ -57,9 +61,9 @@ namespace GPhotos.Http
 
         // ---------------------------------------------------------------- JSON API
 
-        /// <summary>GET or POST a JSON API call with retries; returns the parsed body ({} for an empty one).</summary>
+        /// <summary>GET or POST a JSON API call through the pacer; returns the parsed body ({} for an empty one).</summary>
         public Task<JObject> SendJsonAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
-            => Retry.ExecuteAsync(ct => SendJsonOnceAsync(method, uri, body, ct), cancellationToken, RetryObserver);
+            => SendJsonAsync(method, uri, body, cancellationToken, null);
 
         /// <summary>
         /// Like <see cref="SendJsonAsync(HttpMethod, Uri, JObject, CancellationToken)"/>, with <paramref name="refine"/>
@@ -67,11 +71,15 @@ namespace GPhotos.Http
         /// </summary>
         internal Task<JObject> SendJsonAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken,
             Func<GoogleApiException, Exception> refine)
-            => Retry.ExecuteAsync(async ct =>
-            {
-                try { return await SendJsonOnceAsync(method, uri, body, ct).ConfigureAwait(false); }
-                catch (GoogleApiException ex) when (refine(ex) is Exception refined) { throw refined; }
-            }, cancellationToken, RetryObserver);
+        {
+            var rules = new PaceRules(GroupOf(uri));
+            if (refine != null) rules.Refine = ex => ex is GoogleApiException api ? refine(api) : null;
+            return Pacer.ExecuteAsync(rules, ct => SendJsonOnceAsync(method, uri, body, ct), cancellationToken);
+        }
+
+        /// <summary>Library and Picker calls count against different quotas (and so pause separately after a 429).</summary>
+        internal QuotaGroup GroupOf(Uri uri) =>
+            Endpoints.PickerApi.IsBaseOf(uri) && !Endpoints.LibraryApi.IsBaseOf(uri) ? QuotaGroup.PickerApi : QuotaGroup.LibraryApi;
 
         private async Task<JObject> SendJsonOnceAsync(HttpMethod method, Uri uri, JObject body, CancellationToken cancellationToken)
         {
@@ -112,12 +120,6 @@ namespace GPhotos.Http
                     }
                 }
             }
-        }
-
-        internal static JObject ParseObject(string text, Uri uri)
-        {
-            if (string.IsNullOrWhiteSpace(text)) return new JObject();
-            return ParseObject(new StringReader(text), uri);
         }
 
         internal static JObject ParseObject(Stream body, Uri uri) => ParseObject(new StreamReader(body, Encoding.UTF8, true, 16384), uri);

@@ -127,31 +127,5 @@ namespace GPhotos.Http
 
         /// <summary><see cref="MaxTotalWait"/> in the same scale as <see cref="GetDelay"/>'s answers.</summary>
         public TimeSpan ScaledBudget => TimeSpan.FromMilliseconds(MaxTotalWait.TotalMilliseconds * DelayScale);
-
-        public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken,
-            Action<RetryNotice> onRetry = null)
-        {
-            TimeSpan waited = TimeSpan.Zero;
-            for (int attempt = 1; ; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                TimeSpan delay;
-                try
-                {
-                    return await operation(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (StopFor(ex) is RateLimitedException stop)
-                {
-                    throw stop;
-                }
-                catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex, cancellationToken)
-                    && waited + (delay = GetDelay(attempt, ex)) <= ScaledBudget)
-                {
-                    waited += delay;
-                    onRetry?.Invoke(new RetryNotice(attempt, delay, ex));
-                }
-                await Delay(delay, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 }

@@ -100,20 +100,28 @@ namespace GPhotos.Model
         public bool IsArchived { get; set; }
         public bool IsTrashed { get; set; }
 
-        /// <summary>Takeout items: the archive (zip, tgz) or folder that holds the bytes.</summary>
-        public string TakeoutArchive { get; set; }
+        /// <summary>
+        /// Takeout items: where the bytes are (part, entry, size, CRC-32, motion companion, Drive file id), each stored
+        /// once; null for other sources. The flat properties below read and write it (kept for scripts and Save).
+        /// </summary>
+        public TakeoutInfo Takeout { get; set; }
+
+        private TakeoutInfo TakeoutOrNew => Takeout ?? (Takeout = new TakeoutInfo());
+
+        /// <summary>Takeout items: the archive (zip, tgz) or folder that holds the bytes (<see cref="TakeoutInfo.Archive"/>).</summary>
+        public string TakeoutArchive { get => Takeout?.Archive; set { if (value != null || Takeout != null) TakeoutOrNew.Archive = value; } }
 
         /// <summary>Takeout items: the entry path inside <see cref="TakeoutArchive"/> (forward slashes).</summary>
-        public string TakeoutEntry { get; set; }
+        public string TakeoutEntry { get => Takeout?.Entry; set { if (value != null || Takeout != null) TakeoutOrNew.Entry = value; } }
 
         /// <summary>Takeout items: size of the original in bytes, when known.</summary>
-        public long? Size { get; set; }
+        public long? Size { get => Takeout?.Size; set { if (value != null || Takeout != null) TakeoutOrNew.Size = value; } }
 
         /// <summary>Takeout motion/live photos: the companion video's entry (same archive set), if any.</summary>
-        public string MotionVideoEntry { get; set; }
+        public string MotionVideoEntry { get => Takeout?.MotionVideoEntry; set { if (value != null || Takeout != null) TakeoutOrNew.MotionVideoEntry = value; } }
 
         /// <summary>Takeout motion/live photos: the archive holding <see cref="MotionVideoEntry"/>.</summary>
-        public string MotionVideoArchive { get; set; }
+        public string MotionVideoArchive { get => Takeout?.MotionVideoArchive; set { if (value != null || Takeout != null) TakeoutOrNew.MotionVideoArchive = value; } }
 
         public override string ToString() => Filename ?? Id ?? base.ToString();
 
@@ -124,6 +132,27 @@ namespace GPhotos.Model
         /// source only writes <see cref="BaseUrl"/> and <see cref="BaseUrlReceived"/>.
         /// </summary>
         internal MediaItem CopyForRefresh() => (MediaItem)MemberwiseClone();
+    }
+
+    /// <summary>Where a Takeout item's bytes are: what the export's directory says about its entry.</summary>
+    public sealed class TakeoutInfo
+    {
+        /// <summary>The part (zip, tgz), folder, or Drive part (drive:&lt;file id&gt;/&lt;name&gt;) holding the bytes.</summary>
+        public string Archive { get; set; }
+        /// <summary>The entry path inside <see cref="Archive"/> (forward slashes; "#n" for the n-th entry of a repeated name).</summary>
+        public string Entry { get; set; }
+        /// <summary>Size of the original in bytes, when known.</summary>
+        public long? Size { get; set; }
+        /// <summary>CRC-32 of the entry from the zip's central directory (zip parts only).</summary>
+        public uint? Crc32 { get; set; }
+        /// <summary>Motion/live photos: the companion video's entry, if any.</summary>
+        public string MotionVideoEntry { get; set; }
+        /// <summary>Motion/live photos: the part holding <see cref="MotionVideoEntry"/>.</summary>
+        public string MotionVideoArchive { get; set; }
+        /// <summary>The Drive file id of <see cref="Archive"/> when it is a part read in place from Drive.</summary>
+        public string DriveFileId { get; set; }
+
+        public override string ToString() => Archive + ":" + Entry;
     }
 
     public sealed class MediaMetadata

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using GPhotos.Http;
 using GPhotos.Model;
 
@@ -21,53 +23,106 @@ namespace GPhotos.Sources
     }
 
     /// <summary>
-    /// Walks a listing the way Google's pages really come: a page may be empty yet carry a nextPageToken (keep going),
-    /// and an item may come again on a later page (list it once). Bounded: after <see cref="MaxPagesWithoutNewItems"/>
-    /// pages in a row that bring nothing new, the listing stops with <see cref="ListingStalledException"/> instead of
-    /// paging forever.
+    /// The one page loop. Walks a listing the way Google's pages really come: a page may be empty yet carry a
+    /// nextPageToken (keep going), and an item may come again on a later page (list it once, and count it for a
+    /// warning that names it). Bounded: after <see cref="PageGuard.MaxPagesWithoutNewItems"/> pages in a row that
+    /// bring nothing new, the listing stops with <see cref="ListingStalledException"/> instead of paging forever.
+    /// Steppable (<see cref="Accept"/>, for a cmdlet writing each page on the pipeline thread) or whole
+    /// (<see cref="ReadAllAsync"/>).
     /// </summary>
-    public sealed class PageGuard
+    public class Pager<T> where T : class
     {
-        /// <summary>Pages in a row without a new item before the listing is given up.</summary>
-        public const int MaxPagesWithoutNewItems = 20;
-
+        private const int MaxNames = 20;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
-        private readonly string _what;
+        private readonly List<string> _repeatedNames = new List<string>();
+        private readonly Func<T, string> _idOf;
+        private readonly Func<T, string> _describe;
         private int _barren;
 
-        public PageGuard(string what) => _what = what;
+        public Pager(string what, Func<T, string> idOf, Func<T, string> describe)
+        {
+            What = what;
+            _idOf = idOf ?? throw new ArgumentNullException(nameof(idOf));
+            _describe = describe ?? (x => _idOf(x));
+        }
+
+        /// <summary>What is listed ("Library", "Albums", "Picker session X"), for messages.</summary>
+        public string What { get; }
+
+        /// <summary>The token to ask the next page with (null for the first page).</summary>
+        public string Token { get; private set; }
+
+        /// <summary>True once a page came without a next-page token.</summary>
+        public bool IsDone { get; private set; }
+
+        public int Pages { get; private set; }
+
+        /// <summary>Items handed out so far (each once).</summary>
+        public long Total { get; private set; }
 
         /// <summary>Items repeated from earlier pages (each listed once only).</summary>
         public int Repeated { get; private set; }
 
-        /// <summary>The first repeated items, "filename (id)", for a warning that names them.</summary>
+        /// <summary>The first repeated items, as the describe function names them, for a warning.</summary>
         public IReadOnlyList<string> RepeatedNames => _repeatedNames;
 
-        private const int MaxNames = 20;
-        private readonly List<string> _repeatedNames = new List<string>();
+        /// <summary>The warning naming repeated items, or null when Google repeated none.</summary>
+        public string RepeatWarning => Repeated == 0 ? null
+            : $"{What}: Google listed {Repeated} item(s) again on a later page; each was written once: "
+              + string.Join(", ", _repeatedNames) + (Repeated > _repeatedNames.Count ? ", …" : "") + ".";
 
         /// <summary>
-        /// The items of <paramref name="page"/> not listed before. Throws <see cref="ListingStalledException"/> once too
-        /// many pages in a row brought nothing new while still pointing at a next page.
+        /// The items of one page not listed before; moves <see cref="Token"/> on. Throws
+        /// <see cref="ListingStalledException"/> once too many pages in a row brought nothing new while still
+        /// pointing at a next page.
         /// </summary>
-        public IReadOnlyList<MediaItem> Accept(MediaPage page)
+        public IReadOnlyList<T> Accept(IReadOnlyList<T> items, string nextPageToken)
         {
-            var fresh = new List<MediaItem>(page.Items.Count);
-            foreach (MediaItem item in page.Items)
+            if (string.IsNullOrEmpty(nextPageToken)) nextPageToken = null;
+            var fresh = new List<T>(items?.Count ?? 0);
+            foreach (T item in items ?? Array.Empty<T>())
             {
                 // Items without an id cannot be compared: keep them (the caller reports them).
-                if (item?.Id == null || _seen.Add(item.Id)) fresh.Add(item);
+                string id = item == null ? null : _idOf(item);
+                if (id == null || _seen.Add(id)) fresh.Add(item);
                 else
                 {
                     Repeated++;
-                    if (_repeatedNames.Count < MaxNames) _repeatedNames.Add($"'{item.Filename}' ({item.Id})");
+                    if (_repeatedNames.Count < MaxNames) _repeatedNames.Add(_describe(item));
                 }
             }
+            Pages++;
+            Total += fresh.Count;
             if (fresh.Count > 0) _barren = 0;
-            else if (page.NextPageToken != null && ++_barren >= MaxPagesWithoutNewItems)
-                throw new ListingStalledException(_what, _barren);
+            else if (nextPageToken != null && ++_barren >= PageGuard.MaxPagesWithoutNewItems)
+                throw new ListingStalledException(What, _barren);
+            Token = nextPageToken;
+            IsDone = nextPageToken == null;
             return fresh;
         }
+
+        /// <summary>Every page until the last, through <paramref name="getPage"/> (token in, items and next token out).</summary>
+        public async Task<List<T>> ReadAllAsync(Func<string, CancellationToken, Task<(IReadOnlyList<T> Items, string Next)>> getPage, CancellationToken cancellationToken)
+        {
+            var all = new List<T>();
+            while (!IsDone)
+            {
+                var (items, next) = await getPage(Token, cancellationToken).ConfigureAwait(false);
+                all.AddRange(Accept(items, next));
+            }
+            return all;
+        }
+    }
+
+    /// <summary>The <see cref="Pager{T}"/> of media listings (Library, search, Picker sessions).</summary>
+    public sealed class PageGuard : Pager<MediaItem>
+    {
+        /// <summary>Pages in a row without a new item before a listing is given up.</summary>
+        public const int MaxPagesWithoutNewItems = 20;
+
+        public PageGuard(string what) : base(what, m => m.Id, m => $"'{m.Filename}' ({m.Id})") { }
+
+        public IReadOnlyList<MediaItem> Accept(MediaPage page) => Accept(page.Items, page.NextPageToken);
     }
 
     /// <summary>Google kept answering pages with a next-page token but no new items: the listing cannot progress.</summary>

@@ -26,32 +26,25 @@ namespace GPhotos.Commands
         {
             var client = new LibraryClient(RequireConnection().Api);
             WildcardPattern pattern = string.IsNullOrEmpty(Title) ? null : WildcardPattern.Get(Title, WildcardOptions.IgnoreCase);
-            string token = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            int barren = 0;
-            do
+            // Empty pages with a next-page token are followed, but not forever; a repeated album is listed once.
+            Pager<Album> pager = LibraryClient.AlbumPager();
+            while (!pager.IsDone)
             {
-                (IReadOnlyList<Album> Albums, string Next) page;
-                try { page = Run(ct => client.GetAlbumPageAsync(token, ct)); }
+                IReadOnlyList<Album> fresh;
+                try
+                {
+                    var page = Run(ct => client.GetAlbumPageAsync(pager.Token, ct));
+                    fresh = pager.Accept(page.Albums, page.NextPageToken);
+                }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     ThrowTerminatingError(ToErrorRecord(ex, null, "AlbumListFailed"));
                     return;
                 }
-                int fresh = 0;
-                foreach (Album album in page.Albums)
-                {
-                    // Google may repeat an album on a later page: list it once.
-                    if (album.Id != null && !seen.Add(album.Id)) continue;
-                    fresh++;
+                foreach (Album album in fresh)
                     if (pattern == null || pattern.IsMatch(album.Title ?? "")) WriteObject(album);
-                }
-                token = page.Next;
-                // Empty pages with a next-page token are followed, but not forever.
-                barren = fresh > 0 ? 0 : barren + 1;
-                if (token != null && barren >= PageGuard.MaxPagesWithoutNewItems)
-                    ThrowTerminatingError(new ErrorRecord(new ListingStalledException("Albums", barren), "ListingStalled", ErrorCategory.ProtocolError, null));
-            } while (token != null);
+            }
+            if (pager.RepeatWarning != null) WriteWarning(pager.RepeatWarning);
         }
     }
 
@@ -84,19 +77,17 @@ namespace GPhotos.Commands
             try
             {
                 var client = new LibraryClient(connection.Api);
-                string token = null;
-                int pages = 0;
-                do
+                Pager<Album> pager = LibraryClient.AlbumPager();
+                string word = wordToComplete?.Trim('\'', '"') ?? "";
+                while (!pager.IsDone && pager.Pages < 10)
                 {
-                    var page = WaitCancellable(client.GetAlbumPageAsync(token, ct), ct);
-                    foreach (Album a in page.Albums)
+                    var page = WaitCancellable(client.GetAlbumPageAsync(pager.Token, ct), ct);
+                    foreach (Album a in pager.Accept(page.Albums, page.NextPageToken))
                     {
-                        string word = wordToComplete?.Trim('\'', '"') ?? "";
                         if ((a.Title ?? "").StartsWith(word, StringComparison.OrdinalIgnoreCase) || (a.Id ?? "").StartsWith(word, StringComparison.Ordinal))
                             results.Add(new CompletionResult("'" + a.Id.Replace("'", "''") + "'", a.Title ?? a.Id, CompletionResultType.ParameterValue, $"{a.Title} ({a.MediaItemsCount} items)"));
                     }
-                    token = page.NextPageToken;
-                } while (token != null && ++pages < 10);
+                }
             }
             catch (Exception) { /* completion never throws */ }
         }

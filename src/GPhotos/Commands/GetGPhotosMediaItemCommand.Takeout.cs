@@ -19,8 +19,19 @@ namespace GPhotos.Commands
         [ValidateNotNullOrEmpty]
         public string[] TakeoutPath { get; set; }
 
+        private const string TakeoutArchiveSet = "TakeoutArchive";
+
+        /// <summary>
+        /// Takeout parts from Get-GPhotosTakeoutArchive (Drive or local). Drive parts are read in place: a zip's central
+        /// directory, then only the entries needed; a tgz in one streamed pass. Never a local copy.
+        /// </summary>
+        [Parameter(ParameterSetName = TakeoutArchiveSet, Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNullOrEmpty]
+        public TakeoutArchive[] TakeoutArchive { get; set; }
+
         /// <summary>Also emit items that were in the trash when the export was made.</summary>
         [Parameter(ParameterSetName = TakeoutSet)]
+        [Parameter(ParameterSetName = TakeoutArchiveSet)]
         public SwitchParameter IncludeTrashed { get; set; }
 
         private readonly List<string> _takeoutInputs = new List<string>();

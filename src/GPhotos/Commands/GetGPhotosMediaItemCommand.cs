@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
 using GPhotos.Model;
@@ -75,7 +76,7 @@ namespace GPhotos.Commands
             {
                 case ByIdSet:
                     _pendingIds.AddRange(Id.Where(i => !string.IsNullOrWhiteSpace(i)));
-                    while (_pendingIds.Count >= LibraryClient.MaxBatchGet) FlushIds();
+                    while (HasFullIdBatch(_pendingIds)) FlushIds();
                     break;
                 case SessionSet:
                     WritePickerSession(RequireConnection(), SessionId);
@@ -83,6 +84,7 @@ namespace GPhotos.Commands
                 case TakeoutSet:
                     ProcessTakeout();
                     break;
+                case TakeoutArchiveSet: ProcessTakeoutArchive(); break;
             }
         }
 
@@ -94,6 +96,7 @@ namespace GPhotos.Commands
                 case ByIdSet: while (_pendingIds.Count > 0) FlushIds(); break;
                 case PickSet: PickAndList(RequireConnection()); break;
                 case TakeoutSet: EndTakeout(); break;
+                case TakeoutArchiveSet: EndTakeout(); break;
             }
         }
 
@@ -109,7 +112,7 @@ namespace GPhotos.Commands
                 AlbumId = AlbumId,
             };
             try { search.Validate(); }
-            catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "InvalidFilterCombination", ErrorCategory.InvalidArgument, search)); }
+            catch (ArgumentException ex) { ThrowTerminatingError(ToErrorRecord(ErrorCatalog.ForInvalidFilter(ex), search)); }
 
             var client = new LibraryClient(connection.Api);
             Verbose(search.IsEmpty ? "Listing the Library (mediaItems.list, 100 per page)." : "Searching the Library (mediaItems:search, 100 per page).");
@@ -125,46 +128,28 @@ namespace GPhotos.Commands
         /// </summary>
         private long WritePages(Func<string, MediaPage> getPage, string what)
         {
-            long total = 0;
-            int pages = 0;
-            string token = null;
-            var guard = new PageGuard(what);
-            do
+            var pager = new PageGuard(what);
+            while (!pager.IsDone)
             {
-                MediaPage page;
                 IReadOnlyList<MediaItem> fresh;
-                try
-                {
-                    page = getPage(token);
-                    fresh = guard.Accept(page);
-                }
-                catch (ListingStalledException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, "ListingStalled", ErrorCategory.ProtocolError, what));
-                    return total;
-                }
+                try { fresh = pager.Accept(getPage(pager.Token)); }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, null, "ListFailed"));
-                    return total;
+                    ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, "ListFailed"));
+                    return pager.Total;
                 }
-                pages++;
                 foreach (MediaItem item in fresh) WriteObject(item);
-                total += fresh.Count;
-                token = page.NextPageToken;
-                WriteVerbose($"{what}: page {pages}, {total} items so far.");
-            } while (token != null);
-            if (guard.Repeated > 0)
-                WriteWarning($"{what}: Google listed {guard.Repeated} item(s) again on a later page; each was written once: "
-                    + string.Join(", ", guard.RepeatedNames) + (guard.Repeated > guard.RepeatedNames.Count ? ", …" : "") + ".");
-            return total;
+                WriteVerbose($"{what}: page {pager.Pages}, {pager.Total} items so far.");
+            }
+            if (pager.RepeatWarning != null) WriteWarning(pager.RepeatWarning);
+            return pager.Total;
         }
 
         private void FlushIds() => FetchNextIds(_pendingIds, WriteObject);
 
         private void PickAndList(GPhotosConnection connection)
         {
-            PickingSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
+            PickerSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
             session = PickerSessionFlow.WaitForUser(this, connection, session, Timeout);
             WriteVerbose($"Picking session {session.Id} is done. It is kept so the items can be downloaded; remove it afterwards with Remove-GPhotosPickerSession -SessionId {session.Id} (or let it expire).");
             WritePickerSession(connection, session.Id);

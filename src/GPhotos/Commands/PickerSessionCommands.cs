@@ -12,7 +12,7 @@ namespace GPhotos.Commands
     /// <c>Get-GPhotosMediaItem -SessionId</c> (e.g. from a scheduled task) while the session lives.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "GPhotosPickerSession", SupportsShouldProcess = false)]
-    [OutputType(typeof(PickingSession))]
+    [OutputType(typeof(PickerSession))]
     public sealed class NewGPhotosPickerSessionCommand : GPhotosCmdlet
     {
         [Parameter]
@@ -32,7 +32,7 @@ namespace GPhotos.Commands
         protected override void EndProcessing()
         {
             GPhotosConnection connection = RequireConnection();
-            PickingSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
+            PickerSession session = PickerSessionFlow.CreateAndShow(this, connection, MaxItemCount, NoBrowser);
             if (Wait) session = PickerSessionFlow.WaitForUser(this, connection, session, Timeout);
             WriteObject(session);
         }
@@ -40,7 +40,7 @@ namespace GPhotos.Commands
 
     /// <summary>Reads a Picker session's state (has the user tapped Done? when does it expire?).</summary>
     [Cmdlet(VerbsCommon.Get, "GPhotosPickerSession")]
-    [OutputType(typeof(PickingSession))]
+    [OutputType(typeof(PickerSession))]
     public sealed class GetGPhotosPickerSessionCommand : GPhotosCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -12,18 +12,12 @@ namespace GPhotos.Commands
     {
         public const int ProgressId = 0x6770; // fixed activity id for Write-Progress
 
-        public static PickingSession CreateAndShow(GPhotosCmdlet cmdlet, GPhotosConnection connection, int? maxItemCount, bool noBrowser)
+        public static PickerSession CreateAndShow(GPhotosCmdlet cmdlet, GPhotosConnection connection, int? maxItemCount, bool noBrowser)
         {
-            PickingSession session;
+            PickerSession session;
             try
             {
                 session = cmdlet.RunCore(ct => new PickerClient(connection.Api).CreateSessionAsync(maxItemCount, ct));
-            }
-            catch (TooManySessionsException ex)
-            {
-                // Not a rate limit: waiting does not help, the user must finish or remove sessions.
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "TooManyPickerSessions", ErrorCategory.LimitsExceeded, null));
-                return null;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -41,7 +35,7 @@ namespace GPhotos.Commands
             return session;
         }
 
-        public static PickingSession WaitForUser(GPhotosCmdlet cmdlet, GPhotosConnection connection, PickingSession session, TimeSpan? timeout)
+        public static PickerSession WaitForUser(GPhotosCmdlet cmdlet, GPhotosConnection connection, PickerSession session, TimeSpan? timeout)
         {
             var client = new PickerClient(connection.Api);
             var last = Stopwatch.StartNew();

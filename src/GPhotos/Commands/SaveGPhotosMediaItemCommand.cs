@@ -116,6 +116,9 @@ namespace GPhotos.Commands
                 LockTimeout = LockTimeout,
                 AlbumFolder = AlbumFolder,
                 AlbumLinkFallback = AlbumLinkFallback,
+                // The connection's retry settings, so its pacer is shared: a 429 pauses Save's downloads and the
+                // URL refreshes they trigger alike. Without a connection (Takeout only) Save paces itself.
+                Retry = RunspaceState.Current.Connection?.Api?.Retry,
             };
             // Created now, started (folder, lock, workers) only when the first item is really saved: -WhatIf writes nothing.
             try { _session = new SaveSession(_options, _sources, Reporter, CancelToken); }
@@ -131,7 +134,7 @@ namespace GPhotos.Commands
             if (ParameterSetName == IdSet)
             {
                 _pendingIds.AddRange(Id.Where(i => !string.IsNullOrWhiteSpace(i)));
-                while (_pendingIds.Count >= LibraryClient.MaxBatchGet) FlushIds();
+                while (HasFullIdBatch(_pendingIds)) FlushIds();
             }
             else
             {

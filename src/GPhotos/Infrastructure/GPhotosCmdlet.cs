@@ -86,13 +86,15 @@ namespace GPhotos.Commands.Infrastructure
         /// <summary>
         /// -Id support shared by Get and Save: takes up to 50 ids off <paramref name="pending"/>, fetches them with one
         /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
-        /// MediaItemNotFound error per missing id (nothing is skipped silently).
+        /// MediaItemNotFound (or InvalidMediaItemId) error per missing id (nothing is skipped silently).
         /// </summary>
+        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
+        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
+
         protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
         {
             GPhotosConnection connection = RequireConnection();
-            List<string> chunk = pending.Take(LibraryClient.MaxBatchGet).ToList();
-            pending.RemoveRange(0, chunk.Count);
+            List<string> chunk = IdBatches.TakeFrom(pending);
             IReadOnlyList<BatchGetResult> results;
             try
             {
@@ -106,10 +108,7 @@ namespace GPhotos.Commands.Infrastructure
             foreach (BatchGetResult r in results)
             {
                 if (r.Item != null) found(r.Item);
-                else
-                    WriteError(ToErrorRecord(new ErrorEntry(ErrorCatalog.MediaItemNotFound, GPhotosErrorCategory.ObjectNotFound, false,
-                        new ItemNotFoundException($"Media item '{r.RequestedId}' was not found: {r.StatusMessage} (Google status {r.StatusCode}). Since 2025 the Library API only returns items this app uploaded.")),
-                        r.RequestedId));
+                else WriteError(ToErrorRecord(ErrorCatalog.ForBatchGetMiss(r.RequestedId, r.StatusCode, r.StatusMessage), r.RequestedId));
             }
         }
 

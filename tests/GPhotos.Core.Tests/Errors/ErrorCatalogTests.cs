@@ -92,4 +92,38 @@ public class ErrorCatalogTests
         Assert.Equal("BatchGetFailed", ErrorCatalog.Classify(new InvalidOperationException("?"), "BatchGetFailed").Id);
         Assert.NotNull(ErrorCatalog.Classify(null!, "X").Exception);
     }
+
+    [Fact]
+    public void A_long_Retry_After_stop_is_RateLimited_not_the_daily_quota()
+    {
+        var api = new GoogleApiException(503, null, null, "503", TimeSpan.FromHours(3));
+        ErrorEntry entry = ErrorCatalog.Classify(RetryPolicy.StopFor(api)!);
+        Assert.Equal("RateLimited", entry.Id);
+        Assert.Equal(GPhotosErrorCategory.LimitsExceeded, entry.Category);
+        Assert.True(entry.StopsRun);
+        Assert.Equal("DailyQuotaExhausted", ErrorCatalog.Classify(new QuotaExhaustedException("per day", DateTimeOffset.Now)).Id);
+    }
+
+    [Fact]
+    public void A_batchGet_miss_is_InvalidMediaItemId_for_status_3_and_MediaItemNotFound_otherwise()
+    {
+        ErrorEntry invalid = ErrorCatalog.ForBatchGetMiss("bad id!", 3, "Invalid media item ID: bad id!");
+        Assert.Equal("InvalidMediaItemId", invalid.Id);
+        Assert.Equal(GPhotosErrorCategory.InvalidArgument, invalid.Category);
+        Assert.Contains("'bad id!'", invalid.Message);
+        Assert.False(invalid.StopsRun);
+        ErrorEntry missing = ErrorCatalog.ForBatchGetMiss("gone", 5, "Requested entity was not found.");
+        Assert.Equal("MediaItemNotFound", missing.Id);
+        Assert.Equal(GPhotosErrorCategory.ObjectNotFound, missing.Category);
+        Assert.Contains("'gone'", missing.Message);
+    }
+
+    [Fact]
+    public void Picker_and_listing_refusals_have_their_own_ids()
+    {
+        ErrorEntry tooMany = ErrorCatalog.Classify(new GPhotos.Sources.Picker.TooManySessionsException(new GoogleApiException(429, "RESOURCE_EXHAUSTED", "too many", "429")));
+        Assert.Equal(("TooManyPickerSessions", GPhotosErrorCategory.LimitsExceeded), (tooMany.Id, tooMany.Category));
+        ErrorEntry stalled = ErrorCatalog.Classify(new GPhotos.Sources.ListingStalledException("Albums", 5));
+        Assert.Equal(("ListingStalled", GPhotosErrorCategory.ProtocolError), (stalled.Id, stalled.Category));
+    }
 }

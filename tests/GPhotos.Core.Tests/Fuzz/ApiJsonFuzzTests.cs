@@ -31,13 +31,13 @@ public class ApiJsonFuzzTests
     private static void ParseEverything(string text)
     {
         var received = DateTime.UtcNow;
-        var json = GoogleApiClient.ParseObject(text, Where); // GoogleApiException when it is not a JSON object
+        var json = GoogleApiClient.ParseObject(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), Where); // GoogleApiException when it is not a JSON object
         var guard = new PageGuard("fuzz");
         guard.Accept(LibraryClient.ParsePage(json, received));
         LibraryClient.ParseBatch(json, new[] { "a", "b", "c" }, received);
         LibraryClient.ParseAlbumPage(json);
         guard.Accept(PickerClient.ParsePage(json, "s", received));
-        PickingSession.FromJson(json);
+        PickerSession.FromJson(json);
     }
 
     [Fact]

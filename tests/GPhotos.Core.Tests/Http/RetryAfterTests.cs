@@ -68,7 +68,7 @@ public class RetryAfterTests
     {
         var p = new RetryPolicy { Delay = (_, _) => throw new InvalidOperationException("must not wait") };
         int calls = 0;
-        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => p.ExecuteAsync<int>(_ => { calls++; throw Status(503, TimeSpan.FromHours(3)); }, default));
+        var ex = await Assert.ThrowsAsync<RateLimitedException>(() => Pacer.For(p).ExecuteAsync<int>(new PaceRules(QuotaGroup.LibraryApi), _ => { calls++; throw Status(503, TimeSpan.FromHours(3)); }, default));
         Assert.Equal(1, calls);
         Assert.Contains("Resume after", ex.Message);
         Assert.InRange((ex.ResumeAfter - DateTimeOffset.Now).TotalHours, 2.9, 3.1);
@@ -81,7 +81,7 @@ public class RetryAfterTests
     {
         var waits = new List<TimeSpan>();
         var p = new RetryPolicy { MaxAttempts = 100, MaxTotalWait = TimeSpan.FromSeconds(20), Delay = (d, _) => { waits.Add(d); return Task.CompletedTask; } };
-        await Assert.ThrowsAsync<GoogleApiException>(() => p.ExecuteAsync<int>(_ => throw Status(500, null), default));
+        await Assert.ThrowsAsync<GoogleApiException>(() => Pacer.For(p).ExecuteAsync<int>(new PaceRules(QuotaGroup.LibraryApi), _ => throw Status(500, null), default));
         Assert.True(waits.Sum(w => w.TotalSeconds) <= 20, string.Join(",", waits));
         Assert.InRange(waits.Count, 2, 5);
     }

@@ -72,7 +72,7 @@ public class RetryPolicyTests
         var waits = new List<System.TimeSpan>();
         var p = new RetryPolicy { Delay = (d, ct) => { waits.Add(d); return Task.CompletedTask; } };
         int calls = 0;
-        int result = await p.ExecuteAsync(ct => ++calls < 3 ? throw Status(503) : Task.FromResult(42), default);
+        int result = await Pacer.For(p).ExecuteAsync(new PaceRules(QuotaGroup.LibraryApi), ct => ++calls < 3 ? throw Status(503) : Task.FromResult(42), default);
         Assert.Equal(42, result);
         Assert.Equal(3, calls);
         Assert.Equal(2, waits.Count);
@@ -83,7 +83,7 @@ public class RetryPolicyTests
     {
         var p = new RetryPolicy { MaxAttempts = 4, Delay = (d, ct) => Task.CompletedTask };
         int calls = 0;
-        var ex = await Assert.ThrowsAsync<GoogleApiException>(() => p.ExecuteAsync<int>(ct => { calls++; throw Status(500); }, default));
+        var ex = await Assert.ThrowsAsync<GoogleApiException>(() => Pacer.For(p).ExecuteAsync<int>(new PaceRules(QuotaGroup.LibraryApi), ct => { calls++; throw Status(500); }, default));
         Assert.Equal(500, ex.HttpStatus);
         Assert.Equal(4, calls);
     }

@@ -123,14 +123,14 @@ public class ApiClientsEmulatorTests : IAsyncLifetime
     {
         string[] ids = await AddPhotosAsync(3, appCreated: false);
         var picker = new PickerClient(_connection.Api);
-        PickingSession session = await picker.CreateSessionAsync(null, default);
+        PickerSession session = await picker.CreateSessionAsync(null, default);
         Assert.False(session.MediaItemsSet);
         Assert.Equal(TimeSpan.FromSeconds(1), session.PollInterval);
 
-        Task<PickingSession> wait = picker.WaitForPickingAsync(session, TimeSpan.FromSeconds(30), null, default);
+        Task<PickerSession> wait = picker.WaitForPickingAsync(session, TimeSpan.FromSeconds(30), null, default);
         await Task.Delay(300);
         await _emu.PostAsync($"picker/{session.Id}/pick", new { mediaItemIds = ids });
-        PickingSession done = await wait;
+        PickerSession done = await wait;
         Assert.True(done.MediaItemsSet);
 
         MediaPage page = await picker.GetPageAsync(session.Id, null, default);
@@ -152,7 +152,7 @@ public class ApiClientsEmulatorTests : IAsyncLifetime
     public async Task Waiting_for_the_user_gives_up_when_the_time_runs_out()
     {
         var picker = new PickerClient(_connection.Api);
-        PickingSession session = await picker.CreateSessionAsync(5, default);
+        PickerSession session = await picker.CreateSessionAsync(5, default);
         var sw = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAsync<PickingTimeoutException>(() => picker.WaitForPickingAsync(session, TimeSpan.FromSeconds(1.5), null, default));
         Assert.InRange(sw.Elapsed.TotalSeconds, 1.0, 10);
@@ -162,7 +162,7 @@ public class ApiClientsEmulatorTests : IAsyncLifetime
     public async Task Listing_before_the_user_is_done_is_a_failed_precondition_not_an_empty_list()
     {
         var picker = new PickerClient(_connection.Api);
-        PickingSession session = await picker.CreateSessionAsync(null, default);
+        PickerSession session = await picker.CreateSessionAsync(null, default);
         var ex = await Assert.ThrowsAsync<GoogleApiException>(() => picker.GetPageAsync(session.Id, null, default));
         Assert.Equal("FAILED_PRECONDITION", ex.RpcStatus);
     }

@@ -31,7 +31,7 @@ public class ApiJsonShapeTests
     [Fact]
     public void A_session_of_the_wrong_shape_maps_to_what_can_be_read()
     {
-        PickingSession s = PickingSession.FromJson(JObject.Parse("""{"id":"s","pollingConfig":"5s","pickingConfig":[1]}"""));
+        PickerSession s = PickerSession.FromJson(JObject.Parse("""{"id":"s","pollingConfig":"5s","pickingConfig":[1]}"""));
         Assert.Equal("s", s.Id);
         Assert.Null(s.PollInterval);
     }
@@ -45,5 +45,5 @@ public class ApiJsonShapeTests
 
     [Fact]
     public void Not_json_is_a_GoogleApiException()
-        => Assert.Throws<GoogleApiException>(() => GoogleApiClient.ParseObject("<html>502</html>", new Uri("https://x.googleapis.com/")));
+        => Assert.Throws<GoogleApiException>(() => GoogleApiClient.ParseObject(new System.IO.MemoryStream(System.Text.Encoding.UTF8.GetBytes("<html>502</html>")), new Uri("https://x.googleapis.com/")));
 }

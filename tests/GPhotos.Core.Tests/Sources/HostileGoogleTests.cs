@@ -243,7 +243,7 @@ public class HostileGoogleTests : IAsyncLifetime
     {
         using var api = Client();
         await Fault(new { target = "picker", kind = "429", retryAfterSeconds = 0 });
-        PickingSession session = await new PickerClient(api).CreateSessionAsync(null, default);
+        PickerSession session = await new PickerClient(api).CreateSessionAsync(null, default);
         Assert.NotNull(session.Id);
     }
 }

@@ -66,7 +66,7 @@ namespace GPhotos.Sources.Drive
                 + "&fields=" + Uri.EscapeDataString("nextPageToken,files(" + DriveJson.FileFields + ")")
                 + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
             return DriveErrors.ExecuteAsync(Retry, async ct => DriveJson.ParsePage(await GetJsonOnceAsync(new Uri(BaseUri, url), "the Drive file listing", ct).ConfigureAwait(false)),
-                cancellationToken, Api.RetryObserver);
+                cancellationToken);
         }
 
         /// <summary>Every file matching <paramref name="query"/>, page by page until Drive stops sending a nextPageToken.</summary>
@@ -103,14 +103,14 @@ namespace GPhotos.Sources.Drive
 
         public Task<DriveFile> GetAsync(string fileId, CancellationToken cancellationToken) =>
             DriveErrors.ExecuteAsync(Retry, async ct => DriveJson.ParseFile(await GetJsonOnceAsync(FileUri(fileId, "fields=" + Uri.EscapeDataString(DriveJson.FileFields)), "Drive file " + fileId, ct).ConfigureAwait(false)),
-                cancellationToken, Api.RetryObserver);
+                cancellationToken);
 
         /// <summary>Deletes a file for good (204; needs the full drive scope). Trashing would keep it counting against the quota.</summary>
         public Task DeleteAsync(string fileId, CancellationToken cancellationToken) =>
             DriveErrors.ExecuteAsync(Retry, async ct =>
             {
                 using (HttpResponseMessage r = await SendOnceAsync(HttpMethod.Delete, FileUri(fileId, null), null, "Drive file " + fileId, ct).ConfigureAwait(false)) return true;
-            }, cancellationToken, Api.RetryObserver);
+            }, cancellationToken);
 
         private Uri FileUri(string fileId, string query) =>
             new Uri(BaseUri, "files/" + Uri.EscapeDataString(fileId ?? "") + (query != null ? "?" + query : ""));

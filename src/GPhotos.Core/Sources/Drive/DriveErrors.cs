@@ -58,8 +58,8 @@ namespace GPhotos.Sources.Drive
 
     /// <summary>
     /// The one place that classifies Drive answers and decides about retries. Drive sends rate limits as 403 with
-    /// errors[].reason, which the shared <see cref="RetryPolicy"/> would take for a permission error; this class keeps
-    /// that knowledge here (see the report: it belongs in a shared pacer that asks the exception).
+    /// errors[].reason, which the shared <see cref="RetryPolicy"/> would take for a permission error; this class is the
+    /// classifier the connection's <see cref="Pacer"/> asks for Drive requests (<see cref="Rules"/>).
     /// </summary>
     public static class DriveErrors
     {
@@ -138,23 +138,18 @@ namespace GPhotos.Sources.Drive
             return RetryPolicy.IsTransient(error, callerToken);
         }
 
-        /// <summary><see cref="RetryPolicy.ExecuteAsync"/>'s loop with Drive's notion of what is retryable (delays from the policy).</summary>
-        public static async Task<T> ExecuteAsync<T>(RetryPolicy policy, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, Action<RetryNotice> onRetry = null)
+        /// <summary>
+        /// The rules Drive requests go through the connection's <see cref="Pacer"/> with: Drive's own notion of what is
+        /// retryable (403 rate limits included) within the policy's attempts, and Drive's own 429 pause.
+        /// </summary>
+        public static PaceRules Rules(RetryPolicy policy, Action<RetryNotice> onRetry = null) => new PaceRules(QuotaGroup.Drive)
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    return await operation(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (attempt < policy.MaxAttempts && IsRetryable(ex, cancellationToken))
-                {
-                    TimeSpan delay = policy.GetDelay(attempt, ex);
-                    onRetry?.Invoke(new RetryNotice(attempt, delay, ex));
-                    await policy.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
+            IsRetryable = (error, attempt, ct) => attempt < policy.MaxAttempts && IsRetryable(error, ct),
+            OnRetry = onRetry,
+        };
+
+        /// <summary>Runs a Drive request through the pacer of <paramref name="policy"/> (the connection's) with <see cref="Rules"/>.</summary>
+        public static Task<T> ExecuteAsync<T>(RetryPolicy policy, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, Action<RetryNotice> onRetry = null)
+            => Pacer.For(policy).ExecuteAsync(Rules(policy, ReferenceEquals(onRetry, Pacer.For(policy).Observer) ? null : onRetry), operation, cancellationToken);
     }
 }

@@ -11,6 +11,25 @@ using Newtonsoft.Json.Linq;
 namespace GPhotos.Sources.Library
 {
     /// <summary>The outcome of one id in a batchGet: an item, or Google's per-id status.</summary>
+    /// <summary>
+    /// The one place batches of batchGet ids are cut: Google takes at most <see cref="LibraryClient.MaxBatchGet"/>
+    /// ids per call. Used by the client itself, the URL refresher and the cmdlets' -Id support.
+    /// </summary>
+    public static class IdBatches
+    {
+        /// <summary>Removes and returns the first batch (up to <see cref="LibraryClient.MaxBatchGet"/>) of <paramref name="pending"/>.</summary>
+        public static List<T> TakeFrom<T>(List<T> pending)
+        {
+            int n = Math.Min(LibraryClient.MaxBatchGet, pending.Count);
+            List<T> batch = pending.GetRange(0, n);
+            pending.RemoveRange(0, n);
+            return batch;
+        }
+
+        /// <summary>True when <paramref name="pending"/> holds at least one full batch.</summary>
+        public static bool HasFull<T>(List<T> pending) => pending.Count >= LibraryClient.MaxBatchGet;
+    }
+
     public sealed class BatchGetResult
     {
         public BatchGetResult(string requestedId, MediaItem item, int statusCode, string statusMessage)
@@ -71,12 +90,6 @@ namespace GPhotos.Sources.Library
             return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
         }
 
-        public async Task<MediaItem> GetAsync(string id, CancellationToken cancellationToken)
-        {
-            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url("v1/mediaItems/" + Uri.EscapeDataString(id)), null, cancellationToken).ConfigureAwait(false);
-            return LibraryJson.ToMediaItem(json, DateTime.UtcNow);
-        }
-
         /// <summary>
         /// batchGet in chunks of up to 50 distinct ids; results in request order, one per requested id (a repeated id
         /// gets its own copy of the answer). Google fails a whole batch for one repeated or malformed id (400
@@ -90,8 +103,9 @@ namespace GPhotos.Sources.Library
             foreach (string id in ids)
                 if (seen.Add(id)) distinct.Add(id);
             var byId = new Dictionary<string, BatchGetResult>(StringComparer.Ordinal);
-            for (int start = 0; start < distinct.Count; start += MaxBatchGet)
-                await FetchIsolatingAsync(distinct.GetRange(start, Math.Min(MaxBatchGet, distinct.Count - start)), byId, cancellationToken).ConfigureAwait(false);
+            var rest = new List<string>(distinct);
+            while (rest.Count > 0)
+                await FetchIsolatingAsync(IdBatches.TakeFrom(rest), byId, cancellationToken).ConfigureAwait(false);
             return ids.Select(id => byId[id]).ToList();
         }
 
@@ -157,6 +171,9 @@ namespace GPhotos.Sources.Library
         }
 
         /// <summary>An albums.list answer; never throws.</summary>
+        /// <summary>The page walk of an album listing: albums are told apart by id and named by title in warnings.</summary>
+        public static Pager<Album> AlbumPager() => new Pager<Album>("Albums", a => a.Id, a => $"'{a.Title}' ({a.Id})");
+
         internal static (IReadOnlyList<Album> Albums, string NextPageToken) ParseAlbumPage(JObject json)
         {
             var albums = new List<Album>();

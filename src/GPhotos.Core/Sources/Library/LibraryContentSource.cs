@@ -34,7 +34,7 @@ namespace GPhotos.Sources.Library
             lock (_gate)
             {
                 _pending.Add(new KeyValuePair<string, TaskCompletionSource<BatchGetResult>>(item.Id, tcs));
-                if (_pending.Count >= LibraryClient.MaxBatchGet) flushNow = true;
+                if (IdBatches.HasFull(_pending)) flushNow = true;
                 else if (!_flushScheduled) { _flushScheduled = true; schedule = true; }
             }
             if (flushNow) _ = FlushAsync(cancellationToken);
@@ -66,8 +66,7 @@ namespace GPhotos.Sources.Library
                 lock (_gate)
                 {
                     if (_pending.Count == 0) return;
-                    batch = _pending.Take(LibraryClient.MaxBatchGet).ToList();
-                    _pending.RemoveRange(0, batch.Count);
+                    batch = IdBatches.TakeFrom(_pending);
                 }
                 try
                 {

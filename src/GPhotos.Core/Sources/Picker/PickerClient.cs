@@ -41,8 +41,8 @@ namespace GPhotos.Sources.Picker
     /// <summary>Where a wait for the user stands, for progress display.</summary>
     public sealed class PickingProgress
     {
-        public PickingProgress(PickingSession session, TimeSpan waited, TimeSpan? limit) { Session = session; Waited = waited; Limit = limit; }
-        public PickingSession Session { get; }
+        public PickingProgress(PickerSession session, TimeSpan waited, TimeSpan? limit) { Session = session; Waited = waited; Limit = limit; }
+        public PickerSession Session { get; }
         public TimeSpan Waited { get; }
         public TimeSpan? Limit { get; }
     }
@@ -63,7 +63,7 @@ namespace GPhotos.Sources.Picker
 
         private Uri Url(string pathAndQuery) => new Uri(_api.Endpoints.PickerApi, pathAndQuery);
 
-        public async Task<PickingSession> CreateSessionAsync(int? maxItemCount, CancellationToken cancellationToken)
+        public async Task<PickerSession> CreateSessionAsync(int? maxItemCount, CancellationToken cancellationToken)
         {
             if (maxItemCount.HasValue && (maxItemCount < 1 || maxItemCount > MaxItemsPerSession))
                 throw new ArgumentOutOfRangeException(nameof(maxItemCount), $"A picking session holds 1 to {MaxItemsPerSession} items.");
@@ -73,17 +73,17 @@ namespace GPhotos.Sources.Picker
             // requestId makes a retried create idempotent at Google.
             string query = "v1/sessions?requestId=" + Guid.NewGuid().ToString();
             JObject json = await _api.SendJsonAsync(HttpMethod.Post, Url(query), body, cancellationToken, TooManySessionsException.From).ConfigureAwait(false);
-            PickingSession session = PickingSession.FromJson(json);
+            PickerSession session = PickerSession.FromJson(json);
             if (!Uri.TryCreate(session.PickerUri ?? "", UriKind.Absolute, out Uri pickerUri) || !_api.Endpoints.IsTrustedPickerUri(pickerUri))
                 throw new GoogleApiException(200, null, null,
                     $"The new picking session {session.Id} points to '{session.PickerUri}', which is not an https address of Google; GPhotos does not open or show it. The session is left to expire.");
             return session;
         }
 
-        public async Task<PickingSession> GetSessionAsync(string sessionId, CancellationToken cancellationToken)
+        public async Task<PickerSession> GetSessionAsync(string sessionId, CancellationToken cancellationToken)
         {
             JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url("v1/sessions/" + Uri.EscapeDataString(sessionId)), null, cancellationToken).ConfigureAwait(false);
-            return PickingSession.FromJson(json);
+            return PickerSession.FromJson(json);
         }
 
         /// <summary>Deletes the session. Its items' base URLs stop working: only call this when downloads are done.</summary>
@@ -94,13 +94,13 @@ namespace GPhotos.Sources.Picker
         /// Polls at the server's <c>pollInterval</c> until the user is done. Gives up with
         /// <see cref="PickingTimeoutException"/> when the server's <c>timeoutIn</c> (or <paramref name="maxWait"/>) runs out.
         /// </summary>
-        public async Task<PickingSession> WaitForPickingAsync(PickingSession session, TimeSpan? maxWait, IProgress<PickingProgress> progress,
+        public async Task<PickerSession> WaitForPickingAsync(PickerSession session, TimeSpan? maxWait, IProgress<PickingProgress> progress,
             CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
             TimeSpan? limit = session.TimeoutIn;
             if (maxWait.HasValue && (limit == null || maxWait < limit)) limit = maxWait;
-            PickingSession current = session;
+            PickerSession current = session;
             while (!current.MediaItemsSet)
             {
                 progress?.Report(new PickingProgress(current, clock.Elapsed, limit));

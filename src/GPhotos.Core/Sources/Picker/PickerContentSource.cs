@@ -34,14 +34,12 @@ namespace GPhotos.Sources.Picker
                 // Another worker may have re-listed the session while we waited.
                 if (!(_fresh.TryGetValue(key, out MediaItem known) && known.BaseUrlReceived >= askedAt.AddSeconds(-1) && known.BaseUrl != item.BaseUrl))
                 {
-                    string token = null;
-                    var guard = new PageGuard("Picker session " + item.SessionId);
-                    do
+                    List<MediaItem> listed = await new PageGuard("Picker session " + item.SessionId).ReadAllAsync(async (token, ct) =>
                     {
-                        MediaPage page = await _picker.GetPageAsync(item.SessionId, token, cancellationToken).ConfigureAwait(false);
-                        foreach (MediaItem m in guard.Accept(page)) _fresh[item.SessionId + "\n" + m.Id] = m;
-                        token = page.NextPageToken;
-                    } while (token != null);
+                        MediaPage page = await _picker.GetPageAsync(item.SessionId, token, ct).ConfigureAwait(false);
+                        return (page.Items, page.NextPageToken);
+                    }, cancellationToken).ConfigureAwait(false);
+                    foreach (MediaItem m in listed) _fresh[item.SessionId + "\n" + m.Id] = m;
                 }
                 if (!_fresh.TryGetValue(key, out known))
                     throw new GoogleApiException(404, "NOT_FOUND", null, $"'{item.Filename}' ({item.Id}) is no longer part of picking session {item.SessionId}.");

@@ -25,7 +25,7 @@ namespace GPhotos.Sources.Takeout
         public string Path;
         public TakeoutInputKind Kind;
         public int Order;
-        public FileStream ZipFile;
+        public Stream ZipFile;
         public ZipArchive Zip;
         public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
         public bool Failed;
@@ -53,8 +53,10 @@ namespace GPhotos.Sources.Takeout
         public long Size;
         public long Ordinal;              // global order over all inputs
         public ZipArchiveEntry ZipEntry;  // zip inputs
+        public uint? Crc;                 // zip inputs: CRC-32 from the central directory (the entry cache's key)
         public TakeoutSidecar Json;       // JSON entries: parsed (tar: during the pass; zip/folder: after listing)
         public string JsonError;
+        public byte[] JsonBytes;          // transient: the bytes just read, for the entry cache
         public bool JsonRead;
         public MediaProbeResult Probe;    // tar inputs: probed during the pass; others: when emitted
         public string ProbeError;
@@ -74,6 +76,7 @@ namespace GPhotos.Sources.Takeout
     {
         public static TakeoutInputKind DetectKind(string path)
         {
+            if (TakeoutPartSources.TryGetKind(path, out var registered)) return registered;
             if (Directory.Exists(path)) return TakeoutInputKind.Folder;
             var l = path.ToLowerInvariant();
             if (l.EndsWith(".zip", StringComparison.Ordinal)) return TakeoutInputKind.Zip;
@@ -133,18 +136,18 @@ namespace GPhotos.Sources.Takeout
         {
             try
             {
-                a.ZipFile = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+                a.ZipFile = TakeoutPartSources.OpenRead(a.Path, sequential: false);
                 a.Zip = new ZipArchive(a.ZipFile, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
                 foreach (var e in a.Zip.Entries)
                 {
                     ct.ThrowIfCancellationRequested();
                     var name = NormalizeEntryPath(e.FullName);
                     if (name.Length == 0 || name.EndsWith("/", StringComparison.Ordinal)) continue;
-                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e });
+                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e, Crc = TakeoutEntryCache.Crc(e) });
                 }
             }
             catch (OperationCanceledException) { throw; }
-            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
+            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException || ex is GPhotos.Http.GoogleApiException)
             {
                 a.Dispose();
                 throw Wrap(a, ex, 0);
@@ -163,7 +166,7 @@ namespace GPhotos.Sources.Takeout
             IndexedEntry pending = null;
             try
             {
-                using (var file = new FileStream(a.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
+                using (var file = TakeoutPartSources.OpenRead(a.Path, sequential: true))
                 using (var tar = OpenTar(file, a.Kind == TakeoutInputKind.TarGz))
                 {
                     TarEntry te;
@@ -287,11 +290,20 @@ namespace GPhotos.Sources.Takeout
                 e.JsonError = "larger than " + TakeoutSidecar.MaxJsonBytes + " bytes";
                 return;
             }
+            // A sidecar read from an earlier export of this Drive library (same path, size and CRC-32): not fetched again.
+            byte[] cached = TakeoutEntryCache.GetJson(e);
+            if (cached != null && cached.Length == e.Size)
+            {
+                using (var m = new MemoryStream(cached, false)) ReadJson(e, m);
+                return;
+            }
             try
             {
                 using (var s = OpenEntryForIndex(e)) ReadJson(e, s);
+                if (e.Json != null && e.JsonBytes != null) TakeoutEntryCache.PutJson(e, e.JsonBytes);
+                e.JsonBytes = null;
             }
-            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException || ex is GPhotos.Http.GoogleApiException)
             {
                 e.JsonRead = true;
                 e.JsonError = ex.Message;
@@ -308,6 +320,7 @@ namespace GPhotos.Sources.Takeout
                 int n = MediaProbe.ReadFully(s, bytes, 0, bytes.Length);
                 if (n < bytes.Length) throw new EndOfStreamException($"'{e.EntryPath}' ended after {n} of {e.Size} bytes");
                 e.Json = TakeoutSidecar.Parse(bytes, TakeoutNames.IsAlbumMetadataName(e.FileName));
+                if (e.Crc.HasValue) e.JsonBytes = bytes; // for the entry cache (zip parts in Drive)
             }
             catch (Newtonsoft.Json.JsonException ex) { e.JsonError = ex.Message; }
             catch (InvalidDataException ex) { e.JsonError = ex.Message; }
@@ -334,6 +347,8 @@ namespace GPhotos.Sources.Takeout
 
         internal static TakeoutArchiveException Wrap(IndexedArchive a, Exception ex, int kept)
         {
+            if (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
+                return new TakeoutArchiveException(a.Path, part.Message + (kept > 0 ? $" The {kept} entries read before were kept." : ""), part) { EntriesKept = kept };
             string what;
             switch (a.Kind)
             {

@@ -6,7 +6,7 @@ using static GPhotos.Sources.JsonValues;
 namespace GPhotos.Sources.Picker
 {
     /// <summary>A Picker API session: the user picks items in Google's own UI at <see cref="PickerUri"/>.</summary>
-    public sealed class PickingSession
+    public sealed class PickerSession
     {
         public string Id { get; set; }
         public string PickerUri { get; set; }
@@ -24,7 +24,7 @@ namespace GPhotos.Sources.Picker
 
         public override string ToString() => Id;
 
-        internal static PickingSession FromJson(JObject json) => new PickingSession
+        internal static PickerSession FromJson(JObject json) => new PickerSession
         {
             Id = String(json, "id"),
             PickerUri = String(json, "pickerUri"),
