@@ -148,3 +148,42 @@ Describe 'Test-GPhotosBackup errors and Ctrl+C' {
         Test-GPhotosBackup -Path $dest | Select-Object -Last 1 | ForEach-Object Files | Should -Be 1
     }
 }
+
+Describe 'Each photo once across sources (emulator Library + Takeout)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:emu = Start-TestEmulator
+        $env:GPHOTOS_EMULATOR_HOST = $emu.HostPort
+    }
+    AfterAll {
+        Disconnect-GPhotos -ErrorAction SilentlyContinue
+        Stop-TestEmulator $emu
+        Remove-Item Env:GPHOTOS_EMULATOR_HOST -ErrorAction SilentlyContinue
+    }
+
+    It 'replaces the Library copy by the Takeout original (Upgraded), then saves neither again' {
+        Reset-TestEmulator $emu
+        Connect-GPhotos -AccessToken (New-TestToken $emu).accessToken
+        $t = $items | Where-Object { $_.IsPhoto -and $_.Width -and $_.Height -and $_.CreationTime } | Select-Object -First 1
+        Add-TestItem $emu -Item @(@{ filename = $t.Filename; type = 'PHOTO'; appCreated = $true; mimeType = $t.MimeType
+                creationTime = $t.CreationTime.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'); width = $t.Width; height = $t.Height }) | Out-Null
+        $dest = Join-Path $TestDrive 'once'
+        $lib = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
+        $lib.Status | Should -Be 'Saved'
+
+        $up = $t | Save-GPhotosMediaItem -Path $dest
+        $up.Status | Should -Be 'Upgraded'
+        $up.Path | Should -Be $lib.Path
+        (Get-FileHash -LiteralPath $up.Path).Hash | Should -Be ($manifest.Items | Where-Object Id -EQ $t.Id).Sha256
+        @(Get-ChildItem $dest -File).Count | Should -Be 1
+
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $again = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
+        $again.Status | Should -Be 'Skipped'
+        $again.Reason | Should -Be 'SavedFromOtherSource'
+        $again.Path | Should -Be $up.Path
+        (Get-TestCounter $emu).requests.media | Should -Be 0
+        ($t | Save-GPhotosMediaItem -Path $dest).Reason | Should -Be 'AlreadySaved'
+        Test-GPhotosBackup -Path $dest -Full -Quiet | Should -BeExactly $true
+    }
+}
