@@ -16,6 +16,44 @@ BeforeAll {
     # DA's in-place Drive reader is wired into Remove-GPhotosTakeoutArchive at merge; until then Drive parts are refused.
     $field = [GPhotos.Commands.RemoveGPhotosTakeoutArchiveCommand].GetField('DriveItemSource', [Reflection.BindingFlags]'Static,NonPublic')
     $script:driveReaderWired = $null -ne $field.GetValue($null)
+    $script:wiredReader = $field.GetValue($null)
+
+    # A stand-in for DA's in-place reader, for this file only: it reads local copies of the Drive parts (downloaded by
+    # the test, never by the product) and names each item's part by its Drive file id, as a Drive reader does.
+    $core = [GPhotos.Sources.Drive.ITakeoutPartItemSource].Assembly.Location
+    Add-Type -ReferencedAssemblies $core, 'netstandard', 'System.Collections', 'System.Linq', 'System.Runtime' -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using GPhotos.Model;
+using GPhotos.Sources.Drive;
+public sealed class StandInDriveReader : ITakeoutPartItemSource
+{
+    public static readonly Dictionary<string, string> LocalCopies = new Dictionary<string, string>();
+    public IEnumerable<MediaItem> ReadItems(IReadOnlyList<TakeoutArchive> parts, Action<TakeoutArchive, Exception> partFailed, Action<string> warning, CancellationToken ct)
+    {
+        var local = parts.Select(p => new TakeoutArchive(p.Name, p.Size, p.ExportTime, p.PartNumber, p.Format, TakeoutArchiveLocation.Local,
+            LocalCopies[p.DriveFileId], null, null, p.ExportId, p.ModifiedTime, p.PartCount, p.IsComplete, p.Completeness)).ToList();
+        Func<string, string> toId = path => { var l = TakeoutRemoval.FindPart(local, path); return l == null ? path : parts[local.IndexOf(l)].DriveFileId; };
+        var items = new LocalTakeoutPartItemSource().ReadItems(local, (p, e) => partFailed(parts[local.IndexOf(p)], e), warning, ct).ToList();
+        foreach (MediaItem i in items) { i.TakeoutArchive = toId(i.TakeoutArchive); if (i.MotionVideoArchive != null) i.MotionVideoArchive = toId(i.MotionVideoArchive); }
+        return items;
+    }
+    public static void Install(System.Reflection.FieldInfo field) { field.SetValue(null, (Func<GPhotos.Auth.GPhotosConnection, ITakeoutPartItemSource>)(c => new StandInDriveReader())); }
+}
+'@
+    function Save-DriveCopy($Export) {
+        $token = (New-TestToken $emu -Scope 'https://www.googleapis.com/auth/drive.readonly').accessToken
+        $folder = Join-Path $TestDrive ([guid]::NewGuid())
+        New-Item -ItemType Directory $folder | Out-Null
+        foreach ($p in $Export.parts) {
+            $path = Join-Path $folder $p.name
+            Invoke-WebRequest -Uri "$($emu.Url)/drive/v3/files/$($p.id)?alt=media" -Headers @{ Authorization = "Bearer $token" } -OutFile $path
+            [StandInDriveReader]::LocalCopies[$p.id] = $path
+        }
+        Join-Path $folder '*.zip'
+    }
 }
 
 AfterAll {
@@ -122,6 +160,50 @@ Describe 'Remove-GPhotosTakeoutArchive with Drive parts' {
         $done = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -Force)
         @($done.Status | Select-Object -Unique) | Should -Be 'Removed'
         (Get-DriveFile).Count | Should -Be 0
+    }
+
+    It 'refuses Drive parts naming the unsaved items, deletes nothing with -WhatIf, then deletes them for good after a Save (stand-in reader)' {
+        $copies = Save-DriveCopy $export
+        [StandInDriveReader]::Install($field)
+        try {
+            Connect-GPhotos -AccessToken (New-TestToken $emu -Scope 'https://www.googleapis.com/auth/drive').accessToken
+            $items = @(Get-GPhotosMediaItem -TakeoutPath $copies -WarningAction SilentlyContinue)
+            $items | Select-Object -First 2 | Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo -WarningAction SilentlyContinue | Out-Null
+            $r = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+            $r.Count | Should -Be 2
+            @($r | Where-Object Status -EQ 'Refused').Count | Should -BeGreaterThan 0
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveNotFullySaved,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            foreach ($i in $items | Select-Object -Skip 2) { @($r.NotSavedItems.Id) | Should -Contain $i.Id }
+            (Get-DriveFile).Count | Should -Be (2 - @($r | Where-Object Status -EQ 'Removed').Count)
+
+            $items | Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo -WarningAction SilentlyContinue | Out-Null
+            $left = (Get-DriveFile).Count
+            $what = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -WhatIf -WarningAction SilentlyContinue)
+            @($what.Status | Select-Object -Unique) | Should -Be 'NotRemoved'
+            (Get-DriveFile).Count | Should -Be $left
+
+            $done = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -Force -WarningAction SilentlyContinue)
+            @($done.Status | Select-Object -Unique) | Should -Be 'Removed'
+            (Get-DriveFile).Count | Should -Be 0 # DELETE, not the trash: the files are gone, trashed or not
+        }
+        finally { $field.SetValue($null, $wiredReader) }
+    }
+
+    It 'does not delete a Drive part replaced since it was listed (stand-in reader)' {
+        $copies = Save-DriveCopy $export
+        [StandInDriveReader]::Install($field)
+        try {
+            Connect-GPhotos -AccessToken (New-TestToken $emu -Scope 'https://www.googleapis.com/auth/drive').accessToken
+            Get-GPhotosMediaItem -TakeoutPath $copies -WarningAction SilentlyContinue | Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo -WarningAction SilentlyContinue | Out-Null
+            $parts = @(Get-GPhotosTakeoutArchive -Latest)
+            Invoke-Emulator $emu "drive/files/$($parts[0].DriveFileId)/replace" -Method Post -Body @{} | Out-Null
+            $r = @($parts | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+            ($r | Where-Object Name -EQ $parts[0].Name).Status | Should -Be 'Refused'
+            ($errs | Where-Object { $_.FullyQualifiedErrorId -like 'TakeoutArchiveDeleteFailed,*' }).Exception.Message | Should -BeLike '*changed in Drive*'
+            @(Get-DriveFile | Where-Object id -EQ $parts[0].DriveFileId).Count | Should -Be 1
+        }
+        finally { $field.SetValue($null, $wiredReader) }
     }
 
     It 'needs -DriveWrite: a read-only sign-in fails at once with the exact command' -Skip:($IsWindows) {
