@@ -9,7 +9,8 @@
       Test     Build, then xunit (core + emulator), then Pester in a child pwsh against out/GPhotos. Non-zero exit on
                any failure; ends with one summary line "N passed, N failed, N skipped".
       Demo     Build, start the emulator with a sample library, run the card's pipeline against it and show the files.
-      Bench    Build, then the benchmarks (docs/benchmarks.md explains them). Not part of Test.
+      Bench    Build, then the benchmarks (docs/benchmarks.md explains them). Not part of Test. -BenchScale 100000,500000
+               adds the scale rows (synthetic Takeout and Library of each size; long); -BenchPhase runs only some phases.
       Soak     Build, then the long randomized fault run (seed printed; -Seed replays it).
       Fuzz     The seeded fuzz tests of every parser of outside bytes (xunit classes named *FuzzTests), long:
                -FuzzIterations cases per target (Test runs the same targets with a short fixed-seed run).
@@ -36,7 +37,15 @@ param(
     [int] $SoakItems = 3000,
 
     # Fuzz: cases per fuzz target (the seed is -Seed, or a random one that is printed).
-    [int] $FuzzIterations = 100000
+    [int] $FuzzIterations = 100000,
+
+    # Bench: item counts for the scale rows (e.g. 100000,500000); none by default, which keeps the run at about 4 minutes.
+    # Strings split at commas: 'pwsh -File build.ps1 -BenchScale 100000,500000' passes one string, which [int[]] would
+    # read as the single number 100000500000.
+    [string[]] $BenchScale = @(),
+
+    # Bench: only these phases (Invoke-Benchmarks.ps1 -Phase), e.g. Scale; commas split as for -BenchScale.
+    [string[]] $BenchPhase = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -162,8 +171,17 @@ function Invoke-Demo {
 }
 
 function Invoke-Bench {
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $ModuleOut 'GPhotos.psd1') `
-        -EmulatorPath (Join-Path $EmulatorOut 'GPhotos.Emulator.dll') -WorkFolder (Join-Path $Out 'bench')
+    # -File cannot pass arrays (-ScaleItems 1,2 arrives as one string), so the call is an encoded command.
+    $q = { param($s) "'" + ($s -replace "'", "''") + "'" }
+    $cmd = "& $(& $q (Join-Path $Root 'tests/Benchmarks/Invoke-Benchmarks.ps1')) -ModulePath $(& $q (Join-Path $ModuleOut 'GPhotos.psd1'))" +
+        " -EmulatorPath $(& $q (Join-Path $EmulatorOut 'GPhotos.Emulator.dll')) -WorkFolder $(& $q (Join-Path $Out 'bench'))"
+    $sizes = @($BenchScale -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
+    $phases = @($BenchPhase -split ',' | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim() })
+    if ($sizes) { $cmd += ' -ScaleItems ' + ($sizes -join ',') }
+    if ($phases) { $cmd += ' -Phase ' + (($phases | ForEach-Object { & $q $_ }) -join ',') }
+    $cmd += '; exit $LASTEXITCODE'
+    # -OutputFormat Text: with -EncodedCommand and redirected output pwsh would otherwise write CLIXML.
+    & dotnet pwsh -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand ([Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($cmd)))
     if ($LASTEXITCODE -ne 0) { throw 'The benchmarks failed.' }
 }
 

@@ -9,6 +9,8 @@
       List      Get-GPhotosMediaItem | Measure-Object
       Naive     items listed first, then a sequential  Invoke-WebRequest -OutFile  loop over the base URLs
       FirstItem (untimed check) the emulator's list counter when the first item reaches the pipeline
+      IndexLoad the destination index (IndexPath) parsed alone, as Save does at its start (GPhotos.Core, by reflection)
+    With TakeoutPath, List and SaveAll read that Takeout export (Get-GPhotosMediaItem -TakeoutPath) and do not connect.
     Memory: the kernel's peak RSS (VmHWM, what PeakWorkingSet64 reads on Linux) is reset to the current RSS right
     before the workload (/proc/self/clear_refs), so "peak above idle" is the peak during the workload minus the
     working set of this idle pwsh with the module imported, connected and (for Save/Naive) the item list in hand.
@@ -31,7 +33,44 @@ function Reset-PeakWorkingSet {
 try {
     $env:GPHOTOS_EMULATOR_HOST = $a.EmulatorHost
     Import-Module $a.ModulePath
-    Connect-GPhotos -AccessToken $a.AccessToken | Out-Null
+    $takeout = $a.PSObject.Properties['TakeoutPath'] -and $a.TakeoutPath
+    # A Takeout is read without signing in: its idle baseline is a pwsh that only imported the module.
+    if (-not $takeout) { Connect-GPhotos -AccessToken $a.AccessToken | Out-Null }
+    $source = if ($takeout) { @{ TakeoutPath = $a.TakeoutPath; WarningAction = 'SilentlyContinue' } } else { @{} }
+
+    $sink = $null
+    if ($a.PSObject.Properties['StreamResults'] -and $a.StreamResults) {
+        # Scale runs: count Save's results by status as they pass instead of keeping them all (100k results held by
+        # this script would be charged to Save's peak). A compiled cmdlet, so the per-item cost is like Measure-Object's.
+        Add-Type -TypeDefinition @'
+using System.Collections.Generic;
+using System.Management.Automation;
+[Cmdlet(VerbsDiagnostic.Measure, "BenchStatus")]
+public sealed class MeasureBenchStatusCommand : PSCmdlet
+{
+    public static readonly Dictionary<string, int> Counts = new Dictionary<string, int>();
+    public static int Total;
+    [Parameter(ValueFromPipeline = true)] public PSObject InputObject { get; set; }
+    protected override void ProcessRecord()
+    {
+        var p = InputObject == null ? null : InputObject.Properties["Status"];
+        var key = p == null || p.Value == null ? "" : p.Value.ToString();
+        int n; Counts.TryGetValue(key, out n); Counts[key] = n + 1; Total++;
+    }
+}
+'@ -PassThru | Select-Object -First 1 | ForEach-Object { Import-Module -Assembly $_.Assembly }
+        $sink = [MeasureBenchStatusCommand]
+    }
+
+    $indexType = $null
+    if ($a.Kind -eq 'IndexLoad') {
+        # Internal type, reached by reflection: a benchmark of its load alone. GPhotos.Core is loaded by Connect above.
+        $core = [AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq 'GPhotos.Core' })[0]
+        $indexType = $core.GetType('GPhotos.Saving.DestinationIndex', $true)
+        $readOnly = $indexType.GetMethod('ReadOnly', [Reflection.BindingFlags]'Public, Static', $null, [type[]]@([string]), $null)
+        if (-not $readOnly) { throw 'GPhotos.Saving.DestinationIndex.ReadOnly(string) was not found: update BenchChild.ps1.' }
+        $managed0 = [GC]::GetTotalMemory($true)
+    }
 
     $items = $null
     if ($a.Kind -in 'Save', 'Naive') {
@@ -74,10 +113,14 @@ try {
             $out = $items | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         }
         'SaveAll' {
-            $out = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            if ($sink) { Get-GPhotosMediaItem @source | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Measure-BenchStatus }
+            else { $out = Get-GPhotosMediaItem @source | Save-GPhotosMediaItem -Path $dest -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue }
         }
         'List' {
-            $out = Get-GPhotosMediaItem | Measure-Object
+            $out = Get-GPhotosMediaItem @source | Measure-Object
+        }
+        'IndexLoad' {
+            $index = $readOnly.Invoke($null, @([string]$a.IndexPath))
         }
         'Naive' {
             foreach ($it in $items) {
@@ -103,6 +146,18 @@ try {
     $result.firstErrors = @(@($errors).Where({ $_ }) | Select-Object -First 3 | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
     if ($a.Kind -eq 'List') {
         $result.count = $out.Count
+    }
+    elseif ($a.Kind -eq 'IndexLoad') {
+        $result.count = $indexType.GetProperty('Count').GetValue($index)
+        # What the loaded index holds on the managed heap (full collections before and after, the index still alive).
+        $result.managedBytes = [GC]::GetTotalMemory($true) - $managed0
+        [GC]::KeepAlive($index)
+        $index.Dispose()
+    }
+    elseif ($sink) {
+        $result.count = $sink::Total
+        $result.statuses = @{}
+        foreach ($k in $sink::Counts.Keys) { $result.statuses[$k] = $sink::Counts[$k] }
     }
     elseif ($a.Kind -in 'Save', 'SaveAll') {
         $result.count = @($out).Count

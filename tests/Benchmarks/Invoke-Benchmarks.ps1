@@ -9,7 +9,11 @@
       2. Save vs a sequential Invoke-WebRequest -OutFile loop with 50 ms latency per request;
       3. Get-GPhotosMediaItem | Measure-Object over a large library: items/s, requests, memory, first item early;
       4. the incremental re-run (everything already saved) vs pure listing;
-      5. memory while saving large videos.
+      5. memory while saving large videos;
+      6. (only with -ScaleItems) a synthetic Takeout and an emulator Library of each size: listing, first Save, re-run,
+         the destination index alone, against a minimal Takeout reader, unzip and the minimal list client; 7. growth
+         from the smallest to the largest size (Scale.ps1).
+    FileCost (a diagnostic) times what one file costs on this disk without HTTP: create+write, +rename, +fsync, +times.
     Every measured run of the module is a fresh child pwsh; each measurement is repeated (-Repeat) and the median
     is reported. Prints a table and writes <WorkFolder>/results.json. Exits 0 on a MISS (benchmarks report, they do
     not gate); non-zero only when the benchmark itself broke (wrong byte or file count, failed runs, bad counters).
@@ -27,11 +31,24 @@ param(
 
     # Which phases to run (default: all).
     # PhotosTmpfs repeats Photos on a tmpfs (/dev/shm) as a diagnostic: the same client work without the disk.
-    [ValidateSet('Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental')]
-    [string[]] $Phase = @('Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental'),
+    # Scale runs only when asked (-ScaleItems, or -Phase Scale): it takes minutes to hours. Checked below, after commas
+    # are split ('pwsh -File' passes -Phase Photos,Scale as one string).
+    [string[]] $Phase = @('Photos', 'PhotosTmpfs', 'FileCost', 'Videos', 'Naive', 'List', 'Incremental'),
 
     # Runs per measurement; the median is reported (the best is in results.json).
     [ValidateRange(1, 20)] [int] $Repeat = 3,
+    # Runs of the photos-on-disk comparison (alternating curl, Save, curl, ...): the noisiest row gets the most.
+    [ValidateRange(1, 20)] [int] $PhotoRepeat = 5,
+    # FileCost: files per variant (of -PhotoSize bytes; fewer than -Photos to keep the diagnostic short).
+    [int] $FileCostFiles = 1000,
+
+    # Scale: item counts (e.g. 100000,500000). Given without -Phase, Scale runs after the other phases. Strings split at
+    # commas, because 'pwsh -File' passes 100000,500000 as one string (which [int[]] would read as 100000500000).
+    [string[]] $ScaleItems = @(),
+    # Scale: zip parts per Takeout export, the generator's seed, and listing runs per size (saves run once per size).
+    [ValidateRange(1, 100)] [int] $ScaleParts = 5,
+    [int] $ScaleSeed = 1,
+    [ValidateRange(1, 20)] [int] $ScaleRepeat = 1,
 
     [int] $Photos = 2000,
     [long] $PhotoSize = 300000,
@@ -57,6 +74,12 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+$Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale'
+foreach ($name in $Phase) { if ($name -notin $knownPhases) { throw "Unknown phase '$name'. Phases: $($knownPhases -join ', ')." } }
+[int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
+if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
+if ($Phase -contains 'Scale' -and -not $ScaleItems) { throw '-Phase Scale needs -ScaleItems (e.g. -ScaleItems 100000,500000).' }
 $ModulePath = (Resolve-Path $ModulePath).Path
 $EmulatorPath = (Resolve-Path $EmulatorPath).Path
 $WorkFolder = [IO.Path]::GetFullPath($WorkFolder)
@@ -70,6 +93,8 @@ $script:Broken = [System.Collections.Generic.List[string]]::new()
 $script:Rows = [System.Collections.Generic.List[object]]::new()
 $script:Runs = [ordered]@{}
 $benchClock = [Diagnostics.Stopwatch]::StartNew()
+. (Join-Path $PSScriptRoot 'Scale.ps1')
+. (Join-Path $PSScriptRoot 'FileCost.ps1')
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -297,17 +322,17 @@ function Test-FolderRun([string] $Destination, [int] $Count, [long] $ExpectedByt
 
 # ------------------------------------------------------------------------------------------------ phases
 
-function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCount, [string] $Root = $DownloadRoot, [string] $Where = '', [switch] $Diagnostic) {
+function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCount, [string] $Root = $DownloadRoot, [string] $Where = '', [switch] $Diagnostic, [int] $Runs = $Repeat) {
     $n = $PhotoCount + $VideoCount
     $what = if ($VideoCount) { "$VideoCount videos of $('{0:N0} MB' -f ($VideoSize / 1e6))" } else { "$PhotoCount photos of $('{0:N0} KB' -f ($PhotoSize / 1000))" }
     $what += $Where
-    Write-Step "Download: $what (Save at defaults vs curl --parallel-max $Throttle), $Repeat run(s) each"
+    Write-Step "Download: $what (Save at defaults vs curl --parallel-max $Throttle), $Runs run(s) each, alternating"
     Reset-Library -PhotoCount $PhotoCount -VideoCount $VideoCount
     $expected = Get-ExpectedBytes
     $curlDest = Join-Path $Root "$Name-curl"
     $saveDest = Join-Path $Root "$Name-save"
     $curlRuns = @(); $saveRuns = @()
-    for ($r = 1; $r -le $Repeat; $r++) {
+    for ($r = 1; $r -le $Runs; $r++) {
         $c = Invoke-CurlRun -Destination $curlDest -Parallel $Throttle
         Test-FolderRun $curlDest $n $expected "curl ($Name)"
         Remove-Folder $curlDest
@@ -475,8 +500,9 @@ if ([double](($machine.loadAtStart -split ' ')[0]) -ge 1.0) {
     Write-Host 'The machine is busy (load >= 1.0): ratios will be noisy. Take numbers for docs/benchmarks.md when it is quiet.' -ForegroundColor Yellow
 }
 
-Remove-Folder $WorkFolder
+# Everything of earlier runs goes, except the generated inputs of the Scale phase (cache/, keyed by parameters).
 New-Item -ItemType Directory -Force $WorkFolder | Out-Null
+Get-ChildItem -LiteralPath $WorkFolder -Force | Where-Object Name -NE 'cache' | Remove-Item -Recurse -Force
 
 $Emu = Start-Emulator
 $emuCpuStart = Get-EmulatorCpu
@@ -494,7 +520,7 @@ try {
         try {
             switch ($ph) {
                 'Photos' {
-                    $null = Invoke-DownloadPhase -Name 'photos' -PhotoCount $Photos -VideoCount 0
+                    $null = Invoke-DownloadPhase -Name 'photos' -PhotoCount $Photos -VideoCount 0 -Runs $PhotoRepeat
                     $sr = $script:Runs['photos.save']
                     Add-Row '5 memory' "peak working set above idle, saving $Photos photos" (Format-MB (Get-Median $sr.peakAboveIdle)) '' $null '' $null
                 }
@@ -514,6 +540,8 @@ try {
                 'Naive' { Invoke-NaivePhase }
                 'List' { Invoke-ListPhase }
                 'Incremental' { Invoke-IncrementalPhase }
+                'FileCost' { Invoke-FileCostPhase }
+                'Scale' { Invoke-ScalePhase }
             }
         }
         catch {
@@ -538,7 +566,7 @@ Write-Host ("Load at start {0}, at end {1}; {2:0} s; emulator CPU {3:0.0} s in a
 $json = [ordered]@{
     generated = [DateTime]::UtcNow.ToString('o')
     machine = $machine
-    settings = [ordered]@{ repeat = $Repeat; photos = $Photos; photoSize = $PhotoSize; videos = $Videos; videoSize = $VideoSize; naivePhotos = $NaivePhotos; latencyMs = $LatencyMs; listItems = $ListItems; incrementalItems = $IncrementalItems; phases = $Phase }
+    settings = [ordered]@{ repeat = $Repeat; photos = $Photos; photoSize = $PhotoSize; videos = $Videos; videoSize = $VideoSize; naivePhotos = $NaivePhotos; latencyMs = $LatencyMs; listItems = $ListItems; incrementalItems = $IncrementalItems; phases = $Phase; photoRepeat = $PhotoRepeat; scaleItems = $ScaleItems; scaleParts = $ScaleParts; scaleSeed = $ScaleSeed; scaleRepeat = $ScaleRepeat }
     results = $script:Rows
     broken = $script:Broken
     runs = $script:Runs

@@ -153,6 +153,29 @@ Describe 'Save-GPhotosMediaItem' {
         $c.requests.'library.batchGet' | Should -BeGreaterOrEqual 1
     }
 
+    It 'leaves the piped items as they were: a refreshed link stays inside the engine' {
+        Add-TestItem $emu -Item @(@{ filename = 'k.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
+        $listed = @(Get-GPhotosMediaItem)
+        $url = $listed[0].BaseUrl
+        $received = $listed[0].BaseUrlReceived
+        Invoke-Emulator $emu 'clock' -Method Post -Body @{ advanceSeconds = 2 * 3600 } | Out-Null
+        Connect-Test
+        Clear-Counter
+        ($listed | Save-GPhotosMediaItem -Path $dest).Status | Should -Be 'Saved'
+        [int](Get-TestCounter $emu).requests.'library.batchGet' | Should -Be 1
+        $listed[0].BaseUrl | Should -Be $url
+        $listed[0].BaseUrlReceived | Should -Be $received
+    }
+
+    It 'writes the engine''s messages on the pipeline thread, none lost: the start line and the summary' {
+        Add-TestItem $emu -Item @(1..3 | ForEach-Object { @{ filename = "m$_.jpg"; type = 'PHOTO'; appCreated = $true } }) | Out-Null
+        $out = @(Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -Verbose 4>&1)
+        $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        @($out | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count | Should -Be 3
+        @($verbose | Where-Object { $_ -like "Saving to '*" }).Count | Should -Be 1
+        @($verbose | Where-Object { $_ -like 'Saved 3, skipped 0, failed 0*' }).Count | Should -Be 1
+    }
+
     It 'stops on a spent daily quota with "resume after", and the next run finishes the job' {
         Add-TestItem $emu -Item @(1..4 | ForEach-Object { @{ filename = "q$_.jpg"; type = 'PHOTO'; appCreated = $true } }) | Out-Null
         $items = @(Get-GPhotosMediaItem)

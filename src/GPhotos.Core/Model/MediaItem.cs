@@ -43,10 +43,29 @@ namespace GPhotos.Model
         public bool IsPhoto => MediaType == MediaType.Photo;
         public bool IsVideo => MediaType == MediaType.Video;
 
-        /// <summary>Capture time in UTC (Library: creationTime; Picker: createTime; Takeout: photoTakenTime).</summary>
-        public DateTime? CreationTime { get; set; }
-        public long? Width { get; set; }
-        public long? Height { get; set; }
+        /// <summary>
+        /// Capture time in UTC (Library: creationTime; Picker: createTime; Takeout: photoTakenTime). Stored once, in
+        /// <see cref="MediaMetadata"/> (Google's nesting); this is the short name for it.
+        /// </summary>
+        public DateTime? CreationTime
+        {
+            get => MediaMetadata?.CreationTime;
+            set => Metadata().CreationTime = value;
+        }
+
+        /// <summary>Pixels; stored in <see cref="MediaMetadata"/>.</summary>
+        public long? Width
+        {
+            get => MediaMetadata?.Width;
+            set => Metadata().Width = value;
+        }
+
+        /// <summary>Pixels; stored in <see cref="MediaMetadata"/>.</summary>
+        public long? Height
+        {
+            get => MediaMetadata?.Height;
+            set => Metadata().Height = value;
+        }
         public string CameraMake { get; set; }
         public string CameraModel { get; set; }
         public string Description { get; set; }
@@ -97,6 +116,14 @@ namespace GPhotos.Model
         public string MotionVideoArchive { get; set; }
 
         public override string ToString() => Filename ?? Id ?? base.ToString();
+
+        private MediaMetadata Metadata() => MediaMetadata ?? (MediaMetadata = new MediaMetadata());
+
+        /// <summary>
+        /// A copy a content source may refresh (its base URL) without touching the caller's object. Shallow: the
+        /// source only writes <see cref="BaseUrl"/> and <see cref="BaseUrlReceived"/>.
+        /// </summary>
+        internal MediaItem CopyForRefresh() => (MediaItem)MemberwiseClone();
     }
 
     public sealed class MediaMetadata

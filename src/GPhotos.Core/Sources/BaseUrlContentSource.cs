@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Http;
@@ -10,7 +11,9 @@ namespace GPhotos.Sources
     /// Bytes behind a Google base URL: <c>=d</c> for a photo (full resolution with EXIF), <c>=dv</c> for a video or the
     /// video part of a motion photo. Never a bare URL (resized) and never <c>=d</c> on a video (a JPEG thumbnail).
     /// A base URL lives 60 minutes: a stale one, or one the server refuses with 403/404, is refreshed once through
-    /// the source's own API (<see cref="RefreshAsync"/>) and tried again.
+    /// the source's own API (<see cref="RefreshAsync"/>) and tried again. Refreshed URLs stay inside the source: it
+    /// refreshes a private copy of the item and remembers the new URL by item, so the caller's objects are never
+    /// written by a worker.
     /// </summary>
     public abstract class BaseUrlContentSource : IMediaContentSource
     {
@@ -21,23 +24,32 @@ namespace GPhotos.Sources
 
         protected GoogleApiClient Api { get; }
 
+        /// <summary>Base URLs this source refreshed, by item (session + id): reused by the item's next variant.</summary>
+        private readonly ConcurrentDictionary<string, MediaItem> _refreshed = new ConcurrentDictionary<string, MediaItem>(StringComparer.Ordinal);
+
         /// <summary>Whether base URLs of this source need the bearer token (Picker: required; Library: unconfirmed, sent).</summary>
         protected abstract bool SendToken { get; }
 
-        /// <summary>Gets a fresh <see cref="MediaItem.BaseUrl"/> for <paramref name="item"/> and stores it on the item.</summary>
+        /// <summary>Gets a fresh <see cref="MediaItem.BaseUrl"/> for <paramref name="item"/> (the source's private copy) and stores it on it.</summary>
         protected abstract Task RefreshAsync(MediaItem item, CancellationToken cancellationToken);
 
         /// <summary>The base-URL parameter that yields the original bytes of a variant.</summary>
         public static string ParameterFor(MediaItem item, ContentVariant variant)
             => variant == ContentVariant.MotionVideo || item.IsVideo ? "=dv" : "=d";
 
-        public async Task<MediaContent> OpenAsync(MediaItem item, ContentVariant variant, CancellationToken cancellationToken)
+        public async Task<MediaContent> OpenAsync(MediaItem callerItem, ContentVariant variant, CancellationToken cancellationToken)
         {
-            if (item == null) throw new ArgumentNullException(nameof(item));
+            if (callerItem == null) throw new ArgumentNullException(nameof(callerItem));
+            string key = callerItem.SessionId + "\n" + callerItem.Id;
+            // The newer of the caller's URL and the one this source refreshed last.
+            MediaItem basis = _refreshed.TryGetValue(key, out MediaItem known)
+                && (callerItem.BaseUrlReceived == null || known.BaseUrlReceived > callerItem.BaseUrlReceived) ? known : callerItem;
+            MediaItem item = basis.CopyForRefresh();
             bool refreshed = false;
             if (string.IsNullOrEmpty(item.BaseUrl) || item.BaseUrlReceived == null || DateTime.UtcNow - item.BaseUrlReceived.Value > FreshFor)
             {
                 await RefreshAsync(item, cancellationToken).ConfigureAwait(false);
+                _refreshed[key] = item;
                 refreshed = true;
             }
 
@@ -69,6 +81,7 @@ namespace GPhotos.Sources
                 {
                     // Expired or revoked base URL: Google answers a plain 403/404. Get a new one and try once more.
                     await RefreshAsync(item, cancellationToken).ConfigureAwait(false);
+                    _refreshed[key] = item;
                     refreshed = true;
                 }
             }

@@ -3,14 +3,13 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
 using GPhotos.Errors;
 using GPhotos.Model;
+using GPhotos.Reporting;
 using GPhotos.Saving;
 using GPhotos.Sources;
 using GPhotos.Sources.Library;
-using GPhotos.Sources.Picker;
 
 namespace GPhotos.Commands
 {
@@ -74,9 +73,7 @@ namespace GPhotos.Commands
         private SaveOptions _options;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly List<string> _pendingIds = new List<string>();
-        private GPhotosConnection _connection;
-        private LibraryContentSource _library;
-        private PickerContentSource _picker;
+        private readonly ContentSources _sources = new ContentSources();
         private bool _progressShown;
         private bool _fatal;
 
@@ -121,7 +118,7 @@ namespace GPhotos.Commands
                 LockTimeout = LockTimeout,
             };
             // Created now, started (folder, lock, workers) only when the first item is really saved: -WhatIf writes nothing.
-            _session = new SaveSession(_options, SourceFor, CancelToken);
+            _session = new SaveSession(_options, _sources, Reporter, CancelToken);
         }
 
         protected override void ProcessRecord()
@@ -176,13 +173,8 @@ namespace GPhotos.Commands
         private void Offer(MediaItem item)
         {
             if (item == null) return;
-            if (item.Source != MediaSource.Takeout && _library == null)
-            {
-                // API items need this runspace's connection; resolved here, on the pipeline thread.
-                _connection = RequireConnection();
-                _library = new LibraryContentSource(_connection.Api);
-                _picker = new PickerContentSource(_connection.Api);
-            }
+            // API items need this runspace's connection; resolved here, on the pipeline thread. The core picks the source.
+            if (ContentSources.NeedsApi(item) && _sources.Api == null) _sources.Api = RequireConnection().Api;
             if (string.IsNullOrEmpty(item.Id))
             {
                 WriteError(ToErrorRecord(ErrorCatalog.ForMissingId(item.Filename), item));
@@ -214,12 +206,14 @@ namespace GPhotos.Commands
                 ErrorEntry entry = ErrorCatalog.Classify(ex, ErrorCatalog.DestinationNotWritable);
                 if (!(ex is DestinationLockedException) && entry.Id != ErrorCatalog.DiskFull)
                     entry = new ErrorEntry(ErrorCatalog.DestinationNotWritable, GPhotosErrorCategory.WriteError, true, ex);
+                WriteReports(); // what start-up said before it failed (e.g. leftovers deleted)
                 ThrowTerminatingError(ToErrorRecord(entry, _options.Destination));
             }
         }
 
         private void DrainEvents()
         {
+            WriteReports(); // messages first: a worker reports a repaired file before its result
             while (_session.TryTake(out SaveEvent e))
             {
                 switch (e.Kind)
@@ -240,11 +234,14 @@ namespace GPhotos.Commands
                 WriteConnectionMessages();
                 _sinceProgress.Restart();
                 SaveProgress p = _session.GetProgress();
-                WriteProgress(new ProgressRecord(ProgressId, "Saving Google Photos to " + _options.Destination,
-                    $"{p.Completed} of {p.Total} items ({p.Saved} saved, {p.Skipped} skipped, {p.Failed} failed), {p.BytesDownloaded / 1048576.0:N1} MB at {p.BytesPerSecond / 1048576.0:N1} MB/s")
+                Reporter.Progress(new ProgressReport
                 {
+                    ActivityId = ProgressId,
+                    Activity = "Saving Google Photos to " + _options.Destination,
+                    Status = $"{p.Completed} of {p.Total} items ({p.Saved} saved, {p.Skipped} skipped, {p.Failed} failed), {p.BytesDownloaded / 1048576.0:N1} MB at {p.BytesPerSecond / 1048576.0:N1} MB/s",
                     PercentComplete = p.PercentComplete,
                 });
+                WriteReports();
                 _progressShown = true;
             }
         }
@@ -270,6 +267,7 @@ namespace GPhotos.Commands
         private void ThrowFatal(ErrorEntry entry, MediaItem item)
         {
             _fatal = true;
+            WriteReports(); // what the workers said before the run stopped is not lost
             CompleteProgress();
             ThrowTerminatingError(ToErrorRecord(entry, (object)item ?? _options?.Destination));
         }
@@ -278,7 +276,8 @@ namespace GPhotos.Commands
         {
             if (_progressShown)
             {
-                WriteProgress(new ProgressRecord(ProgressId, "Saving Google Photos to " + _options.Destination, "Done") { RecordType = ProgressRecordType.Completed });
+                Reporter.Progress(new ProgressReport { ActivityId = ProgressId, Activity = "Saving Google Photos to " + _options.Destination, Status = "Done", Completed = true });
+                WriteReports();
                 _progressShown = false;
             }
         }
@@ -287,20 +286,6 @@ namespace GPhotos.Commands
         {
             FetchNextIds(_pendingIds, Offer);
             DrainEvents();
-        }
-
-        /// <summary>Called from worker threads: must not touch the cmdlet's streams.</summary>
-        private IMediaContentSource SourceFor(MediaItem item)
-        {
-            switch (item.Source)
-            {
-                case MediaSource.Takeout:
-                    return TakeoutContentSource.Instance;
-                case MediaSource.Picker:
-                    return _picker ?? throw new InvalidOperationException("Not connected to Google Photos: run Connect-GPhotos before saving Picker items.");
-                default:
-                    return _library ?? throw new InvalidOperationException("Not connected to Google Photos: run Connect-GPhotos before saving Library items.");
-            }
         }
     }
 }

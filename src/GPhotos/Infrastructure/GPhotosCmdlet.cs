@@ -9,6 +9,7 @@ using GPhotos.Auth;
 using GPhotos.Errors;
 using GPhotos.Http;
 using GPhotos.Model;
+using GPhotos.Reporting;
 using GPhotos.Sources.Library;
 
 namespace GPhotos.Commands.Infrastructure
@@ -129,6 +130,40 @@ namespace GPhotos.Commands.Infrastructure
 
         /// <summary>Errors that end the whole command (no point going on with the next item): the catalog decides.</summary>
         protected static bool IsFatal(Exception error) => ErrorCatalog.StopsRun(error);
+
+        #region Reporting: the core's messages, warnings and progress, written on the pipeline thread
+
+        private QueueReporter _reporter;
+
+        /// <summary>
+        /// Hand this to core components (any thread may report); <see cref="WriteReports"/> writes what it holds.
+        /// Unbounded and drained here, so nothing is dropped as long as the cmdlet drains before it returns.
+        /// </summary>
+        internal QueueReporter Reporter => _reporter ?? (_reporter = new QueueReporter());
+
+        /// <summary>Writes every pending report: Verbose, Warning, Progress. Only from the pipeline thread.</summary>
+        internal void WriteReports()
+        {
+            if (_reporter == null) return;
+            while (_reporter.TryTake(out Report report))
+            {
+                switch (report.Kind)
+                {
+                    case ReportKind.Warning: WriteWarning(report.Message); break;
+                    case ReportKind.Progress: WriteProgress(ToProgressRecord(report.Progress)); break;
+                    default: WriteVerbose(report.Message); break;
+                }
+            }
+        }
+
+        private static ProgressRecord ToProgressRecord(ProgressReport p) =>
+            new ProgressRecord(p.ActivityId, p.Activity ?? "GPhotos", string.IsNullOrEmpty(p.Status) ? "…" : p.Status)
+            {
+                PercentComplete = p.PercentComplete,
+                RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+
+        #endregion
 
         /// <summary>Releases what a cmdlet holds (a save session's lock, workers). Called once, also after Ctrl+C.</summary>
         protected virtual void DisposeResources() { }

@@ -139,7 +139,7 @@ public sealed class FakeSource : IMediaContentSource
 }
 
 /// <summary>Serves bytes in small chunks (optionally slowly), or stalls after a prefix.</summary>
-public sealed class ScriptedStream : Stream
+public sealed class ScriptedStream : GPhotos.IO.ReadOnlyStream
 {
     private readonly byte[] _data;
     private readonly TimeSpan _delay;
@@ -180,15 +180,6 @@ public sealed class ScriptedStream : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -207,12 +198,9 @@ public static class Items
         Filename = filename,
         MimeType = "image/jpeg",
         MediaType = MediaType.Photo,
-        CreationTime = created ?? Taken,
-        Width = 4032,
-        Height = 3024,
         BaseUrl = "https://lh3.googleusercontent.com/secret-" + id,
         ProductUrl = "https://photos.google.com/lr/photo/" + id,
-        MediaMetadata = new MediaMetadata { CreationTime = created ?? Taken, Photo = new PhotoMetadata { CameraMake = "Google", FocalLength = 4.2 } },
+        MediaMetadata = new MediaMetadata { CreationTime = created ?? Taken, Width = 4032, Height = 3024, Photo = new PhotoMetadata { CameraMake = "Google", FocalLength = 4.2 } },
     };
 
     public static MediaItem Video(string id, string filename = "VID_0001.MP4", VideoProcessingStatus status = VideoProcessingStatus.Ready) => new()
@@ -221,7 +209,6 @@ public static class Items
         Filename = filename,
         MimeType = "video/mp4",
         MediaType = MediaType.Video,
-        CreationTime = Taken,
         MediaMetadata = new MediaMetadata { CreationTime = Taken, Video = new VideoMetadata { Fps = 30, Status = status } },
     };
 }

@@ -86,8 +86,8 @@ namespace GPhotos.Saving
                 string folder = new FolderLayout("Custom", format).GetFolder(date);
                 int slash = folder.IndexOf('/');
                 string top = slash < 0 ? folder : folder.Substring(0, slash);
-                if (string.Equals(top, SaveSession.StateFolderName, StringComparison.OrdinalIgnoreCase))
-                    return $"it gives the folder '{text}', inside '{SaveSession.StateFolderName}', where GPhotos keeps its index, lock and temp files.";
+                if (string.Equals(top, DestinationStore.StateFolderName, StringComparison.OrdinalIgnoreCase))
+                    return $"it gives the folder '{text}', inside '{DestinationStore.StateFolderName}', where GPhotos keeps its index, lock and temp files.";
             }
             return null;
         }

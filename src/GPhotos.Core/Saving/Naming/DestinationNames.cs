@@ -8,7 +8,7 @@ namespace GPhotos.Saving
     /// <summary>
     /// Who owns which relative path in a destination: the index's entries, this run's reservations, and what is
     /// already on disk (the user's own files, which are never overwritten). Comparison ignores case, because NTFS and
-    /// APFS do and a backup should survive being copied there. Not thread-safe: the session locks around it.
+    /// APFS do and a backup should survive being copied there. Not thread-safe: <see cref="SaveNamer"/> locks around it.
     /// </summary>
     internal sealed class DestinationNames
     {
@@ -22,7 +22,7 @@ namespace GPhotos.Saving
         public DestinationNames(string destination)
         {
             _destination = destination;
-            _owners[SaveSession.StateFolderName] = Nobody;
+            _owners[DestinationStore.StateFolderName] = Nobody;
         }
 
         /// <summary>Paths (as full paths) compared by the OS rules of the platform for the outside-destination check.</summary>
@@ -30,13 +30,6 @@ namespace GPhotos.Saving
             Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
         public void Claim(string relativePath, string id) => _owners[relativePath] = id;
-
-        public void Release(string relativePath, string id)
-        {
-            if (_owners.TryGetValue(relativePath, out string owner) && owner == id) _owners.Remove(relativePath);
-        }
-
-        public bool IsOwnedBy(string relativePath, string id) => _owners.TryGetValue(relativePath, out string owner) && owner == id;
 
         /// <summary>May <paramref name="id"/> write <paramref name="relativePath"/>? Its own claim, or unclaimed and not on disk.</summary>
         public bool IsFreeFor(string relativePath, string id)
@@ -85,9 +78,6 @@ namespace GPhotos.Saving
             }
             return names.Contains(name);
         }
-
-        /// <summary>Forget cached listings (the disk may have changed since a preview).</summary>
-        public void ForgetDisk() => _onDisk.Clear();
 
         /// <summary>
         /// The full path of a relative one. Throws when the result would not lie strictly below the destination:

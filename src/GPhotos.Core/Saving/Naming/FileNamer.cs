@@ -9,7 +9,7 @@ namespace GPhotos.Saving
     /// <summary>
     /// Turns names Google reports (never trusted) into file and folder names that are valid on Windows, macOS and
     /// Linux alike, and makes the stable "~hash" suffix that keeps same-name items apart. Pure functions only: the
-    /// decision which item gets which name lives in the destination (see <see cref="SaveSession"/>).
+    /// decision which item gets which name lives in the destination (see <see cref="SaveNamer"/>).
     /// </summary>
     /// <remarks>
     /// Rules, in order: NFC normalisation (macOS hands out NFD, Windows and Linux keep what they are given, so NFC is

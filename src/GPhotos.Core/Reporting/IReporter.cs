@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+
+namespace GPhotos.Reporting
+{
+    /// <summary>What a report is: PowerShell's verbose, warning and progress streams, without PowerShell.</summary>
+    public enum ReportKind
+    {
+        Verbose,
+        Warning,
+        Progress,
+    }
+
+    /// <summary>One message for the host. Immutable; made on any thread, written on the pipeline thread.</summary>
+    public sealed class Report
+    {
+        public Report(ReportKind kind, string message, string warningId = null, object target = null, ProgressReport progress = null)
+        {
+            Kind = kind;
+            Message = message;
+            WarningId = warningId;
+            Target = target;
+            Progress = progress;
+        }
+
+        public ReportKind Kind { get; }
+
+        /// <summary>The text the user reads. A warning names the item it is about.</summary>
+        public string Message { get; }
+
+        /// <summary>Warnings: a stable id (e.g. <c>FileRepaired</c>) for tests and log filters; may be null.</summary>
+        public string WarningId { get; }
+
+        /// <summary>What the report is about (a MediaItem, a path), or null.</summary>
+        public object Target { get; }
+
+        /// <summary>Progress reports only.</summary>
+        public ProgressReport Progress { get; }
+
+        public override string ToString() => Kind + ": " + Message;
+    }
+
+    /// <summary>A progress bar's state (PowerShell's ProgressRecord, host-free).</summary>
+    public sealed class ProgressReport
+    {
+        /// <summary>Tells concurrent bars apart (ProgressRecord.ActivityId).</summary>
+        public int ActivityId { get; set; }
+        public string Activity { get; set; }
+        public string Status { get; set; }
+
+        /// <summary>0 to 100, or -1 when unknown.</summary>
+        public int PercentComplete { get; set; } = -1;
+
+        /// <summary>The bar is done: the host removes it.</summary>
+        public bool Completed { get; set; }
+    }
+
+    /// <summary>
+    /// The one way core code talks to the user while it works: messages, warnings and progress. Implementations are
+    /// thread-safe and never block (workers call them); the host writes what they hold on its own thread (the base
+    /// cmdlet drains a <see cref="QueueReporter"/> on the pipeline thread, where PowerShell allows writing).
+    /// <para>
+    /// To report from a component: take an <see cref="IReporter"/> (default <see cref="NullReporter.Instance"/>),
+    /// and call it instead of an <c>Action&lt;string&gt;</c>. A component that still exposes delegates (Takeout
+    /// reader options, ConnectOptions) is bridged with <c>Warning = m =&gt; reporter.Warning(m)</c>.
+    /// </para>
+    /// </summary>
+    public interface IReporter
+    {
+        /// <summary>Detail for -Verbose: never the only place a failure or a skipped item is reported.</summary>
+        void Verbose(string message);
+
+        /// <summary>Something the user must see (a repaired file, a skipped item): name the item in the message.</summary>
+        void Warning(string message, string warningId = null, object target = null);
+
+        void Progress(ProgressReport progress);
+    }
+
+    /// <summary>Drops everything: for callers that have nowhere to write.</summary>
+    public sealed class NullReporter : IReporter
+    {
+        public static NullReporter Instance { get; } = new NullReporter();
+
+        public void Verbose(string message) { }
+        public void Warning(string message, string warningId = null, object target = null) { }
+        public void Progress(ProgressReport progress) { }
+    }
+
+    /// <summary>
+    /// Holds reports in arrival order until the host takes them (<see cref="TryTake"/>). Unbounded on purpose: a
+    /// worker must never wait for the host, and nothing is dropped; the host drains at least once a second.
+    /// </summary>
+    public sealed class QueueReporter : IReporter
+    {
+        private readonly ConcurrentQueue<Report> _reports = new ConcurrentQueue<Report>();
+
+        public void Verbose(string message) => _reports.Enqueue(new Report(ReportKind.Verbose, message));
+
+        public void Warning(string message, string warningId = null, object target = null) =>
+            _reports.Enqueue(new Report(ReportKind.Warning, message, warningId, target));
+
+        public void Progress(ProgressReport progress)
+        {
+            if (progress != null) _reports.Enqueue(new Report(ReportKind.Progress, progress.Status, progress: progress));
+        }
+
+        public bool TryTake(out Report report) => _reports.TryDequeue(out report);
+
+        public bool IsEmpty => _reports.IsEmpty;
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.IO;
+using GPhotos.Model;
+
+namespace GPhotos.Saving
+{
+    /// <summary>
+    /// Puts verified temp files in place. Order matters for crash safety: file times are set on the temp file, the
+    /// index line is written and flushed, then the rename happens. A crash before the rename leaves an index entry
+    /// whose file is missing (fetched again next run, to the same path), never a file the index does not know
+    /// (which the next run would treat as the user's and save beside, duplicating it). A failed rename reverts the
+    /// index line.
+    /// </summary>
+    internal sealed class Committer
+    {
+        private readonly SaveRun _run;
+        private readonly DestinationStore _store;
+        private readonly SaveNamer _namer;
+
+        public Committer(SaveRun run, DestinationStore store, SaveNamer namer)
+        {
+            _run = run;
+            _store = store;
+            _namer = namer;
+        }
+
+        public SaveResult Commit(SavePlan plan, DownloadedFile original, DownloadedFile motion, bool motionChecked)
+        {
+            MediaItem item = plan.Item;
+            IndexEntry existing = plan.Existing;
+            IndexEntry entry = existing?.Clone() ?? new IndexEntry { Id = item.Id, Path = plan.RelativePath };
+            entry.Source = item.Source.ToString();
+            if (original != null) entry.Size = original.Bytes;
+
+            string motionRelative = null;
+            string metadataRelative = plan.MetadataPath;
+            DestinationIndex index;
+            lock (_namer.Sync)
+            {
+                index = _namer.Index;
+                if (motionChecked)
+                {
+                    entry.MotionChecked = true;
+                    if (motion != null)
+                    {
+                        motionRelative = _namer.MotionPath(plan, motion.ContentType);
+                        entry.MotionPath = motionRelative;
+                        entry.MotionSize = motion.Bytes;
+                    }
+                }
+            }
+            if (metadataRelative != null) entry.MetadataPath = metadataRelative;
+            else if (plan.MetadataBlockedBy != null)
+                _run.Events.Warning(item, $"The metadata file '{plan.MetadataBlockedBy}' already exists and is not from GPhotos; it was not overwritten.", "MetadataFileExists");
+
+            DateTime? created = item.CreationTime;
+            string motionFull = motionRelative == null ? null : _namer.ToFullPath(motionRelative);
+            bool filesChanged = original != null || motion != null;
+            bool indexChanged = filesChanged
+                || (motionChecked && existing?.MotionChecked != true)
+                || (metadataRelative != null && existing?.MetadataPath != metadataRelative);
+
+            _store.EnsureFolderFor(plan.FullPath);
+            if (original != null) AtomicFile.SetTimes(original.TempPath, created);
+            if (motion != null) AtomicFile.SetTimes(motion.TempPath, created);
+
+            if (indexChanged)
+            {
+                entry.SavedUtc = DateTime.UtcNow;
+                try
+                {
+                    index.Append(entry);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw new DestinationWriteException($"Cannot update the destination index '{_store.IndexPath}': {ex.Message}", _store.IndexPath, ex);
+                }
+            }
+
+            string placing = plan.FullPath;
+            bool owned = existing != null;
+            try
+            {
+                // Replace only what the index says is ours; anything else must not exist (a file that appeared
+                // during the download makes the rename fail instead of being overwritten).
+                if (original != null) _store.Place(original.TempPath, plan.FullPath, owned);
+                placing = motionFull;
+                owned = existing?.MotionPath != null && existing.MotionPath == motionRelative;
+                if (motion != null) _store.Place(motion.TempPath, motionFull, owned);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                try { index.Revert(item.Id, existing); }
+                catch (Exception revertError) when (revertError is IOException || revertError is UnauthorizedAccessException) { }
+                throw new DestinationWriteException(
+                    !owned && File.Exists(placing)
+                        ? $"'{placing}' appeared while '{item.Filename ?? item.Id}' was downloading; it was not overwritten. Run the save again to store the item under another name."
+                        : $"Cannot write '{placing}': {ex.Message}",
+                    placing, ex);
+            }
+            // ReplaceFile (.NET Framework) keeps the replaced file's creation time: set the times once more.
+            if (original != null && existing != null) AtomicFile.SetTimes(plan.FullPath, created);
+            if (motion != null && existing?.MotionPath != null) AtomicFile.SetTimes(motionFull, created);
+
+            string metadataFull = WriteSidecar(plan, metadataRelative, entry, created);
+
+            if (original != null) _run.Events.AddSaved(original.Bytes);
+            if (motion != null) _run.Events.AddSaved(motion.Bytes);
+            SaveResult result = filesChanged
+                ? CreateResult(_namer, SaveStatus.Saved, plan.Reason, item, entry)
+                : CreateResult(_namer, SaveStatus.Skipped, SaveReason.AlreadySaved, item, entry);
+            result.MetadataPath = metadataFull;
+            return result;
+        }
+
+        /// <summary>The sidecar's full path once written (or still there from an earlier run); null when there is none.</summary>
+        private string WriteSidecar(SavePlan plan, string metadataRelative, IndexEntry entry, DateTime? created)
+        {
+            if (metadataRelative != null)
+            {
+                string metadataFull = _namer.ToFullPath(metadataRelative);
+                try
+                {
+                    AtomicFile.WriteAllBytes(metadataFull, MetadataSidecar.Serialize(plan.Item), _store.TempFolder, replace: true);
+                    AtomicFile.SetTimes(metadataFull, created);
+                    return metadataFull;
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    _run.Events.Warning(plan.Item, $"The metadata file for '{plan.FullPath}' was not written: {ex.Message}", "MetadataWriteFailed");
+                    return null;
+                }
+            }
+            if (entry.MetadataPath != null && File.Exists(_namer.ToFullPath(entry.MetadataPath)))
+                return _namer.ToFullPath(entry.MetadataPath);
+            return null;
+        }
+
+        /// <summary>What the caller sees for an item the index records as <paramref name="entry"/>.</summary>
+        internal static SaveResult CreateResult(SaveNamer namer, SaveStatus status, string reason, MediaItem item, IndexEntry entry)
+        {
+            string metadata = entry.MetadataPath == null ? null : namer.ToFullPath(entry.MetadataPath);
+            return new SaveResult
+            {
+                Status = status,
+                Reason = reason,
+                Id = item.Id,
+                Path = namer.ToFullPath(entry.Path),
+                RelativePath = entry.Path.Replace('/', Path.DirectorySeparatorChar),
+                Bytes = entry.Size,
+                MotionVideoPath = entry.MotionPath == null ? null : namer.ToFullPath(entry.MotionPath),
+                MetadataPath = metadata != null && File.Exists(metadata) ? metadata : null,
+                Item = item,
+            };
+        }
+    }
+}

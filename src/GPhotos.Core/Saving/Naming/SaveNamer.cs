@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using GPhotos.Model;
+
+namespace GPhotos.Saving
+{
+    /// <summary>
+    /// Every name a save writes: the main file (layout folder + safe name, then stable id suffixes), the motion video
+    /// (same stem as the photo), the metadata sidecar (the file's name + <c>.json</c>). The one place that claims
+    /// paths in a destination: names recorded in the index stay their items'; names this run chose are reserved so
+    /// two same-name items never collide; files on disk the index does not know (the user's) are never taken.
+    /// <para>Not thread-safe by itself: every call is made under <see cref="Sync"/>.</para>
+    /// </summary>
+    internal sealed class SaveNamer
+    {
+        private readonly SaveOptions _options;
+        private readonly string _indexPath;
+        private DestinationNames _names;
+        private Dictionary<string, string> _reserved = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Items whose shown (reserved) path another save took before this one started: never renamed silently.</summary>
+        private readonly Dictionary<string, string> _lost = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        public SaveNamer(SaveOptions options, string indexPath)
+        {
+            _options = options;
+            _indexPath = indexPath;
+        }
+
+        /// <summary>Guards the names and the index (the planner on the pipeline thread, the commit on workers).</summary>
+        public object Sync { get; } = new object();
+
+        /// <summary>The destination's index: read-only after a preview, open for appending once the store started.</summary>
+        public DestinationIndex Index { get; private set; }
+
+        /// <summary>Before the store started (preview, -WhatIf): reads the index read-only, creates nothing.</summary>
+        public void EnsureLoaded()
+        {
+            if (_names != null) return;
+            Index = DestinationIndex.ReadOnly(_indexPath);
+            RebuildNames();
+        }
+
+        /// <summary>
+        /// The store opened <paramref name="index"/>. When it is the very index a preview read (<paramref name="reused"/>)
+        /// the names stand; otherwise they are rebuilt from it, keeping this run's reservations that are still free.
+        /// </summary>
+        public void Adopt(DestinationIndex index, bool reused)
+        {
+            if (reused && ReferenceEquals(index, Index)) return;
+            Index?.Dispose();
+            Index = index;
+            RebuildNames();
+        }
+
+        public string ToFullPath(string relativePath) => _names.ToFullPath(relativePath);
+
+        /// <summary>The path this run reserved for <paramref name="id"/>, if any.</summary>
+        public string Reserved(string id) => _reserved.TryGetValue(id, out string reserved) ? reserved : null;
+
+        /// <summary>
+        /// The item's path: the index's, this run's reservation, or the first free of plain name and suffixed names
+        /// (then reserved). The only place a main path is chosen.
+        /// </summary>
+        public string MainPath(MediaItem item)
+        {
+            if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;
+            if (_reserved.TryGetValue(item.Id, out string reserved)) return reserved;
+            if (_lost.TryGetValue(item.Id, out string shown))
+                throw new DestinationWriteException(
+                    $"'{item.Filename ?? item.Id}' was to be saved as '{shown}' (the path shown when it was confirmed), but another save used that name before this one started. It was not saved under another name you did not see; run the save again.",
+                    shown, null);
+            string folder = _options.Layout.GetFolder(item.CreationTime);
+            string name = FileNamer.MakeSafeName(item.Filename, item.Id, item.MimeType);
+            string relative = _names.ClaimFirstFree(Candidates(folder, name, name, item.Id), item.Id)
+                ?? throw new DestinationWriteException($"No free file name for '{item.Filename ?? item.Id}' in '{_options.Destination}'.", _options.Destination, null);
+            _reserved[item.Id] = relative;
+            return relative;
+        }
+
+        /// <summary>
+        /// The sidecar's path for an item saved at <paramref name="relativePath"/> (claimed), or null when a file that is
+        /// not GPhotos's already has that name (<paramref name="taken"/> then holds its full path).
+        /// </summary>
+        public string ClaimSidecar(MediaItem item, string relativePath, IndexEntry existing, out string taken)
+        {
+            string wanted = existing?.MetadataPath ?? MetadataSidecar.PathFor(relativePath);
+            taken = null;
+            if (_names.IsFreeFor(wanted, item.Id))
+            {
+                _names.Claim(wanted, item.Id);
+                return wanted;
+            }
+            taken = _names.ToFullPath(wanted);
+            return null;
+        }
+
+        /// <summary>
+        /// Beside the photo, same stem: <c>IMG_0001.JPG</c> → <c>IMG_0001.MP4</c> (what Apple Photos, Immich and
+        /// friends pair as a live photo). If that is taken (another item's video, a user's file), the id suffix.
+        /// Chosen once the video arrived: its extension comes from the bytes' type (.MOV for QuickTime).
+        /// </summary>
+        public string MotionPath(SavePlan plan, string contentType)
+        {
+            if (plan.Existing?.MotionPath != null) return plan.Existing.MotionPath;
+            string extension = contentType != null && contentType.IndexOf("quicktime", StringComparison.OrdinalIgnoreCase) >= 0 ? ".MOV" : ".MP4";
+            int slash = plan.RelativePath.LastIndexOf('/');
+            string folder = slash < 0 ? "" : plan.RelativePath.Substring(0, slash);
+            string mainName = slash < 0 ? plan.RelativePath : plan.RelativePath.Substring(slash + 1);
+            MediaItem item = plan.Item;
+            string safe = FileNamer.MakeSafeName(item.Filename, item.Id, item.MimeType);
+            return _names.ClaimFirstFree(
+                       Candidates(folder, FileNamer.ChangeExtension(mainName, extension), FileNamer.ChangeExtension(safe, extension), item.Id),
+                       item.Id)
+                   ?? throw new DestinationWriteException($"No free file name for the motion video of '{item.Filename ?? item.Id}'.", plan.FullPath, null);
+        }
+
+        /// <summary>The plain name first, then the stable id suffix, longer only if even that is taken (a hash clash or a user's file).</summary>
+        private static IEnumerable<string> Candidates(string folder, string plain, string suffixBase, string id)
+        {
+            string prefix = folder.Length == 0 ? "" : folder + "/";
+            yield return prefix + plain;
+            foreach (int digits in new[] { FileNamer.DefaultSuffixLength, 16, 32, 64 })
+                yield return prefix + FileNamer.AddSuffix(suffixBase, id, digits);
+        }
+
+        /// <summary>Claims every path the index records, then keeps this run's reservations that are still free.</summary>
+        private void RebuildNames()
+        {
+            var names = new DestinationNames(_options.Destination);
+            foreach (IndexEntry e in Index.Snapshot())
+            {
+                names.Claim(e.Path, e.Id);
+                if (e.MotionPath != null) names.Claim(e.MotionPath, e.Id);
+                if (e.MetadataPath != null) names.Claim(e.MetadataPath, e.Id);
+            }
+            var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> r in _reserved)
+            {
+                if (Index.TryGet(r.Key, out IndexEntry _)) continue;
+                if (names.IsFreeFor(r.Value, r.Key))
+                {
+                    names.Claim(r.Value, r.Key);
+                    kept[r.Key] = r.Value;
+                }
+                else
+                {
+                    _lost[r.Key] = names.ToFullPath(r.Value);
+                }
+            }
+            _reserved = kept;
+            _names = names;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Threading;
+using GPhotos.Errors;
+using GPhotos.Model;
+
+namespace GPhotos.Saving
+{
+    /// <summary>
+    /// What every part of one save shares: the options, the stop signal (Ctrl+C or a fatal error), the first fatal
+    /// error and the reporting. Parts get this, not the session.
+    /// </summary>
+    internal sealed class SaveRun
+    {
+        private readonly CancellationTokenSource _stop;
+        private Exception _fatal;
+
+        public SaveRun(SaveOptions options, SaveEvents events, CancellationToken callerToken)
+        {
+            Options = options;
+            Events = events;
+            CallerToken = callerToken;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        }
+
+        public SaveOptions Options { get; }
+        public SaveEvents Events { get; }
+
+        /// <summary>The caller's Ctrl+C.</summary>
+        public CancellationToken CallerToken { get; }
+
+        /// <summary>Ctrl+C or a fatal error: workers take no more items and downloads in flight are aborted.</summary>
+        public CancellationToken StopToken => _stop.Token;
+
+        public bool IsStopped => _stop.IsCancellationRequested;
+
+        public Exception FatalError => Volatile.Read(ref _fatal);
+
+        /// <summary>The catalog decides what ends a run (quota, sign-in, full disk); the cmdlets ask the same place.</summary>
+        public static bool IsFatal(Exception error) => ErrorCatalog.StopsSave(error);
+
+        public bool IsStopping(Exception error) =>
+            IsFatal(error) || (error is OperationCanceledException && _stop.IsCancellationRequested);
+
+        /// <summary>The first fatal error stops the run: workers take no more items and downloads in flight are aborted (their temp files deleted).</summary>
+        public void SetFatal(Exception error, MediaItem item)
+        {
+            if (Interlocked.CompareExchange(ref _fatal, error, null) != null) return;
+            Events.Emit(new SaveEvent(SaveEventKind.Fatal, item, ErrorCatalog.Classify(error, "SaveEngineFailed")));
+            Stop();
+        }
+
+        public void Stop()
+        {
+            try { _stop.Cancel(); }
+            catch (AggregateException) { } // a registration callback failed while aborting a download: nothing to add
+            catch (ObjectDisposedException) { }
+        }
+    }
+}

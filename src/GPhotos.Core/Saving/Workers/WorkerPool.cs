@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GPhotos.Saving
+{
+    /// <summary>
+    /// The bounded work queue and the workers that drain it. The caller's thread adds plans (blocking while the
+    /// queue is full, at most <see cref="Capacity"/> waiting); <see cref="SaveOptions.ThrottleLimit"/> workers take
+    /// them, each with its own buffer, so memory stays constant whatever the number of items.
+    /// </summary>
+    internal sealed class WorkerPool
+    {
+        private readonly SaveRun _run;
+        private readonly ItemWorker _worker;
+        private readonly ConcurrentQueue<SavePlan> _queue = new ConcurrentQueue<SavePlan>();
+        private readonly SemaphoreSlim _available = new SemaphoreSlim(0);
+        private readonly SemaphoreSlim _space;
+
+        public WorkerPool(SaveRun run, ItemWorker worker)
+        {
+            _run = run;
+            _worker = worker;
+            Capacity = run.Options.ThrottleLimit * 4;
+            _space = new SemaphoreSlim(Capacity, Capacity);
+        }
+
+        /// <summary>Plans that may wait for a worker before the caller blocks.</summary>
+        public int Capacity { get; }
+
+        /// <summary>All workers have exited; null before <see cref="Start"/>.</summary>
+        public Task Completion { get; private set; }
+
+        public void Start()
+        {
+            _run.Events.SetWorkersDone(false);
+            var workers = new Task[_run.Options.ThrottleLimit];
+            for (int i = 0; i < workers.Length; i++)
+                workers[i] = Task.Run(() => WorkerLoopAsync());
+            Completion = Task.WhenAll(workers).ContinueWith(t =>
+            {
+                GC.KeepAlive(t.Exception); // observed: never an unobserved task exception
+                _run.Events.SetWorkersDone(true);
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        /// <summary>Waits for a free slot; false after <paramref name="timeout"/>. Throws OperationCanceledException when the run stops.</summary>
+        public bool WaitForSlot(TimeSpan timeout) => _space.Wait(timeout, _run.StopToken);
+
+        /// <summary>Gives back a slot taken by <see cref="WaitForSlot"/> whose item needed no worker.</summary>
+        public void ReleaseSlot() => _space.Release();
+
+        /// <summary>Hands a plan to the workers, in the slot <see cref="WaitForSlot"/> took.</summary>
+        public void Add(SavePlan plan)
+        {
+            _queue.Enqueue(plan);
+            _available.Release();
+        }
+
+        /// <summary>Wakes idle workers; each leaves when the queue is empty.</summary>
+        public void CompleteAdding() => _available.Release(_run.Options.ThrottleLimit);
+
+        private async Task WorkerLoopAsync()
+        {
+            try
+            {
+                var buffer = new byte[ContentDownloader.BufferSize]; // one per worker: memory stays constant
+                CancellationToken stop = _run.StopToken;
+                while (true)
+                {
+                    try
+                    {
+                        await _available.WaitAsync(stop).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    if (!_queue.TryDequeue(out SavePlan plan)) return; // woken by CompleteAdding, nothing left
+                    _space.Release();
+                    if (stop.IsCancellationRequested) return;
+                    await _worker.SaveAsync(plan, buffer).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                // SaveAsync reports its own failures; reaching this is a bug. Stop the run rather than lose items silently.
+                if (!_run.IsStopped) _run.SetFatal(ex, null);
+            }
+        }
+    }
+}
