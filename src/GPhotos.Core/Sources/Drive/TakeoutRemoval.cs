@@ -122,7 +122,7 @@ namespace GPhotos.Sources.Drive
     {
         /// <summary>The destination's index file (<c>.gphotos/index.jsonl</c>); the destination is no backup without it.</summary>
         public static string IndexPath(string destination) =>
-            System.IO.Path.Combine(destination, SaveSession.StateFolderName, DestinationIndex.FileName);
+            System.IO.Path.Combine(destination, DestinationStore.StateFolderName, DestinationIndex.FileName);
 
         /// <summary>Verdicts for <paramref name="parts"/> (same order) from the items read and the destination's index.</summary>
         public static List<TakeoutPartVerdict> Verify(IReadOnlyList<TakeoutArchive> parts, IEnumerable<MediaItem> items,
