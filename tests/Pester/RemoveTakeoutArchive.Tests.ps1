@@ -36,11 +36,11 @@ public sealed class StandInDriveReader : ITakeoutPartItemSource
         var local = parts.Select(p => new TakeoutArchive(p.Name, p.Size, p.ExportTime, p.PartNumber, p.Format, TakeoutArchiveLocation.Local,
             LocalCopies[p.DriveFileId], null, null, p.ExportId, p.ModifiedTime, p.PartCount, p.IsComplete, p.Completeness)).ToList();
         Func<string, string> toId = path => { var l = TakeoutRemoval.FindPart(local, path); return l == null ? path : parts[local.IndexOf(l)].DriveFileId; };
-        var items = new LocalTakeoutPartItemSource().ReadItems(local, (p, e) => partFailed(parts[local.IndexOf(p)], e), warning, ct).ToList();
+        var items = new TakeoutReaderPartItemSource().ReadItems(local, (p, e) => partFailed(parts[local.IndexOf(p)], e), warning, ct).ToList();
         foreach (MediaItem i in items) { i.TakeoutArchive = toId(i.TakeoutArchive); if (i.MotionVideoArchive != null) i.MotionVideoArchive = toId(i.MotionVideoArchive); }
         return items;
     }
-    public static void Install(System.Reflection.FieldInfo field) { field.SetValue(null, (Func<GPhotos.Auth.GPhotosConnection, ITakeoutPartItemSource>)(c => new StandInDriveReader())); }
+    public static void Install(System.Reflection.FieldInfo field) { field.SetValue(null, (Func<DriveClient, ITakeoutPartItemSource>)(c => new StandInDriveReader())); }
 }
 '@
     function Save-DriveCopy($Export) {

@@ -24,10 +24,11 @@ namespace GPhotos.Commands
         private const int NamedInWarning = 20;
 
         /// <summary>
-        /// Reads Drive parts in place. Null until DA's Drive reader is wired in (the lead sets it at merge, see the report):
-        /// Drive parts are then refused as unreadable, never deleted unverified.
+        /// Reads Drive parts in place with the run's Drive client. Null until the in-place Drive reader is wired in (at
+        /// merge: <c>drive =&gt; new TakeoutReaderPartItemSource(p =&gt; DriveTakeoutParts.Register(drive, p))</c>); while
+        /// null, Drive parts are refused as unreadable, never deleted unverified.
         /// </summary>
-        internal static Func<GPhotosConnection, ITakeoutPartItemSource> DriveItemSource = null;
+        internal static Func<DriveClient, ITakeoutPartItemSource> DriveItemSource = null;
 
         /// <summary>Parts from Get-GPhotosTakeoutArchive. Pass all parts of an export together: items are matched across parts.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
@@ -66,12 +67,13 @@ namespace GPhotos.Commands
             List<TakeoutArchive> drive = _parts.Where(p => p.Location == TakeoutArchiveLocation.Drive).ToList();
             List<TakeoutArchive> local = _parts.Where(p => p.Location != TakeoutArchiveLocation.Drive).ToList();
             GPhotosConnection connection = drive.Count > 0 ? RequireDriveWrite() : null;
+            _drive = connection == null ? null : new DriveClient(connection.Api, connection);
 
             var verdicts = new List<TakeoutPartVerdict>();
-            if (local.Count > 0) verdicts.AddRange(Verify(local, new LocalTakeoutPartItemSource(), destination));
+            if (local.Count > 0) verdicts.AddRange(Verify(local, new TakeoutReaderPartItemSource(), destination));
             if (drive.Count > 0)
             {
-                ITakeoutPartItemSource source = DriveItemSource?.Invoke(connection);
+                ITakeoutPartItemSource source = DriveItemSource?.Invoke(_drive);
                 if (source != null) verdicts.AddRange(Verify(drive, source, destination));
                 else verdicts.AddRange(drive.Select(p => new TakeoutPartVerdict
                 {
@@ -86,6 +88,10 @@ namespace GPhotos.Commands
                 WriteObject(Decide(v, connection, destination));
             }
         }
+
+        private DriveClient _drive;
+
+        protected override void DisposeResources() => _drive?.Dispose();
 
         private GPhotosConnection RequireDriveWrite()
         {
@@ -163,7 +169,7 @@ namespace GPhotos.Commands
             }
             try
             {
-                if (part.Location == TakeoutArchiveLocation.Drive) DeleteFromDrive(part, connection);
+                if (part.Location == TakeoutArchiveLocation.Drive) DeleteFromDrive(part);
                 else DeleteLocal(part);
                 result.Status = "Removed";
                 WriteVerbose($"Removed {where}.");
@@ -180,16 +186,13 @@ namespace GPhotos.Commands
             return result;
         }
 
-        private void DeleteFromDrive(TakeoutArchive part, GPhotosConnection connection)
+        private void DeleteFromDrive(TakeoutArchive part)
         {
-            using (var drive = new DriveClient(connection.Api, connection))
-            {
-                // What was verified is the part as listed: one replaced since (new md5 or size) is not what was checked.
-                DriveFile now = Run(ct => drive.GetAsync(part.DriveFileId, ct));
-                if ((part.Md5 != null && !string.Equals(now.Md5Checksum, part.Md5, StringComparison.OrdinalIgnoreCase)) || (now.Size.HasValue && now.Size.Value != part.Size))
-                    throw new InvalidOperationException($"Takeout part '{part.Name}' changed in Drive since it was listed (size or md5 differ); list it again and re-run.");
-                Run(ct => drive.DeleteAsync(part.DriveFileId, ct));
-            }
+            // What was verified is the part as listed: one replaced since (new md5 or size) is not what was checked.
+            DriveFile now = Run(ct => _drive.GetAsync(part.DriveFileId, ct));
+            if ((part.Md5 != null && !string.Equals(now.Md5Checksum, part.Md5, StringComparison.OrdinalIgnoreCase)) || (now.Size.HasValue && now.Size.Value != part.Size))
+                throw new InvalidOperationException($"Takeout part '{part.Name}' changed in Drive since it was listed (size or md5 differ); list it again and re-run.");
+            Run(ct => _drive.DeleteAsync(part.DriveFileId, ct));
         }
 
         private static void DeleteLocal(TakeoutArchive part)

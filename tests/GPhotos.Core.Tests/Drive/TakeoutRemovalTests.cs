@@ -136,6 +136,7 @@ public class TakeoutRemovalTests : IDisposable
         var parts = new[] { local, drive };
         Assert.Same(local, TakeoutRemoval.FindPart(parts, path));
         Assert.Same(drive, TakeoutRemoval.FindPart(parts, "F9"));
+        Assert.Same(drive, TakeoutRemoval.FindPart(new[] { drive, Part("takeout-y-001.zip", driveId: "F10") }, "drive:F9/takeout-y-001.zip"));
         Assert.Same(drive, TakeoutRemoval.FindPart(parts, "drive:Takeout/takeout-y-001.zip"));
         Assert.Null(TakeoutRemoval.FindPart(parts, "other.zip"));
         Assert.Null(TakeoutRemoval.FindPart(new[] { drive, Part("takeout-y-001.zip", driveId: "F10") }, "takeout-y-001.zip"));
@@ -150,7 +151,7 @@ public class TakeoutRemovalTests : IDisposable
             (TakeoutFixtures.Year + "IMG_1.jpg.json", TakeoutFixtures.Utf8(TakeoutFixtures.Sidecar("IMG_1.jpg", id: "AF1QipX"))));
         var parts = new[] { Part(Path.GetFileName(p1), path: p1), Part(Path.GetFileName(p2), path: p2) };
         var errors = new Dictionary<TakeoutArchive, Exception>();
-        List<MediaItem> items = new LocalTakeoutPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
+        List<MediaItem> items = new TakeoutReaderPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
         MediaItem item = Assert.Single(items);
         Assert.Empty(errors);
         Assert.Same(parts[0], TakeoutRemoval.FindPart(parts, item.TakeoutArchive));
@@ -171,7 +172,7 @@ public class TakeoutRemovalTests : IDisposable
         File.WriteAllBytes(bad, new byte[200]);
         var parts = new[] { Part(Path.GetFileName(bad), path: bad) };
         var errors = new Dictionary<TakeoutArchive, Exception>();
-        new LocalTakeoutPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
+        new TakeoutReaderPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
         Assert.True(errors.ContainsKey(parts[0]));
     }
 }

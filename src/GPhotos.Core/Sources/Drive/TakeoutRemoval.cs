@@ -25,14 +25,22 @@ namespace GPhotos.Sources.Drive
             Action<string> warning, CancellationToken cancellationToken);
     }
 
-    /// <summary>Local parts, through the same <see cref="TakeoutReader"/> as Get-GPhotosMediaItem -TakeoutPath.</summary>
-    public sealed class LocalTakeoutPartItemSource : ITakeoutPartItemSource
+    /// <summary>
+    /// Parts read by the same <see cref="TakeoutReader"/> as Get-GPhotosMediaItem. Local parts by their path (the default);
+    /// Drive parts by the key their in-place source is registered under (pass e.g.
+    /// <c>p =&gt; DriveTakeoutParts.Register(drive, p)</c> as <paramref name="inputOf"/>).
+    /// </summary>
+    public sealed class TakeoutReaderPartItemSource : ITakeoutPartItemSource
     {
+        private readonly Func<TakeoutArchive, string> _inputOf;
+
+        public TakeoutReaderPartItemSource(Func<TakeoutArchive, string> inputOf = null) => _inputOf = inputOf ?? (p => p.Path);
+
         public IEnumerable<MediaItem> ReadItems(IReadOnlyList<TakeoutArchive> parts, Action<TakeoutArchive, Exception> partFailed,
             Action<string> warning, CancellationToken cancellationToken)
         {
             var failed = new List<TakeoutArchiveException>();
-            var reader = new TakeoutReader(parts.Select(p => p.Path), new TakeoutReaderOptions { ArchiveError = failed.Add, Warning = warning });
+            var reader = new TakeoutReader(parts.Select(_inputOf).ToList(), new TakeoutReaderOptions { ArchiveError = failed.Add, Warning = warning });
             var items = new List<MediaItem>();
             try
             {
@@ -223,8 +231,11 @@ namespace GPhotos.Sources.Drive
             if (string.IsNullOrEmpty(archive)) return null;
             foreach (TakeoutArchive p in parts)
                 if (p.Path != null && string.Equals(SafeFullPath(p.Path), SafeFullPath(archive), PathComparison)) return p;
+            // A Drive part read in place goes by "drive:<file id>/<name>" (TakeoutPartSources.DriveKey), or by its bare id.
+            string id = archive.StartsWith("drive:", StringComparison.Ordinal) && archive.IndexOf('/', 6) > 6
+                ? archive.Substring(6, archive.IndexOf('/', 6) - 6) : archive;
             foreach (TakeoutArchive p in parts)
-                if (p.DriveFileId != null && string.Equals(p.DriveFileId, archive, StringComparison.Ordinal)) return p;
+                if (p.DriveFileId != null && string.Equals(p.DriveFileId, id, StringComparison.Ordinal)) return p;
             string name = archive.Replace('\\', '/');
             name = name.Substring(name.LastIndexOf('/') + 1);
             TakeoutArchive[] byName = parts.Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).ToArray();
