@@ -9,7 +9,7 @@
       1. connects from the cached sign-in (never waits for a person);
       2. takes the newest export (Get-GPhotosTakeoutArchive -Latest) and does nothing more while it is incomplete
          (Takeout delivers parts one by one; reading early could give items without their JSON sidecar metadata);
-      3. reads it in place from Drive (Get-GPhotosMediaItem -TakeoutArchive) and saves only what -Destination does
+      3. reads it in place from Drive (the parts piped into Get-GPhotosMediaItem) and saves only what -Destination does
          not have yet (Save-GPhotosMediaItem's index): the next export repeats the whole library, and the items
          already saved are recognised without downloading them again;
       4. with -RemoveVerified, deletes the export's parts from Drive once every item in them is saved and verified
@@ -161,7 +161,7 @@ try {
         Write-Log ("Export {0}: {1} part(s), {2:N1} GB." -f $parts[0].ExportId, $parts.Count, ($total / 1GB))
         $saved = 0; $skipped = 0; $failed = 0
         $save = @{ Path = $Destination; Layout = $Layout; Metadata = $true; IncludeMotionVideo = $true; ErrorAction = 'Continue'; WarningAction = 'Continue' }
-        & { $parts | Get-GPhotosMediaItem -TakeoutArchive | Save-GPhotosMediaItem @save } 2>&1 3>&1 | ForEach-Object {
+        & { $parts | Get-GPhotosMediaItem | Save-GPhotosMediaItem @save } 2>&1 3>&1 | ForEach-Object {
             if ($_ -is [System.Management.Automation.ErrorRecord] -or $_ -is [System.Management.Automation.WarningRecord]) { $failed += Write-Record $_ }
             elseif ($_.Status -eq 'Saved') { $saved++; Write-Log "saved $($_.RelativePath) ($($_.Bytes) bytes)" }
             else { $skipped++ }

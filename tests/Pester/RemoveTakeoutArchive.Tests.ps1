@@ -1,5 +1,11 @@
 # Remove-GPhotosTakeoutArchive: a part goes only when every media entry in it is saved and verified in the destination.
 # Local parts are made by the emulator's Takeout generator; Drive parts by its Drive store.
+BeforeDiscovery {
+    # -Skip is decided at discovery: is the in-place Drive reader wired into Remove-GPhotosTakeoutArchive (at merge)?
+    Import-Module $env:GPHOTOS_TEST_MODULE -Force
+    $driveReaderWired = $null -ne [GPhotos.Commands.RemoveGPhotosTakeoutArchiveCommand].GetField('DriveItemSource', [Reflection.BindingFlags]'Static,NonPublic').GetValue($null)
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:emu = Start-TestEmulator
@@ -13,9 +19,7 @@ BeforeAll {
         $dir
     }
     function Get-DriveFile { @((Invoke-Emulator $emu 'drive/files').files | Where-Object { $_.name -like 'takeout-*' }) }
-    # DA's in-place Drive reader is wired into Remove-GPhotosTakeoutArchive at merge; until then Drive parts are refused.
-    $field = [GPhotos.Commands.RemoveGPhotosTakeoutArchiveCommand].GetField('DriveItemSource', [Reflection.BindingFlags]'Static,NonPublic')
-    $script:driveReaderWired = $null -ne $field.GetValue($null)
+    $script:field = [GPhotos.Commands.RemoveGPhotosTakeoutArchiveCommand].GetField('DriveItemSource', [Reflection.BindingFlags]'Static,NonPublic')
     $script:wiredReader = $field.GetValue($null)
 
     # A stand-in for DA's in-place reader, for this file only: it reads local copies of the Drive parts (downloaded by
@@ -145,7 +149,7 @@ Describe 'Remove-GPhotosTakeoutArchive with Drive parts' {
 
     It 'refuses with the unsaved items named, deletes nothing with -WhatIf, then removes after a Save' -Skip:(-not $driveReaderWired) {
         Connect-GPhotos -AccessToken (New-TestToken $emu -Scope 'https://www.googleapis.com/auth/drive').accessToken
-        $items = @(Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -TakeoutArchive -WarningAction SilentlyContinue)
+        $items = @(Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
         $items | Select-Object -First 2 | Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo -WarningAction SilentlyContinue | Out-Null
         $r = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         @($r | Where-Object Status -EQ 'Refused').Count | Should -BeGreaterThan 0

@@ -61,13 +61,13 @@ namespace GPhotos.Commands
             if (!File.Exists(TakeoutRemoval.IndexPath(destination)))
                 ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException(
                     $"'{destination}' is not a GPhotos destination (it has no {TakeoutRemoval.IndexPath(destination)}), so nothing in it can vouch for a Takeout part. " +
-                    "Save the export there first: Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -TakeoutArchive | Save-GPhotosMediaItem -Destination <folder>."),
+                    "Save the export there first: Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path <folder>."),
                     "DestinationNotABackup", ErrorCategory.ObjectNotFound, Destination));
 
             List<TakeoutArchive> drive = _parts.Where(p => p.Location == TakeoutArchiveLocation.Drive).ToList();
             List<TakeoutArchive> local = _parts.Where(p => p.Location != TakeoutArchiveLocation.Drive).ToList();
             GPhotosConnection connection = drive.Count > 0 ? RequireDriveWrite() : null;
-            _drive = connection == null ? null : new DriveClient(connection.Api, connection);
+            _drive = connection == null ? null : DriveFor(connection);
 
             var verdicts = new List<TakeoutPartVerdict>();
             if (local.Count > 0) verdicts.AddRange(Verify(local, new TakeoutReaderPartItemSource(), destination));
@@ -90,8 +90,26 @@ namespace GPhotos.Commands
         }
 
         private DriveClient _drive;
+        private static readonly object DriveLock = new object();
+        private static DriveClient s_drive;
+        private static GPhotosConnection s_driveConnection;
 
-        protected override void DisposeResources() => _drive?.Dispose();
+        /// <summary>
+        /// One Drive client per connection, kept for the session and never disposed here: an in-place reader registers
+        /// parts process-wide with it, and items listed earlier in the session are saved through those registrations.
+        /// </summary>
+        private static DriveClient DriveFor(GPhotosConnection connection)
+        {
+            lock (DriveLock)
+            {
+                if (s_drive == null || !ReferenceEquals(s_driveConnection, connection))
+                {
+                    s_drive = new DriveClient(connection.Api, connection);
+                    s_driveConnection = connection;
+                }
+                return s_drive;
+            }
+        }
 
         private GPhotosConnection RequireDriveWrite()
         {
