@@ -369,7 +369,7 @@ namespace GPhotos.Auth
             if (missing.Count > 0)
                 warn?.Invoke(
                     "Google granted only part of what GPhotos asked for. Missing: " + string.Join("; ", missing.Select(GPhotosScopes.Describe)) +
-                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -ForceNewLogin and tick every box on the consent screen.");
+                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -Force and tick every box on the consent screen.");
         }
 
         private static string Describe(TimeSpan span) =>

@@ -24,11 +24,12 @@ namespace GPhotos.Commands
         private const int NamedInWarning = 20;
 
         /// <summary>
-        /// Reads Drive parts in place with the run's Drive client. Null until the in-place Drive reader is wired in (at
-        /// merge: <c>drive =&gt; new TakeoutReaderPartItemSource(p =&gt; DriveTakeoutParts.Register(drive, p))</c>); while
-        /// null, Drive parts are refused as unreadable, never deleted unverified.
+        /// Reads Drive parts in place with the run's Drive client, through the same reader as
+        /// Get-GPhotosMediaItem -TakeoutArchive (tests may swap it for a stand-in; while null, Drive parts are refused
+        /// as unreadable, never deleted unverified).
         /// </summary>
-        internal static Func<DriveClient, ITakeoutPartItemSource> DriveItemSource = null;
+        internal static Func<DriveClient, ITakeoutPartItemSource> DriveItemSource =
+            drive => new TakeoutReaderPartItemSource(p => DriveTakeoutParts.Register(drive, p));
 
         /// <summary>Parts from Get-GPhotosTakeoutArchive. Pass all parts of an export together: items are matched across parts.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
