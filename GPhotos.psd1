@@ -20,6 +20,7 @@
         'Get-GPhotosPickerSession'
         'Remove-GPhotosPickerSession'
         'Get-GPhotosTakeoutArchive'
+        'Remove-GPhotosTakeoutArchive'
         'Test-GPhotosBackup'
     )
     FunctionsToExport    = @()

@@ -152,6 +152,39 @@ try { Get-GPhotosMediaItem } catch { "ERRORID=$($_.FullyQualifiedErrorId)" }
         @(Get-ChildItem $cache -File -ErrorAction SilentlyContinue).Count | Should -Be 0
         (Get-TestCounter $emu).requests.'oauth.revoke' | Should -Be 1
     }
+
+    It '-Drive adds Drive to the saved sign-in, keeping Photos; a scheduled run without that consent names the exact command' {
+        $ok = Invoke-Connect -Interactive -Cache $cache -Script "Connect-GPhotos -ClientId 'd1' -TokenCachePath `$env:GPHOTOS_TEST_CACHE"
+        $ok.ExitCode | Should -Be 0 -Because $ok.Error
+
+        $r = Invoke-Connect -Cache $cache -Script @'
+try { Connect-GPhotos -ClientId 'd1' -TokenCachePath $env:GPHOTOS_TEST_CACHE -Drive; 'CONNECTED' }
+catch { "ERRORID=$($_.FullyQualifiedErrorId)"; "MESSAGE=$($_.Exception.Message)"; exit 3 }
+'@
+        $r.ExitCode | Should -Be 3
+        $r.Output | Should -Match 'ERRORID=InteractiveLoginRequired'
+        $r.Output | Should -Match 'drive\.readonly'
+        $r.Output | Should -Match 'Connect-GPhotos -ClientSecretPath .* -Drive\b'
+        [int](Get-TestCounter $emu).requests.'oauth.authorize' | Should -Be 1
+
+        $drive = Invoke-Connect -Interactive -Cache $cache -Script @'
+$c = Connect-GPhotos -ClientId 'd1' -TokenCachePath $env:GPHOTOS_TEST_CACHE -Drive -PassThru
+"SOURCE=$($c.Source)"
+$c.Scopes | ForEach-Object { "SCOPE=$_" }
+"ITEMS=$(@(Get-GPhotosMediaItem).Count)"
+'@
+        $drive.ExitCode | Should -Be 0 -Because $drive.Error
+        $drive.Output | Should -Match 'SOURCE=Browser'
+        $drive.Output | Should -Match 'SCOPE=https://www.googleapis.com/auth/drive.readonly'
+        $drive.Output | Should -Match 'SCOPE=https://www.googleapis.com/auth/photospicker.mediaitems.readonly'
+        $drive.Output | Should -Match 'ITEMS=1'
+
+        # From now on the scheduled run connects silently, with or without the switch, and keeps Drive.
+        $later = Invoke-Connect -Cache $cache -Script "(Connect-GPhotos -ClientId 'd1' -TokenCachePath `$env:GPHOTOS_TEST_CACHE -PassThru).Scopes -join ' '"
+        $later.ExitCode | Should -Be 0 -Because $later.Error
+        $later.Output | Should -Match 'drive\.readonly'
+        [int](Get-TestCounter $emu).requests.'oauth.authorize' | Should -Be 2
+    }
 }
 
 Describe 'Connect-GPhotos -AccessToken with GPHOTOS_EMULATOR_HOST' {

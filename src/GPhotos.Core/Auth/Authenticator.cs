@@ -62,6 +62,8 @@ namespace GPhotos.Auth
                 else
                 {
                     string[] granted = GPhotosScopes.Parse(cached.Scope);
+                    // Incremental consent: adding Drive must not drop the Photos scopes the saved sign-in holds.
+                    requested = GPhotosScopes.Union(granted, requested);
                     string[] askedBefore = GPhotosScopes.Parse(cached.RequestedScope);
                     string[] notGranted = requested.Where(s => !granted.Contains(s)).ToArray();
                     // A refresh cannot add scopes. New scopes need the browser; scopes the user already declined do not.
@@ -168,7 +170,7 @@ namespace GPhotos.Auth
         {
             string clientArg = options.Client.SourcePath != null ? Quote(options.Client.SourcePath) : "<path to your client_secret_*.json>";
             string cacheArg = string.IsNullOrWhiteSpace(options.TokenCachePath) ? "" : " -TokenCachePath " + Quote(store.FolderPath);
-            string command = "Connect-GPhotos -ClientSecretPath " + clientArg + cacheArg;
+            string command = "Connect-GPhotos -ClientSecretPath " + clientArg + cacheArg + DriveSwitch(options.Scopes);
             string why;
             switch (reason)
             {
@@ -187,6 +189,15 @@ namespace GPhotos.Auth
             }
             return why + " This session is non-interactive, so GPhotos does not open a browser. At the keyboard, in an interactive " +
                    $"PowerShell session as the same user, run once: {command} - it saves the sign-in, and scheduled runs reuse it.";
+        }
+
+        /// <summary>The Connect-GPhotos switch that asks for the Drive scope in <paramref name="scopes"/>, if any.</summary>
+        internal static string DriveSwitch(IEnumerable<string> scopes)
+        {
+            string[] resolved;
+            try { resolved = GPhotosScopes.Resolve(scopes); }
+            catch (ArgumentException) { return ""; }
+            return GPhotosScopes.CanDeleteDrive(resolved) ? " -DriveWrite" : GPhotosScopes.CanReadDrive(resolved) ? " -Drive" : "";
         }
 
         private static string Quote(string path) => "'" + path.Replace("'", "''") + "'";
@@ -212,6 +223,7 @@ namespace GPhotos.Auth
                     request.State = state;
                     request.AccessType = "offline"; // a refresh token for unattended runs
                     request.Prompt = "consent"; // Google only returns a refresh token on consent
+                    request.IncludeGrantedScopes = "true"; // incremental consent: the new token keeps what was granted before
                     Uri url = request.Build();
 
                     log?.Invoke($"listening for Google's answer on {redirectUri}");
@@ -357,7 +369,7 @@ namespace GPhotos.Auth
             if (missing.Count > 0)
                 warn?.Invoke(
                     "Google granted only part of what GPhotos asked for. Missing: " + string.Join("; ", missing.Select(GPhotosScopes.Describe)) +
-                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -ForceNewLogin and tick every box on the consent screen.");
+                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -Force and tick every box on the consent screen.");
         }
 
         private static string Describe(TimeSpan span) =>

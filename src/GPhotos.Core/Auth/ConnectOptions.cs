@@ -13,6 +13,18 @@ namespace GPhotos.Auth
         /// <summary>Scopes: full URLs or short names (see <see cref="GPhotosScopes"/>). Null or empty: <see cref="GPhotosScopes.Default"/>.</summary>
         public IEnumerable<string> Scopes { get; set; }
 
+        /// <summary>
+        /// Connect-GPhotos -Drive / -DriveWrite: <paramref name="scopes"/> (null: <see cref="GPhotosScopes.Default"/>) plus
+        /// <see cref="GPhotosScopes.DriveReadOnly"/> or <see cref="GPhotosScopes.Drive"/> (which reads too). Drive is opt-in:
+        /// it is a restricted scope, and the full one lets GPhotos delete files. Throws <see cref="ArgumentException"/> for bad scopes.
+        /// </summary>
+        public static string[] WithDrive(IEnumerable<string> scopes, bool drive, bool driveWrite)
+        {
+            string[] resolved = GPhotosScopes.Resolve(scopes);
+            if (driveWrite) return GPhotosScopes.Union(resolved, new[] { GPhotosScopes.Drive });
+            return drive ? GPhotosScopes.Union(resolved, new[] { GPhotosScopes.DriveReadOnly }) : resolved;
+        }
+
         /// <summary>Google or the emulator. Null: <see cref="GoogleEndpoints.FromEnvironment"/> (honours GPHOTOS_EMULATOR_HOST).</summary>
         public GoogleEndpoints Endpoints { get; set; }
 

@@ -14,6 +14,7 @@ namespace GPhotos.Auth
     /// <item><c>PhotosPicker</c>, <c>Picker</c>, <c>PickerReadOnly</c> → <see cref="PickerReadOnly"/></item>
     /// <item><c>LibraryAppCreated</c>, <c>LibraryReadAppCreated</c>, <c>AppCreated</c> → <see cref="LibraryReadAppCreated"/></item>
     /// <item><c>Default</c> → both of the above</item>
+    /// <item><c>DriveReadOnly</c> → <see cref="DriveReadOnly"/>; <c>DriveWrite</c>, <c>DriveFull</c> → <see cref="Drive"/> (opt-in, for Takeout exports in Drive)</item>
     /// </list>
     /// Full scope URLs are accepted too, and so is the part after <c>https://www.googleapis.com/auth/</c>
     /// (e.g. <c>photospicker.mediaitems.readonly</c>). The scopes Google removed in 2025 are refused with an explanation.
@@ -27,6 +28,13 @@ namespace GPhotos.Auth
 
         /// <summary>Library API, read-only, limited to items and albums this OAuth client created.</summary>
         public const string LibraryReadAppCreated = Prefix + "photoslibrary.readonly.appcreateddata";
+
+        /// <summary>Drive, read-only: list and read Takeout exports delivered to Drive (Connect-GPhotos -Drive). A restricted scope.</summary>
+        public const string DriveReadOnly = Prefix + "drive.readonly";
+
+        /// <summary>Drive, full: the only scope that can delete a file (Connect-GPhotos -DriveWrite, for Remove-GPhotosTakeoutArchive).
+        /// Google's consent screen calls it "see, edit, create and delete all your Google Drive files".</summary>
+        public const string Drive = Prefix + "drive";
 
         /// <summary>What GPhotos asks for unless told otherwise: both read scopes.</summary>
         public static IReadOnlyList<string> Default { get; } = new[] { PickerReadOnly, LibraryReadAppCreated };
@@ -48,6 +56,9 @@ namespace GPhotos.Auth
             ["LibraryReadAppCreated"] = new[] { LibraryReadAppCreated },
             ["AppCreated"] = new[] { LibraryReadAppCreated },
             ["Default"] = new[] { PickerReadOnly, LibraryReadAppCreated },
+            ["DriveReadOnly"] = new[] { DriveReadOnly },
+            ["DriveWrite"] = new[] { Drive },
+            ["DriveFull"] = new[] { Drive },
         };
 
         /// <summary>The short names <see cref="Resolve"/> accepts.</summary>
@@ -113,7 +124,32 @@ namespace GPhotos.Auth
         {
             if (string.Equals(scope, PickerReadOnly, StringComparison.Ordinal)) return "PhotosPicker (" + scope + ": download the items you pick)";
             if (string.Equals(scope, LibraryReadAppCreated, StringComparison.Ordinal)) return "LibraryAppCreated (" + scope + ": read items this app uploaded)";
+            if (string.Equals(scope, DriveReadOnly, StringComparison.Ordinal)) return "DriveReadOnly (" + scope + ": list and read Takeout exports in Google Drive)";
+            if (string.Equals(scope, Drive, StringComparison.Ordinal)) return "DriveWrite (" + scope + ": also delete Takeout exports from Google Drive)";
             return scope;
+        }
+
+        /// <summary>Can a sign-in with these granted scopes list and read Drive files? (<see cref="Drive"/> includes reading.)</summary>
+        public static bool CanReadDrive(IEnumerable<string> granted) =>
+            granted != null && granted.Any(s => string.Equals(s, DriveReadOnly, StringComparison.Ordinal) || string.Equals(s, Drive, StringComparison.Ordinal));
+
+        /// <summary>Can a sign-in with these granted scopes delete Drive files? Only <see cref="Drive"/> can.</summary>
+        public static bool CanDeleteDrive(IEnumerable<string> granted) =>
+            granted != null && granted.Any(s => string.Equals(s, Drive, StringComparison.Ordinal));
+
+        /// <summary>
+        /// Incremental consent: what to ask for when <paramref name="requested"/> is added to a sign-in that already holds
+        /// <paramref name="alreadyGranted"/>. The union, granted first, so adding Drive never loses the Photos scopes
+        /// (a new consent replaces the refresh token, and a token only carries what its consent asked for).
+        /// <see cref="DriveReadOnly"/> is dropped when <see cref="Drive"/> is in the union: the full scope reads too.
+        /// </summary>
+        public static string[] Union(IEnumerable<string> alreadyGranted, IEnumerable<string> requested)
+        {
+            var result = new List<string>();
+            foreach (string s in (alreadyGranted ?? new string[0]).Concat(requested ?? new string[0]))
+                if (!string.IsNullOrWhiteSpace(s) && !result.Contains(s, StringComparer.Ordinal)) result.Add(s);
+            if (result.Contains(Drive, StringComparer.Ordinal)) result.Remove(DriveReadOnly);
+            return result.ToArray();
         }
 
         /// <summary>Splits an OAuth <c>scope</c> string (space-separated).</summary>

@@ -43,6 +43,16 @@ namespace GPhotos.Commands
         [ArgumentCompleter(typeof(ScopeCompleter))]
         public string[] Scope { get; set; }
 
+        /// <summary>Adds read-only Google Drive access (drive.readonly) to the sign-in: Takeout exports delivered to Drive.</summary>
+        [Parameter(ParameterSetName = ClientFileSet)]
+        [Parameter(ParameterSetName = ClientIdSet)]
+        public SwitchParameter Drive { get; set; }
+
+        /// <summary>Adds full Google Drive access (drive; reads too): only Remove-GPhotosTakeoutArchive needs it.</summary>
+        [Parameter(ParameterSetName = ClientFileSet)]
+        [Parameter(ParameterSetName = ClientIdSet)]
+        public SwitchParameter DriveWrite { get; set; }
+
         [Parameter(ParameterSetName = ClientFileSet)]
         [Parameter(ParameterSetName = ClientIdSet)]
         public string TokenCachePath { get; set; }
@@ -94,11 +104,14 @@ namespace GPhotos.Commands
                     return;
                 }
 
+                string[] scopes;
+                try { scopes = ConnectOptions.WithDrive(Scope, Drive, DriveWrite); }
+                catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "InvalidScope", ErrorCategory.InvalidArgument, Scope)); return; }
                 var options = new ConnectOptions
                 {
                     Client = client,
                     Endpoints = endpoints,
-                    Scopes = Scope,
+                    Scopes = scopes,
                     TokenCachePath = TokenCachePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TokenCachePath),
                     NoBrowser = NoBrowser,
                     AllowInteractive = InteractiveSession.IsInteractive(this),
