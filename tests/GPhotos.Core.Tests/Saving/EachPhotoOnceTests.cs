@@ -1,3 +1,4 @@
+#nullable enable
 using GPhotos.Model;
 using GPhotos.Saving;
 using GPhotos.Sources;
