@@ -21,6 +21,7 @@
         'Remove-GPhotosPickerSession'
         'Get-GPhotosTakeoutArchive'
         'Remove-GPhotosTakeoutArchive'
+        'Test-GPhotosBackup'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

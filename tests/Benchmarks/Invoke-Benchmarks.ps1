@@ -12,7 +12,8 @@
       5. memory while saving large videos;
       6. (only with -ScaleItems) a synthetic Takeout and an emulator Library of each size: listing, first Save, re-run,
          the destination index alone, against a minimal Takeout reader, unzip and the minimal list client; 7. growth
-         from the smallest to the largest size (Scale.ps1).
+         from the smallest to the largest size (Scale.ps1);
+      8. (Verify) Test-GPhotosBackup -Full against sha256sum over the same saved files (Verify.ps1).
     FileCost (a diagnostic) times what one file costs on this disk without HTTP: create+write, +rename, +fsync, +times.
     Every measured run of the module is a fresh child pwsh; each measurement is repeated (-Repeat) and the median
     is reported. Prints a table and writes <WorkFolder>/results.json. Exits 0 on a MISS (benchmarks report, they do
@@ -33,7 +34,7 @@ param(
     # PhotosTmpfs repeats Photos on a tmpfs (/dev/shm) as a diagnostic: the same client work without the disk.
     # Scale runs only when asked (-ScaleItems, or -Phase Scale): it takes minutes to hours. Checked below, after commas
     # are split ('pwsh -File' passes -Phase Photos,Scale as one string).
-    [string[]] $Phase = @('Photos', 'PhotosTmpfs', 'FileCost', 'Videos', 'Naive', 'List', 'Incremental'),
+    [string[]] $Phase = @('Photos', 'PhotosTmpfs', 'FileCost', 'Videos', 'Naive', 'List', 'Incremental', 'Verify'),
 
     # Runs per measurement; the median is reported (the best is in results.json).
     [ValidateRange(1, 20)] [int] $Repeat = 3,
@@ -60,6 +61,9 @@ param(
     [int] $IncrementalItems = 10000,
     # Photos in the incremental library are small: the re-run downloads nothing, and the first save must be quick.
     [long] $IncrementalPhotoSize = 4096,
+    # Verify: the backup Test-GPhotosBackup -Full and sha256sum read (photos of -PhotoSize, videos of -VideoSize).
+    [int] $VerifyPhotos = 500,
+    [int] $VerifyVideos = 10,
 
     [string] $Curl = '/usr/bin/curl',
 
@@ -75,7 +79,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
-$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale'
+$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale', 'Verify'
 foreach ($name in $Phase) { if ($name -notin $knownPhases) { throw "Unknown phase '$name'. Phases: $($knownPhases -join ', ')." } }
 [int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
 if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
@@ -95,6 +99,7 @@ $script:Runs = [ordered]@{}
 $benchClock = [Diagnostics.Stopwatch]::StartNew()
 . (Join-Path $PSScriptRoot 'Scale.ps1')
 . (Join-Path $PSScriptRoot 'FileCost.ps1')
+. (Join-Path $PSScriptRoot 'Verify.ps1')
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -541,6 +546,7 @@ try {
                 'List' { Invoke-ListPhase }
                 'Incremental' { Invoke-IncrementalPhase }
                 'FileCost' { Invoke-FileCostPhase }
+                'Verify' { Invoke-VerifyPhase }
                 'Scale' { Invoke-ScalePhase }
             }
         }

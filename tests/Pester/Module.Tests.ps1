@@ -7,7 +7,8 @@ Describe 'The GPhotos module' {
     It 'exports exactly its cmdlets, by explicit list' {
         $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @(
             'Connect-GPhotos', 'Disconnect-GPhotos', 'Get-GPhotosAlbum', 'Get-GPhotosMediaItem', 'Get-GPhotosPickerSession',
-            'Get-GPhotosTakeoutArchive', 'New-GPhotosPickerSession', 'Remove-GPhotosPickerSession', 'Remove-GPhotosTakeoutArchive', 'Save-GPhotosMediaItem')
+            'Get-GPhotosTakeoutArchive', 'New-GPhotosPickerSession', 'Remove-GPhotosPickerSession', 'Remove-GPhotosTakeoutArchive', 'Save-GPhotosMediaItem',
+            'Test-GPhotosBackup')
     }
 
     It 'loads its third-party assemblies from the Dependencies folder or the host, never from elsewhere' {

@@ -67,6 +67,16 @@ Describe 'Save-GPhotosMediaItem' {
         $r | Get-FileHash | Select-Object -ExpandProperty Hash | Should -Be $items[0].sha256D
     }
 
+    It 'gives each result the SHA-256 of the bytes the server sent, also when the re-run skips it' {
+        $items = Add-TestItem $emu -Item @(@{ filename = 'h.jpg'; type = 'PHOTO'; appCreated = $true }; @{ filename = 'h.mp4'; type = 'VIDEO'; mimeType = 'video/mp4'; appCreated = $true; status = 'READY' })
+        $first = @(Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest)
+        ($first | Where-Object { $_.Item.Filename -eq 'h.jpg' }).Sha256 | Should -Be $items[0].sha256D.ToLowerInvariant()
+        ($first | Where-Object { $_.Item.Filename -eq 'h.mp4' }).Sha256 | Should -Be $items[1].sha256Dv.ToLowerInvariant()
+        $again = @(Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest)
+        ($again | Sort-Object Id).Sha256 | Should -Be ($first | Sort-Object Id).Sha256
+        $again.Reason | Sort-Object -Unique | Should -Be 'AlreadySaved'
+    }
+
     It 'never overwrites a same-name photo, and keeps the names stable whatever the order' {
         Add-TestItem $emu -Item @(
             @{ filename = 'IMG_0001.JPG'; type = 'PHOTO'; appCreated = $true }

@@ -40,6 +40,15 @@ namespace GPhotos.Saving
         /// <summary>Write <c>&lt;file&gt;.json</c> with the item's metadata (every property except the base URL).</summary>
         public bool WriteMetadata { get; set; }
 
+        /// <summary>
+        /// A folder name below <see cref="Destination"/> for album folders (<c>&lt;AlbumFolder&gt;/&lt;album&gt;/&lt;file&gt;</c>,
+        /// hard links to the saved files); null: none.
+        /// </summary>
+        public string AlbumFolder { get; set; }
+
+        /// <summary>Where hard links are impossible: skip album links (default) or copy the files.</summary>
+        public AlbumLinkFallback AlbumLinkFallback { get; set; }
+
         /// <summary>Retries around each download attempt; null means <see cref="RetryPolicy.FromEnvironment"/>.</summary>
         public RetryPolicy Retry { get; set; }
 
@@ -56,6 +65,8 @@ namespace GPhotos.Saving
                 throw new ArgumentOutOfRangeException(nameof(ThrottleLimit), ThrottleLimit, $"ThrottleLimit must be between 1 and {MaxThrottleLimit}.");
             if (LockTimeout < TimeSpan.Zero && LockTimeout != Timeout.InfiniteTimeSpan)
                 throw new ArgumentOutOfRangeException(nameof(LockTimeout), LockTimeout, "LockTimeout must be zero or more (or infinite).");
+            if (AlbumFolder != null && (!FileNamer.IsSafeName(AlbumFolder) || AlbumFolder == DestinationStore.StateFolderName))
+                throw new ArgumentException($"The album folder '{AlbumFolder}' must be one plain folder name (no path, not '.gphotos').", nameof(AlbumFolder));
             string full = Path.GetFullPath(Destination);
             string root = Path.GetPathRoot(full);
             if (full.Length > root.Length) full = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
@@ -69,6 +80,8 @@ namespace GPhotos.Saving
                 WriteMetadata = WriteMetadata,
                 Retry = Retry ?? RetryPolicy.FromEnvironment(),
                 LockTimeout = LockTimeout,
+                AlbumFolder = AlbumFolder,
+                AlbumLinkFallback = AlbumLinkFallback,
             };
         }
 

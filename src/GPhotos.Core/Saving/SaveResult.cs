@@ -11,6 +11,12 @@ namespace GPhotos.Saving
 
         /// <summary>Nothing needed downloading (see <see cref="SaveResult.Reason"/>); the file is there.</summary>
         Skipped,
+
+        /// <summary>
+        /// The Takeout original replaced a copy of the same photo saved earlier through the Picker or the Library
+        /// (those lack the location), after it was completely written and checked. Same path.
+        /// </summary>
+        Upgraded,
     }
 
     /// <summary>Why a result has its status. Stable strings: scripts may compare them.</summary>
@@ -22,7 +28,7 @@ namespace GPhotos.Saving
         /// <summary>Saved: the index knew the item but its file had gone; fetched again to the same path.</summary>
         public const string Missing = "Missing";
 
-        /// <summary>Saved: the file had another size than recorded (truncated or altered); fetched again to the same path.</summary>
+        /// <summary>Saved: the file was shorter than recorded (truncated); fetched again to the same path.</summary>
         public const string SizeMismatch = "SizeMismatch";
 
         /// <summary>Saved: downloaded again because of <see cref="SaveOptions.Force"/>.</summary>
@@ -36,6 +42,21 @@ namespace GPhotos.Saving
 
         /// <summary>Skipped: the same item came twice in one run; it is saved once (Path is where it goes).</summary>
         public const string Duplicate = "Duplicate";
+
+        /// <summary>
+        /// Skipped: the file is longer than recorded, or Test-GPhotosBackup -Full found its content changed. Kept
+        /// (a user's edit and bit rot look the same) and named in a warning; -Force replaces it.
+        /// </summary>
+        public const string ChangedKept = "ChangedKept";
+
+        /// <summary>Upgraded: the Takeout original took the place of the Picker/Library copy (see <see cref="SaveStatus.Upgraded"/>).</summary>
+        public const string Upgraded = "Upgraded";
+
+        /// <summary>
+        /// Skipped: the same photo is already saved from another source (same original name, capture second,
+        /// width, height and media type); Path is that file. Each photo is saved once.
+        /// </summary>
+        public const string SavedFromOtherSource = "SavedFromOtherSource";
     }
 
     /// <summary>
@@ -56,11 +77,20 @@ namespace GPhotos.Saving
         /// <summary>Size of the file in bytes.</summary>
         public long Bytes { get; set; }
 
+        /// <summary>
+        /// SHA-256 of the file as it was saved (lowercase hex, computed while the bytes streamed to disk); compare with
+        /// <c>(Get-FileHash $r.Path).Hash</c>. Null for files an earlier version saved (it recorded none).
+        /// </summary>
+        public string Sha256 { get; set; }
+
         /// <summary>Full path of the motion video beside a motion photo, or null.</summary>
         public string MotionVideoPath { get; set; }
 
         /// <summary>Full path of the JSON sidecar, or null.</summary>
         public string MetadataPath { get; set; }
+
+        /// <summary>Album links (hard links, or copies where links are impossible) made with -AlbumFolder; empty otherwise.</summary>
+        public string[] AlbumLinks { get; set; } = Array.Empty<string>();
 
         /// <summary>One of the <see cref="SaveReason"/> strings.</summary>
         public string Reason { get; set; }

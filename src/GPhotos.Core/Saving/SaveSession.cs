@@ -76,9 +76,10 @@ namespace GPhotos.Saving
             _run = new SaveRun(options.Snapshot(), _events, cancellationToken);
             _store = new DestinationStore(_run);
             _namer = new SaveNamer(_run.Options, _store.IndexPath);
-            _planner = new SavePlanner(_run, _namer);
+            Albums = new AlbumLinker(_run, _namer, _store);
+            _planner = new SavePlanner(_run, _namer, Albums);
             var download = new DownloadRetry(_run, _store.TempFolder);
-            var committer = new Committer(_run, _store, _namer);
+            var committer = new Committer(_run, _store, _namer, Albums);
             _pool = new WorkerPool(_run, new ItemWorker(_run, contentSourceFor, download, committer));
         }
 
@@ -95,6 +96,9 @@ namespace GPhotos.Saving
 
         /// <summary>Where messages and warnings go.</summary>
         public IReporter Reporter => _events.Reporter;
+
+        /// <summary>Album folders (for tests: its hard-link call can be replaced).</summary>
+        internal AlbumLinker Albums { get; }
 
         /// <summary>For tests: lines beyond the live entries tolerated before the index is compacted at start.</summary>
         internal int IndexCompactionThreshold

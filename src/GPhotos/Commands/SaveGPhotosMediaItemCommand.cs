@@ -65,6 +65,15 @@ namespace GPhotos.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Folder below -Path for album folders: &lt;AlbumFolder&gt;/&lt;album title&gt;/&lt;file&gt;, hard links to the saved files.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string AlbumFolder { get; set; }
+
+        /// <summary>Where hard links are impossible (FAT/exFAT, another volume): Skip album links (default) or Copy the files.</summary>
+        [Parameter]
+        public AlbumLinkFallback AlbumLinkFallback { get; set; } = AlbumLinkFallback.Skip;
+
         /// <summary>How long to wait for another run that holds the destination's lock (default: fail at once).</summary>
         [Parameter]
         public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
@@ -79,18 +88,7 @@ namespace GPhotos.Commands
 
         protected override void BeginProcessing()
         {
-            string path;
-            try
-            {
-                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(Path) ? "." : Path, out ProviderInfo provider, out _);
-                if (provider.Name != "FileSystem")
-                    throw new ArgumentException($"-Path must be a file system folder; '{Path}' is on the {provider.Name} provider.");
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), Path));
-                return;
-            }
+            string path = ResolveFolder(this, Path);
 
             FolderLayout layout;
             try
@@ -116,12 +114,18 @@ namespace GPhotos.Commands
                 IncludeMotionVideo = IncludeMotionVideo,
                 WriteMetadata = Metadata,
                 LockTimeout = LockTimeout,
+                AlbumFolder = AlbumFolder,
+                AlbumLinkFallback = AlbumLinkFallback,
                 // The connection's retry settings, so its pacer is shared: a 429 pauses Save's downloads and the
                 // URL refreshes they trigger alike. Without a connection (Takeout only) Save paces itself.
                 Retry = RunspaceState.Current.Connection?.Api?.Retry,
             };
             // Created now, started (folder, lock, workers) only when the first item is really saved: -WhatIf writes nothing.
-            _session = new SaveSession(_options, _sources, Reporter, CancelToken);
+            try { _session = new SaveSession(_options, _sources, Reporter, CancelToken); }
+            catch (ArgumentException ex) when (ex.ParamName == nameof(SaveOptions.AlbumFolder))
+            {
+                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidAlbumFolder", GPhotosErrorCategory.InvalidArgument, true, ex), AlbumFolder));
+            }
         }
 
         protected override void ProcessRecord()
@@ -171,6 +175,23 @@ namespace GPhotos.Commands
                 WriteVerbose($"Saved {p.Saved}, skipped {p.Skipped}, failed {p.Failed}; {p.BytesSaved:N0} bytes in {p.Elapsed.TotalSeconds:0.0} s.");
             }
             if (_session.FatalError != null && !_fatal) ThrowFatal(ErrorCatalog.Classify(_session.FatalError, "SaveStopped"), null);
+        }
+
+        /// <summary>-Path (default: the current location) as a file system path; a terminating InvalidPath error otherwise.</summary>
+        internal static string ResolveFolder(GPhotosCmdlet cmdlet, string path)
+        {
+            try
+            {
+                string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(path) ? "." : path, out ProviderInfo provider, out _);
+                if (provider.Name != "FileSystem")
+                    throw new ArgumentException($"-Path must be a file system folder; '{path}' is on the {provider.Name} provider.");
+                return full;
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                cmdlet.ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), path));
+                return null;
+            }
         }
 
         private void Offer(MediaItem item)

@@ -58,7 +58,7 @@ public class SavePartsTests
         SaveRun run = Run(folder, reporter, o => o.WriteMetadata = true);
         SaveNamer namer = Namer(run);
         lock (namer.Sync) namer.EnsureLoaded();
-        var planner = new SavePlanner(run, namer);
+        var planner = new SavePlanner(run, namer, new AlbumLinker(run, namer, new DestinationStore(run)));
 
         SavePlan? plan = planner.Plan(Items.Photo("id-A"));
         Assert.NotNull(plan);

@@ -16,12 +16,14 @@ namespace GPhotos.Saving
         private readonly SaveRun _run;
         private readonly DestinationStore _store;
         private readonly SaveNamer _namer;
+        private readonly AlbumLinker _albums;
 
-        public Committer(SaveRun run, DestinationStore store, SaveNamer namer)
+        public Committer(SaveRun run, DestinationStore store, SaveNamer namer, AlbumLinker albums)
         {
             _run = run;
             _store = store;
             _namer = namer;
+            _albums = albums;
         }
 
         public SaveResult Commit(SavePlan plan, DownloadedFile original, DownloadedFile motion, bool motionChecked)
@@ -30,7 +32,13 @@ namespace GPhotos.Saving
             IndexEntry existing = plan.Existing;
             IndexEntry entry = existing?.Clone() ?? new IndexEntry { Id = item.Id, Path = plan.RelativePath };
             entry.Source = item.Source.ToString();
-            if (original != null) entry.Size = original.Bytes;
+            SameMedia.Record(entry, item);
+            if (original != null)
+            {
+                entry.Size = original.Bytes;
+                entry.Sha256 = original.Sha256;
+                entry.ContentChanged = false; // a fresh copy: whatever Test-GPhotosBackup found is gone
+            }
 
             string motionRelative = null;
             string metadataRelative = plan.MetadataPath;
@@ -46,6 +54,7 @@ namespace GPhotos.Saving
                         motionRelative = _namer.MotionPath(plan, motion.ContentType);
                         entry.MotionPath = motionRelative;
                         entry.MotionSize = motion.Bytes;
+                        entry.MotionSha256 = motion.Sha256;
                     }
                 }
             }
@@ -69,6 +78,9 @@ namespace GPhotos.Saving
                 entry.SavedUtc = DateTime.UtcNow;
                 try
                 {
+                    // An upgrade: the replaced copy's id goes first, so a crash before the rename leaves one owner
+                    // of the path (the new id, whose recorded size makes the next run fetch the original again).
+                    if (plan.Replaces != null) index.Remove(plan.Replaces.Id);
                     index.Append(entry);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -90,7 +102,15 @@ namespace GPhotos.Saving
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                try { index.Revert(item.Id, existing); }
+                try
+                {
+                    if (plan.Replaces == null) index.Revert(item.Id, existing);
+                    else
+                    {
+                        index.Remove(item.Id);
+                        index.Append(plan.Replaces);
+                    }
+                }
                 catch (Exception revertError) when (revertError is IOException || revertError is UnauthorizedAccessException) { }
                 throw new DestinationWriteException(
                     !owned && File.Exists(placing)
@@ -106,10 +126,12 @@ namespace GPhotos.Saving
 
             if (original != null) _run.Events.AddSaved(original.Bytes);
             if (motion != null) _run.Events.AddSaved(motion.Bytes);
+            SaveStatus status = original != null && plan.Reason == SaveReason.Upgraded ? SaveStatus.Upgraded : SaveStatus.Saved;
             SaveResult result = filesChanged
-                ? CreateResult(_namer, SaveStatus.Saved, plan.Reason, item, entry)
+                ? CreateResult(_namer, status, plan.Reason, item, entry)
                 : CreateResult(_namer, SaveStatus.Skipped, SaveReason.AlreadySaved, item, entry);
             result.MetadataPath = metadataFull;
+            result.AlbumLinks = _albums.Sync(item, entry, replaced: original != null).ToArray();
             return result;
         }
 
@@ -148,6 +170,7 @@ namespace GPhotos.Saving
                 Path = namer.ToFullPath(entry.Path),
                 RelativePath = entry.Path.Replace('/', Path.DirectorySeparatorChar),
                 Bytes = entry.Size,
+                Sha256 = entry.Sha256,
                 MotionVideoPath = entry.MotionPath == null ? null : namer.ToFullPath(entry.MotionPath),
                 MetadataPath = metadata != null && File.Exists(metadata) ? metadata : null,
                 Item = item,

@@ -23,7 +23,32 @@ namespace GPhotos.Saving
         public long? MotionSize { get; set; }
         public string MetadataPath { get; set; }
 
-        public IndexEntry Clone() => (IndexEntry)MemberwiseClone();
+        /// <summary>SHA-256 (lowercase hex) of the file as saved; null for lines older versions wrote.</summary>
+        public string Sha256 { get; set; }
+        public string MotionSha256 { get; set; }
+
+        /// <summary>
+        /// Set by Test-GPhotosBackup -Full: the file had the recorded size but not the recorded hash (bit rot or an
+        /// edit). The next save keeps it (warning) unless -Force, instead of silently overwriting a user's edit.
+        /// </summary>
+        public bool ContentChanged { get; set; }
+
+        /// <summary>What the item is, for recognising the same photo from another source (see <see cref="Saving.SameMedia"/>).</summary>
+        public string Name { get; set; }
+        public string Taken { get; set; }
+        public long? Width { get; set; }
+        public long? Height { get; set; }
+        public string MediaType { get; set; }
+
+        /// <summary>Album links (hard links or copies) of the main file, relative paths; null when none.</summary>
+        public List<string> Links { get; set; }
+
+        public IndexEntry Clone()
+        {
+            var copy = (IndexEntry)MemberwiseClone();
+            if (Links != null) copy.Links = new List<string>(Links);
+            return copy;
+        }
     }
 
     /// <summary>
@@ -39,18 +64,24 @@ namespace GPhotos.Saving
     /// {"id":"AF1Qip…","source":"Library","path":"2024/03/IMG_0001.JPG","size":2481123,"saved":"2026-05-01T02:03:04.0000000Z","motionChecked":true,"motion":"2024/03/IMG_0001.MP4","motionSize":912345,"metadata":"2024/03/IMG_0001.JPG.json"}
     /// {"id":"AF1Qip…","removed":true}
     /// </code>
-    /// <c>motion*</c> and <c>metadata</c> are omitted when absent. A line that does not parse (a torn last line after
+    /// <c>motion*</c> and <c>metadata</c> are omitted when absent. Newer fields (all optional, skipped by older
+    /// versions, which ignore unknown names and arrays): <c>sha256</c>, <c>motionSha256</c>, <c>contentChanged</c>,
+    /// <c>name</c>/<c>taken</c>/<c>width</c>/<c>height</c>/<c>type</c> (the same-photo key) and <c>links</c> (an array of
+    /// album links). A line that does not parse (a torn last line after
     /// a crash, or damage) is ignored, as is a line whose path is not a plain relative path below the destination.
     /// When superseded and unreadable lines outnumber the live ones (and exceed <see cref="CompactionThreshold"/>),
     /// the file is rewritten to a temp file and renamed over the old one.
     /// Thread-safe.
     /// </summary>
-    internal sealed class DestinationIndex : IDisposable
+    internal sealed partial class DestinationIndex : IDisposable
     {
         public const string FileName = "index.jsonl";
 
         private readonly object _sync = new object();
         private readonly Dictionary<string, IndexEntry> _entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
+
+        /// <summary><see cref="SameMedia"/> key → id, for recognising a photo saved from another source.</summary>
+        private readonly Dictionary<string, string> _byKey = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly string _path;
         private FileStream _append;
         private bool _lineOpen;
@@ -105,6 +136,32 @@ namespace GPhotos.Saving
             }
         }
 
+        /// <summary>The entry of another id with the same <see cref="SameMedia"/> key, or null.</summary>
+        public IndexEntry FindSame(string key, string notId)
+        {
+            if (key == null) return null;
+            lock (_sync)
+            {
+                return _byKey.TryGetValue(key, out string id) && id != notId && _entries.TryGetValue(id, out IndexEntry e) ? e.Clone() : null;
+            }
+        }
+
+        private void Set(IndexEntry entry)
+        {
+            Forget(entry.Id);
+            _entries[entry.Id] = entry;
+            string key = SameMedia.KeyOf(entry);
+            if (key != null) _byKey[key] = entry.Id;
+        }
+
+        private void Forget(string id)
+        {
+            if (!_entries.TryGetValue(id, out IndexEntry old)) return;
+            _entries.Remove(id);
+            string key = SameMedia.KeyOf(old);
+            if (key != null && _byKey.TryGetValue(key, out string owner) && owner == id) _byKey.Remove(key);
+        }
+
         public List<IndexEntry> Snapshot()
         {
             lock (_sync)
@@ -122,7 +179,7 @@ namespace GPhotos.Saving
             lock (_sync)
             {
                 WriteLine(line);
-                _entries[entry.Id] = entry.Clone();
+                Set(entry.Clone());
                 _lines++;
             }
         }
@@ -130,16 +187,18 @@ namespace GPhotos.Saving
         /// <summary>Undoes <see cref="Append"/> after a failed rename: restores <paramref name="previous"/>, or forgets the id.</summary>
         public void Revert(string id, IndexEntry previous)
         {
-            if (previous != null)
-            {
-                Append(previous);
-                return;
-            }
+            if (previous != null) Append(previous);
+            else Remove(id);
+        }
+
+        /// <summary>Records that <paramref name="id"/> is no longer in this destination (its files now belong to another id, or are gone).</summary>
+        public void Remove(string id)
+        {
             var removal = new JObject { ["id"] = id, ["removed"] = true };
             lock (_sync)
             {
                 WriteLine(removal.ToString(Formatting.None));
-                _entries.Remove(id);
+                Forget(id);
                 _lines++;
             }
         }
@@ -207,8 +266,8 @@ namespace GPhotos.Saving
                             NoteUnreadable(number, damaged: true);
                             continue;
                         }
-                        if (removed) _entries.Remove(id);
-                        else if (entry != null) _entries[id] = entry;
+                        if (removed) Forget(id);
+                        else if (entry != null) Set(entry);
                         else NoteUnreadable(number, damaged: false); // a whole JSON object without a usable path or size
                     }
                 }
@@ -251,117 +310,6 @@ namespace GPhotos.Saving
                 OpenAppend();
                 return true;
             }
-        }
-
-        /// <summary>
-        /// One JSON line to an entry, token by token (no JObject per line: a 10,000-line index is read on every run).
-        /// False when the line is not one complete JSON object.
-        /// </summary>
-        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry)
-        {
-            id = null;
-            removed = false;
-            entry = null;
-            string source = null, path = null, motion = null, metadata = null, saved = null;
-            long? size = null, motionSize = null;
-            bool motionChecked = false, complete = false;
-            try
-            {
-                using (var r = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
-                {
-                    if (!r.Read() || r.TokenType != JsonToken.StartObject) return false;
-                    while (r.Read())
-                    {
-                        if (r.TokenType == JsonToken.EndObject) { complete = true; break; }
-                        if (r.TokenType != JsonToken.PropertyName) return false;
-                        string name = (string)r.Value;
-                        if (!r.Read()) return false;
-                        if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) { r.Skip(); continue; }
-                        object v = r.Value;
-                        switch (name)
-                        {
-                            case "id": id = v as string; break;
-                            case "removed": removed = v is bool rb && rb; break;
-                            case "source": source = v as string; break;
-                            case "path": path = v as string; break;
-                            case "size": size = ToInt64(v); break;
-                            case "saved": saved = v as string; break;
-                            case "motionChecked": motionChecked = v is bool mb && mb; break;
-                            case "motion": motion = v as string; break;
-                            case "motionSize": motionSize = ToInt64(v); break;
-                            case "metadata": metadata = v as string; break;
-                        }
-                    }
-                    if (!complete || r.Read()) return false; // torn, or trailing garbage
-                }
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-            if (removed || string.IsNullOrEmpty(id)) return true;
-            if (!IsSafeRelativePath(path) || !size.HasValue || size < 0) return true; // unusable entry: ignored
-            DateTime.TryParse(saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
-            entry = new IndexEntry
-            {
-                Id = id,
-                Source = source,
-                Path = path,
-                Size = size.Value,
-                SavedUtc = savedUtc,
-                MotionChecked = motionChecked,
-                MotionPath = IsSafeRelativePath(motion) ? motion : null,
-                MotionSize = motionSize,
-                MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
-            };
-            return true;
-        }
-
-        private static long? ToInt64(object v)
-        {
-            switch (v)
-            {
-                case long l: return l;
-                case int i: return i;
-                case double d when d >= long.MinValue && d <= long.MaxValue && Math.Floor(d) == d: return (long)d;
-                case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long p): return p;
-                default: return null;
-            }
-        }
-
-        /// <summary>
-        /// Only plain relative paths: '/'-separated safe names. An index edited (or planted) to say "../../x" or "C:\x"
-        /// must never lead a write outside the destination.
-        /// </summary>
-        internal static bool IsSafeRelativePath(string path)
-        {
-            if (string.IsNullOrEmpty(path)) return false;
-            foreach (string segment in path.Split('/'))
-                if (!FileNamer.IsSafeName(segment)) return false;
-            return true;
-        }
-
-        internal static string Serialize(IndexEntry e)
-        {
-            var sb = new StringBuilder(256);
-            using (var writer = new JsonTextWriter(new StringWriter(sb, CultureInfo.InvariantCulture)) { Formatting = Formatting.None })
-            {
-                writer.WriteStartObject();
-                writer.WritePropertyName("id"); writer.WriteValue(e.Id);
-                writer.WritePropertyName("source"); writer.WriteValue(e.Source);
-                writer.WritePropertyName("path"); writer.WriteValue(e.Path);
-                writer.WritePropertyName("size"); writer.WriteValue(e.Size);
-                writer.WritePropertyName("saved"); writer.WriteValue(e.SavedUtc.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
-                if (e.MotionChecked) { writer.WritePropertyName("motionChecked"); writer.WriteValue(true); }
-                if (e.MotionPath != null)
-                {
-                    writer.WritePropertyName("motion"); writer.WriteValue(e.MotionPath);
-                    writer.WritePropertyName("motionSize"); writer.WriteValue(e.MotionSize ?? 0);
-                }
-                if (e.MetadataPath != null) { writer.WritePropertyName("metadata"); writer.WriteValue(e.MetadataPath); }
-                writer.WriteEndObject();
-            }
-            return sb.ToString();
         }
 
         private void OpenAppend()

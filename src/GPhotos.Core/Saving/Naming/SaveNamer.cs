@@ -55,6 +55,28 @@ namespace GPhotos.Saving
 
         public string ToFullPath(string relativePath) => _names.ToFullPath(relativePath);
 
+        /// <summary>An entry of another id and another source that is the same photo (<see cref="SameMedia"/>), or null.</summary>
+        public IndexEntry FindSame(MediaItem item)
+        {
+            IndexEntry same = Index?.FindSame(SameMedia.KeyOf(item), item.Id);
+            return same != null && same.Source != item.Source.ToString() ? same : null;
+        }
+
+        /// <summary>
+        /// <paramref name="item"/> takes over <paramref name="other"/>'s files (an upgrade to the Takeout original): its
+        /// names become the item's. Returns the entry as the item's own, for the plan.
+        /// </summary>
+        public IndexEntry TakeOver(IndexEntry other, MediaItem item)
+        {
+            IndexEntry mine = other.Clone();
+            mine.Id = item.Id;
+            _names.Claim(mine.Path, item.Id);
+            if (mine.MotionPath != null) _names.Claim(mine.MotionPath, item.Id);
+            if (mine.MetadataPath != null) _names.Claim(mine.MetadataPath, item.Id);
+            if (mine.Links != null) foreach (string link in mine.Links) _names.Claim(link, item.Id);
+            return mine;
+        }
+
         /// <summary>The path this run reserved for <paramref name="id"/>, if any.</summary>
         public string Reserved(string id) => _reserved.TryGetValue(id, out string reserved) ? reserved : null;
 
@@ -65,6 +87,9 @@ namespace GPhotos.Saving
         public string MainPath(MediaItem item)
         {
             if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;
+            // The same photo saved from another source: it is there (or, for an upgrade, its original goes there).
+            IndexEntry same = FindSame(item);
+            if (same != null) return same.Path;
             if (_reserved.TryGetValue(item.Id, out string reserved)) return reserved;
             if (_lost.TryGetValue(item.Id, out string shown))
                 throw new DestinationWriteException(
@@ -115,6 +140,14 @@ namespace GPhotos.Saving
                    ?? throw new DestinationWriteException($"No free file name for the motion video of '{item.Filename ?? item.Id}'.", plan.FullPath, null);
         }
 
+        /// <summary>An album link's path: <paramref name="wanted"/>, or with the id suffix if a file not this item's has that name.</summary>
+        public string ClaimLink(MediaItem item, string wanted)
+        {
+            int slash = wanted.LastIndexOf('/');
+            string name = wanted.Substring(slash + 1);
+            return _names.ClaimFirstFree(Candidates(wanted.Substring(0, slash), name, name, item.Id), item.Id);
+        }
+
         /// <summary>The plain name first, then the stable id suffix, longer only if even that is taken (a hash clash or a user's file).</summary>
         private static IEnumerable<string> Candidates(string folder, string plain, string suffixBase, string id)
         {
@@ -133,6 +166,7 @@ namespace GPhotos.Saving
                 names.Claim(e.Path, e.Id);
                 if (e.MotionPath != null) names.Claim(e.MotionPath, e.Id);
                 if (e.MetadataPath != null) names.Claim(e.MetadataPath, e.Id);
+                if (e.Links != null) foreach (string link in e.Links) names.Claim(link, e.Id);
             }
             var kept = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, string> r in _reserved)

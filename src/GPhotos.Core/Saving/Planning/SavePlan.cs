@@ -14,8 +14,11 @@ namespace GPhotos.Saving
         public string RelativePath;
         public string FullPath;
 
-        /// <summary>The index's entry from an earlier run, or null for a new item.</summary>
+        /// <summary>The index's entry from an earlier run, or null for a new item (for an upgrade: the replaced copy's, under this item's id).</summary>
         public IndexEntry Existing;
+
+        /// <summary>An upgrade: the other source's entry (other id) whose file this item's original replaces; else null.</summary>
+        public IndexEntry Replaces;
 
         public bool NeedOriginal;
         public bool NeedMotion;

@@ -16,12 +16,14 @@ namespace GPhotos.Saving
     {
         private readonly SaveRun _run;
         private readonly SaveNamer _namer;
+        private readonly AlbumLinker _albums;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
 
-        public SavePlanner(SaveRun run, SaveNamer namer)
+        public SavePlanner(SaveRun run, SaveNamer namer, AlbumLinker albums)
         {
             _run = run;
             _namer = namer;
+            _albums = albums;
         }
 
         /// <summary>
@@ -83,20 +85,73 @@ namespace GPhotos.Saving
                         return null;
                     }
                     index.TryGet(item.Id, out IndexEntry existing);
-                    string relative = _namer.MainPath(item);
+                    IndexEntry replaces = null;
+                    bool upgrade = existing != null && SameMedia.IsUpgrade(existing.Source, item.Source);
+                    if (existing == null)
+                    {
+                        // Each photo once: the same photo saved from another source is not saved again, except
+                        // that the Takeout original (with its location) takes the place of a Picker/Library copy.
+                        IndexEntry same = _namer.FindSame(item);
+                        if (same != null && !SameMedia.IsUpgrade(same.Source, item.Source))
+                        {
+                            events.CountSkipped();
+                            SaveResult there = Committer.CreateResult(_namer, SaveStatus.Skipped, SaveReason.SavedFromOtherSource, item, same);
+                            events.Result(item, $"'{item.Filename ?? item.Id}' is already saved from {same.Source} as '{there.Path}'; it is not saved twice.", there);
+                            return null;
+                        }
+                        if (same != null)
+                        {
+                            replaces = same;
+                            existing = _namer.TakeOver(same, item);
+                            upgrade = true;
+                        }
+                    }
+                    string relative = existing?.Path ?? _namer.MainPath(item);
                     string full = _namer.ToFullPath(relative);
-                    var plan = new SavePlan { Item = item, RelativePath = relative, FullPath = full, Existing = existing };
+                    var plan = new SavePlan { Item = item, RelativePath = relative, FullPath = full, Existing = existing, Replaces = replaces };
 
+                    string kept = null;
+                    long length = existing == null ? -1 : LengthOf(full);
                     if (existing == null) { plan.NeedOriginal = true; plan.Reason = SaveReason.New; }
-                    else if (!HasLength(full, existing.Size))
+                    else if (length < 0)
                     {
                         plan.NeedOriginal = true;
-                        plan.Reason = File.Exists(full) ? SaveReason.SizeMismatch : SaveReason.Missing;
-                        plan.Repairs = plan.Reason == SaveReason.Missing
-                            ? $"'{full}' was missing; it was downloaded again."
-                            : $"'{full}' did not have the {existing.Size:N0} bytes it was saved with (truncated or changed); it was replaced by a fresh download.";
+                        plan.Reason = SaveReason.Missing;
+                        plan.Repairs = $"'{full}' was missing; it was downloaded again.";
+                    }
+                    else if (length < existing.Size)
+                    {
+                        // Shorter than saved: an interrupted copy or a truncation, never a user's edit worth keeping.
+                        plan.NeedOriginal = true;
+                        plan.Reason = SaveReason.SizeMismatch;
+                        plan.Repairs = $"'{full}' had {length:N0} of the {existing.Size:N0} bytes it was saved with (truncated); it was replaced by a fresh download.";
+                    }
+                    else if (length > existing.Size || existing.ContentChanged)
+                    {
+                        // Longer, or a hash mismatch Test-GPhotosBackup -Full recorded: bit rot and a user's edit look
+                        // the same, and an edit must not be overwritten behind the user's back. Kept unless -Force.
+                        string what = length > existing.Size
+                            ? $"is {length:N0} bytes, longer than the {existing.Size:N0} it was saved with"
+                            : "does not have the content it was saved with (found by Test-GPhotosBackup -Full)";
+                        if (options.Force)
+                        {
+                            plan.NeedOriginal = true;
+                            plan.Reason = SaveReason.Forced;
+                            plan.Repairs = $"'{full}' {what}; -Force replaced it by a fresh download.";
+                        }
+                        else
+                        {
+                            kept = SaveReason.ChangedKept;
+                            events.Warning(item, $"'{full}' {what} (edited, or damaged on the disk). It was kept; use -Force to replace it with Google's copy.", SaveWarnings.ChangedFileKept);
+                        }
                     }
                     else if (options.Force) { plan.NeedOriginal = true; plan.Reason = SaveReason.Forced; }
+                    if (upgrade && kept == null)
+                    {
+                        // Replaced only once the original is complete and verified in the temp folder (commit order).
+                        plan.NeedOriginal = true;
+                        plan.Reason = SaveReason.Upgraded;
+                    }
 
                     plan.NeedMotion = options.IncludeMotionVideo && !item.IsVideo
                         && (existing == null || options.Force || !existing.MotionChecked
@@ -112,11 +167,13 @@ namespace GPhotos.Saving
                     if (!plan.NeedOriginal && !plan.NeedMotion && !plan.NeedMetadata)
                     {
                         events.CountSkipped();
-                        events.Result(item, $"Already saved: '{full}'.", Committer.CreateResult(_namer, SaveStatus.Skipped, SaveReason.AlreadySaved, item, existing));
+                        SaveResult settled = Committer.CreateResult(_namer, SaveStatus.Skipped, kept ?? SaveReason.AlreadySaved, item, existing);
+                        settled.AlbumLinks = _albums.Sync(item, existing, replaced: false).ToArray();
+                        events.Result(item, $"Already saved: '{full}'.", settled);
                         return null;
                     }
                     if (!plan.NeedOriginal)
-                        plan.Reason = plan.NeedMotion ? SaveReason.MotionVideoAdded : SaveReason.AlreadySaved;
+                        plan.Reason = plan.NeedMotion ? SaveReason.MotionVideoAdded : kept ?? SaveReason.AlreadySaved;
                     if (plan.NeedMetadata)
                         plan.MetadataPath = _namer.ClaimSidecar(item, relative, existing, out plan.MetadataBlockedBy);
                     return plan;
@@ -132,16 +189,19 @@ namespace GPhotos.Saving
 
         private static string Join(string first, string second) => first == null ? second : first + " " + second;
 
-        private static bool HasLength(string path, long length)
+        private static bool HasLength(string path, long length) => LengthOf(path) == length;
+
+        /// <summary>The file's length, or -1 when it is not there (or cannot be looked at).</summary>
+        private static long LengthOf(string path)
         {
             try
             {
                 var info = new FileInfo(path);
-                return info.Exists && info.Length == length;
+                return info.Exists ? info.Length : -1;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                return false;
+                return -1;
             }
         }
     }

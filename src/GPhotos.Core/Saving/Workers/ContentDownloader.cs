@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Model;
@@ -10,21 +11,25 @@ namespace GPhotos.Saving
     /// <summary>A verified download sitting in the temp folder, flushed to disk, waiting to be renamed into place.</summary>
     internal sealed class DownloadedFile
     {
-        public DownloadedFile(string tempPath, long bytes, string contentType)
+        public DownloadedFile(string tempPath, long bytes, string contentType, string sha256 = null)
         {
             TempPath = tempPath;
             Bytes = bytes;
             ContentType = contentType;
+            Sha256 = sha256;
         }
 
         public string TempPath { get; }
         public long Bytes { get; }
         public string ContentType { get; }
+
+        /// <summary>SHA-256 of the bytes written, lowercase hex: hashed from the same buffer as they streamed to disk.</summary>
+        public string Sha256 { get; }
     }
 
     /// <summary>
-    /// One download attempt: open the content, stream it into a new temp file through a fixed buffer, check what
-    /// arrived, flush to disk. On any failure or cancellation the temp file is deleted before the exception leaves.
+    /// One download attempt: open the content, stream it into a new temp file through a fixed buffer (hashing each
+    /// chunk with SHA-256 while it is being written: never a second read), check what arrived, flush to disk. On any failure or cancellation the temp file is deleted before the exception leaves.
     /// </summary>
     internal static class ContentDownloader
     {
@@ -71,6 +76,7 @@ namespace GPhotos.Saving
                         throw new DestinationWriteException($"Cannot create a temp file in '{tempFolder}': {ex.Message}", temp, ex);
                     }
                     using (file)
+                    using (IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                     {
                         while (true)
                         {
@@ -93,7 +99,11 @@ namespace GPhotos.Saving
                             }
                             try
                             {
-                                await file.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                                // Hash while the write is in flight (both only read the buffer): the hash costs
+                                // little more than the time the disk takes anyway.
+                                Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
+                                sha.AppendData(buffer, 0, read);
+                                await write.ConfigureAwait(false);
                             }
                             catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
                             {
@@ -121,15 +131,27 @@ namespace GPhotos.Saving
                         {
                             throw new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
                         }
+                        kept = true;
+                        return new DownloadedFile(temp, total, content.ContentType, Hex(sha.GetHashAndReset()));
                     }
-                    kept = true;
-                    return new DownloadedFile(temp, total, content.ContentType);
                 }
             }
             finally
             {
                 if (!kept) AtomicFile.TryDelete(temp);
             }
+        }
+
+        /// <summary>Lowercase hex, as sha256sum and Get-FileHash (case-insensitively) print it.</summary>
+        internal static string Hex(byte[] hash)
+        {
+            var chars = new char[hash.Length * 2];
+            for (int i = 0; i < hash.Length; i++)
+            {
+                chars[2 * i] = "0123456789abcdef"[hash[i] >> 4];
+                chars[2 * i + 1] = "0123456789abcdef"[hash[i] & 15];
+            }
+            return new string(chars);
         }
 
         private static UnexpectedContentException Truncated(MediaItem item, ContentVariant variant, long expected, long received) =>

@@ -76,7 +76,7 @@ namespace GPhotos.Saving
                 {
                     // A repaired file is named in a warning: the user's backup had lost or changed it (-Verbose is not enough).
                     if (plan.Repairs != null) events.Warning(item, plan.Repairs, ErrorCatalog.FileRepaired);
-                    if (result.Status == SaveStatus.Saved) events.CountSaved();
+                    if (result.Status != SaveStatus.Skipped) events.CountSaved();
                     else events.CountSkipped();
                     events.Result(item, $"{result.Status}: '{result.Path}'.", result);
                 }
