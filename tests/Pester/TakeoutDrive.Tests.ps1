@@ -137,3 +137,61 @@ Describe 'Drive faults while reading Takeout' {
         @($items | Where-Object TakeoutArchive -like "*$($victim.id)*").Count | Should -Be 0
     }
 }
+
+Describe 'Drive errors a user sees say what to do' {
+    BeforeEach {
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        Connect-Drive
+        $script:export = Add-DriveExport @{ items = 20; parts = 2 }
+        $script:parts = @(Get-GPhotosTakeoutArchive -Latest)
+        $script:victim = $export.parts[0]
+    }
+
+    It 'downloadQuotaExceeded: an error per item of that part saying when to retry; the other part is saved' {
+        $items = @($parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'downloadQuotaExceeded'; target = 'media'; fileId = $victim.id; count = 1000 }) } | Out-Null
+        $saved = @($items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'quota') -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -BeGreaterThan 0
+        $errs | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+            $_.CategoryInfo.Category | Should -Be 'ReadError'
+            "$_" | Should -BeLike "*$($victim.name)*downloadQuotaExceeded*within 24 hours*again tomorrow*"
+        }
+        @($saved | Where-Object { $_.Status -eq 'Saved' -and $_.Item.TakeoutArchive -like "*$($export.parts[1].id)*" }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'a file Drive flagged as abusive: an error for that part saying how to read it anyway' {
+        Invoke-Emulator $emu "drive/files/$($victim.id)" -Method Post -Body @{ abusive = $true } | Out-Null
+        $items = @($parts | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*cannotDownloadAbusiveFile*Get-GPhotosMediaItem -TakeoutPath*"
+        @($items | Where-Object TakeoutArchive -like "*$($export.parts[1].id)*").Count | Should -BeGreaterThan 0
+    }
+
+    It 'a part deleted after listing: an error for that part saying to list the exports again' {
+        Invoke-Emulator $emu "drive/files/$($victim.id)" -Method Delete | Out-Null
+        $items = @($parts | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*Get-GPhotosTakeoutArchive*"
+        @($items | Where-Object TakeoutArchive -like "*$($export.parts[1].id)*").Count | Should -BeGreaterThan 0
+    }
+
+    It 'a sign-in revoked mid-run stops the run with the Connect-GPhotos command that brings Drive back' {
+        $token = (New-TestToken $emu -Scope @('https://www.googleapis.com/auth/drive.readonly')).accessToken
+        Connect-GPhotos -AccessToken $token
+        $items = @($parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
+        # Google revokes the grant (the user removed the app's access): the next Drive request gets 401.
+        Invoke-RestMethod -Method Post "$($emu.Url)/revoke" -Body @{ token = $token } | Out-Null
+        $err = $null
+        try { $items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'revoked') -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'AuthenticationExpired,*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        "$err" | Should -BeLike '*Connect-GPhotos*-Drive*'
+    }
+}
