@@ -120,7 +120,9 @@ Describe 'Drive faults while reading Takeout' {
         Invoke-Emulator $emu "drive/files/$($victim.id)/replace" -Method Post -Body @{} | Out-Null
         $saved = @($items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'replaced') -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         $errs.Count | Should -BeGreaterThan 0
-        "$($errs[0])" | Should -BeLike "*$($victim.name)*changed*"
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*changed*Get-GPhotosTakeoutArchive*"
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
         @($saved | Where-Object Status -eq 'Saved').Count | Should -BeGreaterThan 0
         @($saved | Where-Object { $_.Status -eq 'Saved' -and $_.Item.TakeoutArchive -like "*$($victim.id)*" }).Count | Should -Be 0
     }
@@ -132,7 +134,7 @@ Describe 'Drive faults while reading Takeout' {
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable*'
         $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
-        "$($errs[0])" | Should -BeLike "*ignored the byte range*$($victim.name)*"
+        "$($errs[0])" | Should -BeLike "*ignored the byte range*$($victim.name)*again later*Get-GPhotosMediaItem -TakeoutPath*"
         $items.Count | Should -BeGreaterThan 0
         @($items | Where-Object TakeoutArchive -like "*$($victim.id)*").Count | Should -Be 0
     }
