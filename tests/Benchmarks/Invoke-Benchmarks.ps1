@@ -75,7 +75,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
-$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale'
+$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale', 'Drive'
 foreach ($name in $Phase) { if ($name -notin $knownPhases) { throw "Unknown phase '$name'. Phases: $($knownPhases -join ', ')." } }
 [int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
 if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
@@ -95,6 +95,7 @@ $script:Runs = [ordered]@{}
 $benchClock = [Diagnostics.Stopwatch]::StartNew()
 . (Join-Path $PSScriptRoot 'Scale.ps1')
 . (Join-Path $PSScriptRoot 'FileCost.ps1')
+. (Join-Path $PSScriptRoot 'Drive.ps1')  # opt-in: -Phase Drive
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -542,6 +543,7 @@ try {
                 'Incremental' { Invoke-IncrementalPhase }
                 'FileCost' { Invoke-FileCostPhase }
                 'Scale' { Invoke-ScalePhase }
+                'Drive' { Invoke-DrivePhase }
             }
         }
         catch {
