@@ -197,3 +197,38 @@ Describe 'Drive errors a user sees say what to do' {
         "$err" | Should -BeLike '*Connect-GPhotos*-Drive*'
     }
 }
+
+Describe 'Ctrl+C while a Drive read is stalled' {
+    It 'stops Get-GPhotosMediaItem -TakeoutArchive within a second' {
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        $token = (New-TestToken $emu -Scope @('https://www.googleapis.com/auth/drive.readonly')).accessToken
+        Connect-GPhotos -AccessToken $token
+        Add-DriveExport @{ items = 30; parts = 2 } | Out-Null
+        $parts = @(Get-GPhotosTakeoutArchive -Latest)
+        # Every Drive body stalls for 30 s after its first bytes (the idle timeout would end it only after that).
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'stall'; target = 'media'; count = 1000; delayMs = 30000 }) } | Out-Null
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Token, $Parts)
+                    $env:GPHOTOS_TAKEOUT_CACHE = 'off'
+                    Import-Module $Module
+                    Connect-GPhotos -AccessToken $Token
+                    $Parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue
+                }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($token).AddArgument($parts)
+            $async = $ps.BeginInvoke()
+            $wait = [Diagnostics.Stopwatch]::StartNew()
+            while ((Get-Counters).faultsInjected.PSObject.Properties.Count -eq 0 -and -not $async.IsCompleted -and $wait.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 300
+            $async.IsCompleted | Should -BeFalse -Because 'the read is waiting for a stalled Drive body'
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop() # what Ctrl+C does: StopProcessing on the running command
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+        }
+        finally {
+            Invoke-Emulator $emu 'drive/faults' -Method Delete | Out-Null
+            $ps.Dispose()
+        }
+    }
+}
