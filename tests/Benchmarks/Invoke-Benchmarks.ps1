@@ -79,7 +79,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Phase = @($Phase -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
-$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale', 'Verify'
+$knownPhases = 'Photos', 'PhotosTmpfs', 'Videos', 'Naive', 'List', 'Incremental', 'FileCost', 'Scale', 'Verify', 'Drive'
 foreach ($name in $Phase) { if ($name -notin $knownPhases) { throw "Unknown phase '$name'. Phases: $($knownPhases -join ', ')." } }
 [int[]] $ScaleItems = @($ScaleItems -split ',' | Where-Object { $_.Trim() } | ForEach-Object { [int]$_.Trim() })
 if ($ScaleItems -and -not $PSBoundParameters.ContainsKey('Phase')) { $Phase += 'Scale' }
@@ -100,6 +100,7 @@ $benchClock = [Diagnostics.Stopwatch]::StartNew()
 . (Join-Path $PSScriptRoot 'Scale.ps1')
 . (Join-Path $PSScriptRoot 'FileCost.ps1')
 . (Join-Path $PSScriptRoot 'Verify.ps1')
+. (Join-Path $PSScriptRoot 'Drive.ps1')  # opt-in: -Phase Drive
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -548,6 +549,7 @@ try {
                 'FileCost' { Invoke-FileCostPhase }
                 'Verify' { Invoke-VerifyPhase }
                 'Scale' { Invoke-ScalePhase }
+                'Drive' { Invoke-DrivePhase }
             }
         }
         catch {

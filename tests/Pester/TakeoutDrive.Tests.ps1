@@ -120,7 +120,9 @@ Describe 'Drive faults while reading Takeout' {
         Invoke-Emulator $emu "drive/files/$($victim.id)/replace" -Method Post -Body @{} | Out-Null
         $saved = @($items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'replaced') -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
         $errs.Count | Should -BeGreaterThan 0
-        "$($errs[0])" | Should -BeLike "*$($victim.name)*changed*"
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*changed*Get-GPhotosTakeoutArchive*"
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
         @($saved | Where-Object Status -eq 'Saved').Count | Should -BeGreaterThan 0
         @($saved | Where-Object { $_.Status -eq 'Saved' -and $_.Item.TakeoutArchive -like "*$($victim.id)*" }).Count | Should -Be 0
     }
@@ -132,8 +134,101 @@ Describe 'Drive faults while reading Takeout' {
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable*'
         $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
-        "$($errs[0])" | Should -BeLike "*ignored the byte range*$($victim.name)*"
+        "$($errs[0])" | Should -BeLike "*ignored the byte range*$($victim.name)*again later*Get-GPhotosMediaItem -TakeoutPath*"
         $items.Count | Should -BeGreaterThan 0
         @($items | Where-Object TakeoutArchive -like "*$($victim.id)*").Count | Should -Be 0
+    }
+}
+
+Describe 'Drive errors a user sees say what to do' {
+    BeforeEach {
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        Connect-Drive
+        $script:export = Add-DriveExport @{ items = 20; parts = 2 }
+        $script:parts = @(Get-GPhotosTakeoutArchive -Latest)
+        $script:victim = $export.parts[0]
+    }
+
+    It 'downloadQuotaExceeded: an error per item of that part saying when to retry; the other part is saved' {
+        $items = @($parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'downloadQuotaExceeded'; target = 'media'; fileId = $victim.id; count = 1000 }) } | Out-Null
+        $saved = @($items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'quota') -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -BeGreaterThan 0
+        $errs | ForEach-Object {
+            $_.FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+            $_.CategoryInfo.Category | Should -Be 'ReadError'
+            "$_" | Should -BeLike "*$($victim.name)*downloadQuotaExceeded*within 24 hours*again tomorrow*"
+        }
+        @($saved | Where-Object { $_.Status -eq 'Saved' -and $_.Item.TakeoutArchive -like "*$($export.parts[1].id)*" }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'a file Drive flagged as abusive: an error for that part saying how to read it anyway' {
+        Invoke-Emulator $emu "drive/files/$($victim.id)" -Method Post -Body @{ abusive = $true } | Out-Null
+        $items = @($parts | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*cannotDownloadAbusiveFile*Get-GPhotosMediaItem -TakeoutPath*"
+        @($items | Where-Object TakeoutArchive -like "*$($export.parts[1].id)*").Count | Should -BeGreaterThan 0
+    }
+
+    It 'a part deleted after listing: an error for that part saying to list the exports again' {
+        Invoke-Emulator $emu "drive/files/$($victim.id)" -Method Delete | Out-Null
+        $items = @($parts | Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
+        "$($errs[0])" | Should -BeLike "*$($victim.name)*Get-GPhotosTakeoutArchive*"
+        @($items | Where-Object TakeoutArchive -like "*$($export.parts[1].id)*").Count | Should -BeGreaterThan 0
+    }
+
+    It 'a sign-in revoked mid-run stops the run with the Connect-GPhotos command that brings Drive back' {
+        $token = (New-TestToken $emu -Scope @('https://www.googleapis.com/auth/drive.readonly')).accessToken
+        Connect-GPhotos -AccessToken $token
+        $items = @($parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
+        # Google revokes the grant (the user removed the app's access): the next Drive request gets 401.
+        Invoke-RestMethod -Method Post "$($emu.Url)/revoke" -Body @{ token = $token } | Out-Null
+        $err = $null
+        try { $items | Save-GPhotosMediaItem -Path (Join-Path $TestDrive 'revoked') -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'AuthenticationExpired,*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        "$err" | Should -BeLike '*Connect-GPhotos*-Drive*'
+    }
+}
+
+Describe 'Ctrl+C while a Drive read is stalled' {
+    It 'stops Get-GPhotosMediaItem -TakeoutArchive within a second' {
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        $token = (New-TestToken $emu -Scope @('https://www.googleapis.com/auth/drive.readonly')).accessToken
+        Connect-GPhotos -AccessToken $token
+        Add-DriveExport @{ items = 30; parts = 2 } | Out-Null
+        $parts = @(Get-GPhotosTakeoutArchive -Latest)
+        # Every Drive body stalls for 30 s after its first bytes (the idle timeout would end it only after that).
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'stall'; target = 'media'; count = 1000; delayMs = 30000 }) } | Out-Null
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Token, $Parts)
+                    $env:GPHOTOS_TAKEOUT_CACHE = 'off'
+                    Import-Module $Module
+                    Connect-GPhotos -AccessToken $Token
+                    $Parts | Get-GPhotosMediaItem -WarningAction SilentlyContinue
+                }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($token).AddArgument($parts)
+            $async = $ps.BeginInvoke()
+            $wait = [Diagnostics.Stopwatch]::StartNew()
+            while ((Get-Counters).faultsInjected.PSObject.Properties.Count -eq 0 -and -not $async.IsCompleted -and $wait.Elapsed.TotalSeconds -lt 30) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 300
+            $async.IsCompleted | Should -BeFalse -Because 'the read is waiting for a stalled Drive body'
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop() # what Ctrl+C does: StopProcessing on the running command
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1
+        }
+        finally {
+            Invoke-Emulator $emu 'drive/faults' -Method Delete | Out-Null
+            $ps.Dispose()
+        }
     }
 }

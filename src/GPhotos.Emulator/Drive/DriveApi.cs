@@ -255,7 +255,16 @@ internal sealed class DriveApi
             bool stalled = false;
             while (left > 0)
             {
-                int n = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), ctx.RequestAborted);
+                // A stall comes after at most half the body: a short range (one zip entry) stalls too, not only big ones.
+                long chunk = fault?.Kind == "stall" && !stalled ? Math.Min(buffer.Length, length / 2) : Math.Min(buffer.Length, left);
+                int n = chunk == 0 ? 0 : await file.ReadAsync(buffer.AsMemory(0, (int)chunk), ctx.RequestAborted);
+                if (n <= 0 && chunk == 0)
+                {
+                    stalled = true;
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+                    await Task.Delay(fault.DelayMs ?? 30_000, ctx.RequestAborted);
+                    continue;
+                }
                 if (n <= 0) break;
                 await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted);
                 _drive.Counters.Bytes(n);

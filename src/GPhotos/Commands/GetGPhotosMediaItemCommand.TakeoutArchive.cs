@@ -20,9 +20,14 @@ namespace GPhotos.Commands
         private static GPhotosConnection _driveConnection;
 
         private readonly HashSet<string> _seenParts = new HashSet<string>(StringComparer.Ordinal);
+        private IDisposable _driveCancellation;
 
         private void ProcessTakeoutArchive()
         {
+            // Drive parts are read synchronously deep in the Takeout reader (and by a Save later in this pipeline): this
+            // command's token is how Ctrl+C reaches a stalled range read there. Set on the pipeline thread for the rest of
+            // the pipeline, ended when the command is disposed (a later pipeline must not inherit a stopped token).
+            if (_driveCancellation == null) _driveCancellation = DriveTakeoutParts.UseCancellation(CancelToken);
             foreach (TakeoutArchive part in TakeoutArchive)
             {
                 if (part == null) continue;
@@ -37,6 +42,8 @@ namespace GPhotos.Commands
                 if (_seenParts.Add(key)) _takeoutInputs.Add(key);
             }
         }
+
+        protected override void DisposeResources() => _driveCancellation?.Dispose();
 
         private DriveClient Drive()
         {

@@ -48,3 +48,18 @@ public abstract class DriveEmulatorTest : IAsyncLifetime
     protected async Task<DriveFile> ListedAsync(DriveFileRecord record) =>
         (await Client.ListTakeoutPartsAsync(default)).Single(f => f.Id == record.Id);
 }
+
+/// <summary>A Drive emulator test with its own Takeout entry cache (the reader uses it for Drive parts only).</summary>
+public abstract class DriveTakeoutTest : DriveEmulatorTest, IDisposable
+{
+    protected readonly string EntryCache = Path.Combine(Path.GetTempPath(), "gphotos-entry-cache-" + Guid.NewGuid().ToString("N"));
+
+    protected DriveTakeoutTest() => Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", EntryCache);
+
+    public void Dispose()
+    {
+        GPhotos.Sources.Takeout.TakeoutContent.ReleaseArchives();
+        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", null);
+        if (Directory.Exists(EntryCache)) Directory.Delete(EntryCache, true);
+    }
+}

@@ -8,19 +8,8 @@ namespace GPhotos.Core.Tests.Drive;
 
 /// <summary>Takeout parts read in place from Drive: the same items as the local copy, and Drive's faults per item.</summary>
 [Collection("Takeout")]
-public class DriveTakeoutReadTests : DriveEmulatorTest, IDisposable
+public class DriveTakeoutReadTests : DriveTakeoutTest
 {
-    private readonly string _cache = Path.Combine(Path.GetTempPath(), "gphotos-entry-cache-" + Guid.NewGuid().ToString("N"));
-
-    // Each test has its own entry cache (the reader uses it for Drive parts only).
-    public DriveTakeoutReadTests() => Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", _cache);
-
-    public void Dispose()
-    {
-        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", null);
-        if (Directory.Exists(_cache)) Directory.Delete(_cache, true);
-    }
-
     private static string Describe(MediaItem i) =>
         string.Join("|", i.Id, i.Filename, i.MimeType, i.MediaMetadata.CreationTime, i.MediaMetadata.Width, i.MediaMetadata.Height,
             i.MediaMetadata.Photo?.CameraMake, i.Latitude, i.Longitude, i.Description, string.Join(",", i.Albums), string.Join(",", i.People), i.Size, i.TakeoutEntry);
@@ -47,7 +36,7 @@ public class DriveTakeoutReadTests : DriveEmulatorTest, IDisposable
         Assert.Equal(Read(second.Parts.Select(p => p.ContentPath)).Select(Describe).OrderBy(x => x), items.Select(Describe).OrderBy(x => x));
 
         // A re-run: the directories only.
-        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", _cache);
+        Environment.SetEnvironmentVariable("GPHOTOS_TAKEOUT_CACHE", EntryCache);
         RegisterAgain();
         Drive.Counters.Clear();
         before = Client.Stats.BytesReceived;

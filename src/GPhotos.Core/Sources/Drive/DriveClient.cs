@@ -149,7 +149,7 @@ namespace GPhotos.Sources.Drive
             {
                 if ((int)response.StatusCode == 200)
                     throw new DriveApiException(DriveErrorKind.RangeIgnored, 200, null, null,
-                        $"Drive ignored the byte range asked for {what} and started sending the whole file ({size:N0} bytes). GPhotos stopped reading at once instead of downloading it all; try again later, or download the part and use -Path.");
+                        $"Drive ignored the byte range asked for {what} and started sending the whole file ({size:N0} bytes). GPhotos stopped reading at once instead of downloading it all. Run the same command again later (a proxy or Drive itself may have dropped the Range header); or download the part and read it with Get-GPhotosMediaItem -TakeoutPath <downloaded part>.");
                 if ((int)response.StatusCode != 206)
                     throw new DriveApiException(DriveErrorKind.BadResponse, (int)response.StatusCode, null, null, $"Drive answered {(int)response.StatusCode} to a range request for {what}.");
                 string header = response.Content.Headers.TryGetValues("Content-Range", out IEnumerable<string> values) ? values.FirstOrDefault() : null;
@@ -214,7 +214,12 @@ namespace GPhotos.Sources.Drive
                 {
                     response.Dispose();
                     request.Dispose();
-                    token = await _tokens.RefreshAccessTokenAsync(token, cancellationToken).ConfigureAwait(false);
+                    try { token = await _tokens.RefreshAccessTokenAsync(token, cancellationToken).ConfigureAwait(false); }
+                    catch (AuthenticationExpiredException ex)
+                    {
+                        // Revoked or expired mid-run: the sign-in to redo must include Drive, or the next run fails the same way.
+                        throw new AuthenticationExpiredException(ex.Message + " Reading Takeout parts in Drive also needs Drive access: " + DriveErrors.ConnectCommand + ".", ex);
+                    }
                     continue;
                 }
                 if (code >= 200 && code < 300) return response;

@@ -99,11 +99,11 @@ namespace GPhotos.Sources.Drive
                     break;
                 case "downloadQuotaExceeded":
                     kind = DriveErrorKind.DownloadQuotaExceeded;
-                    text = $"Drive's download quota for {what} is used up (downloadQuotaExceeded). Drive lifts it after some hours: run again later; the other parts are read meanwhile.";
+                    text = $"Drive's download quota for {what} is used up (downloadQuotaExceeded). Drive lifts it within 24 hours: run the same command again tomorrow (items already saved are skipped); the other parts are read meanwhile.";
                     break;
                 case "cannotDownloadAbusiveFile":
                     kind = DriveErrorKind.AbusiveFile;
-                    text = $"Drive flagged {what} as malware or spam (cannotDownloadAbusiveFile) and refuses to serve it. If you trust this Takeout part, download it in the Drive web UI and read it with -Path.";
+                    text = $"Drive flagged {what} as malware or spam (cannotDownloadAbusiveFile) and refuses to serve it. If you trust this Takeout part (Google made it from your own photos), download it in the Drive web UI and read it with Get-GPhotosMediaItem -TakeoutPath <downloaded part>.";
                     break;
                 case "insufficientPermissions":
                     kind = DriveErrorKind.InsufficientPermissions;
@@ -111,7 +111,7 @@ namespace GPhotos.Sources.Drive
                     break;
                 default:
                     if (status == 429) { kind = DriveErrorKind.RateLimited; text = $"Drive is rate limiting requests (429) for {what}; backing off."; }
-                    else if (status == 404) { kind = DriveErrorKind.NotFound; text = $"{Capitalize(what)} is gone from Drive (404): it was deleted, or this sign-in cannot see it."; }
+                    else if (status == 404) { kind = DriveErrorKind.NotFound; text = $"{Capitalize(what)} is gone from Drive (404): it was deleted, or this sign-in cannot see it. List the exports again (Get-GPhotosTakeoutArchive) and read the parts that are there."; }
                     else if (status == 403 && (rpc == "PERMISSION_DENIED" && api.IndexOf("scope", StringComparison.OrdinalIgnoreCase) >= 0)) { kind = DriveErrorKind.InsufficientPermissions; text = NoAccessMessage(null); }
                     else if (status >= 500 || status == 408 || status == 0) { kind = DriveErrorKind.Transient; text = $"Drive failed on {what}: {status} {api}"; }
                     else { kind = DriveErrorKind.Other; text = $"Drive refused {what}: {status} {reason ?? rpc} {api}".Replace("  ", " "); }

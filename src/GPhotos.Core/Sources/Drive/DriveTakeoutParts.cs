@@ -18,6 +18,33 @@ namespace GPhotos.Sources.Drive
         /// <summary>Central-directory blocks kept per part, shared by every stream over it (Save opens several at once).</summary>
         public const long SharedCacheBytes = 32L * 1024 * 1024;
 
+        // The stopping token of the run that reads a part. The opener is a Func<Stream> called deep inside the Takeout
+        // reader and Save (which have no token to give it), the run that reads is often not the one that registered (Save
+        // after Get), and pooled zip readers outlive a run (idle for 30 s): so each read takes the token of the flow it is
+        // on, never one captured at open (a stopped run's token would fail the next run's reads).
+        private static readonly AsyncLocal<CancellationToken> RunToken = new AsyncLocal<CancellationToken>();
+
+        /// <summary>
+        /// Until the scope is disposed, Drive parts opened on this flow (and the tasks it starts) stop with
+        /// <paramref name="cancellationToken"/>: Ctrl+C ends a stalled range read at once instead of after the idle timeout.
+        /// </summary>
+        public static IDisposable UseCancellation(CancellationToken cancellationToken)
+        {
+            CancellationToken previous = RunToken.Value;
+            RunToken.Value = cancellationToken;
+            return new Scope(() => RunToken.Value = previous);
+        }
+
+        /// <summary>The token set by the innermost <see cref="UseCancellation"/> of this flow (none outside one).</summary>
+        public static CancellationToken CurrentCancellation => RunToken.Value;
+
+        private sealed class Scope : IDisposable
+        {
+            private Action _end;
+            public Scope(Action end) { _end = end; }
+            public void Dispose() { Interlocked.Exchange(ref _end, null)?.Invoke(); }
+        }
+
         /// <summary>The <see cref="DriveFile"/> a listed Drive part stands for (size and md5 as listed).</summary>
         public static DriveFile ToDriveFile(TakeoutArchive part) => new DriveFile
         {
@@ -47,7 +74,7 @@ namespace GPhotos.Sources.Drive
                 {
                     // Each open (a read of the listing, a Save worker) checks the part against its listing first: the
                     // shared cache may answer every read, and bytes of a part replaced since must not be saved silently.
-                    s.CheckUnchangedAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    s.CheckUnchangedAsync(RunToken.Value).GetAwaiter().GetResult();
                 }
                 catch (Exception ex) when (Translate(ex, key) != null)
                 {
@@ -80,7 +107,7 @@ namespace GPhotos.Sources.Drive
                 case DriveErrorKind.AbusiveFile:
                 case DriveErrorKind.RangeIgnored:
                     string msg = d.Kind == DriveErrorKind.NotFound
-                        ? $"Takeout part '{key}' is no longer in Drive (deleted since it was listed?): {d.Message}"
+                        ? $"Takeout part '{key}' is no longer in Drive (deleted or replaced since it was listed): {d.Message}"
                         : d.Message;
                     var wrapped = new TakeoutArchiveException(key, msg, d);
                     wrapped.Data[RetryPolicy.PermanentFailureKey] = true;
@@ -106,14 +133,19 @@ namespace GPhotos.Sources.Drive
 
             public override int Read(byte[] buffer, int offset, int count)
             {
-                try { return _inner.Read(buffer, offset, count); }
+                // Zip and tar readers read synchronously: the run's token is how Ctrl+C reaches a stalled range.
+                try { return _inner.ReadAsync(buffer, offset, count, RunToken.Value).GetAwaiter().GetResult(); }
                 catch (Exception ex) when (Translate(ex, _key) != null) { throw Translate(ex, _key); }
             }
 
             public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
             {
-                try { return await _inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false); }
-                catch (Exception ex) when (Translate(ex, _key) != null) { throw Translate(ex, _key); }
+                CancellationToken run = RunToken.Value;
+                using (CancellationTokenSource both = run.CanBeCanceled && cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(run, cancellationToken) : null)
+                {
+                    try { return await _inner.ReadAsync(buffer, offset, count, both?.Token ?? (run.CanBeCanceled ? run : cancellationToken)).ConfigureAwait(false); }
+                    catch (Exception ex) when (Translate(ex, _key) != null) { throw Translate(ex, _key); }
+                }
             }
 
             protected override void Dispose(bool disposing)

@@ -59,7 +59,7 @@ namespace GPhotos.Sources.Drive
         /// <summary>Scheduled exports come every 2 months; older than this, the schedule has probably ended (it runs one year).</summary>
         public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(70);
 
-        private static readonly Regex PartName = new Regex(@"^(takeout-(\d{8}T\d{6}Z))-(\d{1,4})\.(zip|tgz|tar\.gz)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex PartName = new Regex(@"^(takeout-([0-9]{8}T[0-9]{6}Z))-([0-9]{1,4})\.(zip|tgz|tar\.gz)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         /// <summary>Parses takeout-&lt;yyyyMMddTHHmmssZ&gt;-NNN.zip|.tgz. False for other names.</summary>
         public static bool TryParseName(string name, out string exportId, out DateTimeOffset exportTime, out int part, out string format)

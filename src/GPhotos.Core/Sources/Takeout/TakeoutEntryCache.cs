@@ -43,6 +43,28 @@ namespace GPhotos.Sources.Takeout
             catch (Exception ex) when (ex is TargetInvocationException || ex is MemberAccessException || ex is ArgumentException) { return null; }
         }
 
+        private static readonly uint[] CrcTable = MakeCrcTable();
+
+        private static uint[] MakeCrcTable()
+        {
+            var t = new uint[256];
+            for (uint n = 0; n < 256; n++)
+            {
+                uint c = n;
+                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+                t[n] = c;
+            }
+            return t;
+        }
+
+        /// <summary>The zip CRC-32 of <paramref name="data"/> (netstandard2.0 has none).</summary>
+        internal static uint Crc32Of(byte[] data)
+        {
+            uint c = 0xFFFFFFFFu;
+            foreach (byte b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+            return c ^ 0xFFFFFFFFu;
+        }
+
         internal static string Key(IndexedEntry e) =>
             e.Crc.HasValue && e.Archive != null && TakeoutPartSources.IsRegistered(e.Archive.Path)
                 ? e.EntryPath + "|" + e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + e.Crc.Value.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
@@ -83,8 +105,8 @@ namespace GPhotos.Sources.Takeout
                         try
                         {
                             JObject o = JObject.Parse(line);
-                            string k = (string)o["k"];
-                            if (k != null) _entries[k] = o;
+                            // A damaged or hostile line ("k" not a string) is skipped like a torn one, never fails the run.
+                            if (o["k"]?.Type == JTokenType.String) _entries[(string)o["k"]] = o;
                         }
                         catch (JsonException) { } // a torn last line: that entry is fetched again
                     }
@@ -97,9 +119,13 @@ namespace GPhotos.Sources.Takeout
         internal static byte[] GetJson(IndexedEntry e)
         {
             string k = Key(e);
-            if (k == null || !Entries().TryGetValue(k, out JObject o) || o["j"] == null) return null;
-            try { return Convert.FromBase64String((string)o["j"]); }
+            if (k == null || !Entries().TryGetValue(k, out JObject o) || o["j"]?.Type != JTokenType.String) return null;
+            byte[] bytes;
+            try { bytes = Convert.FromBase64String((string)o["j"]); }
             catch (FormatException) { return null; }
+            // The key's CRC-32 is the directory's: bytes that do not match it (a damaged or edited cache) are fetched again
+            // instead of giving an item another item's dates, GPS or albums.
+            return bytes.Length == e.Size && Crc32Of(bytes) == e.Crc ? bytes : null;
         }
 
         internal static void PutJson(IndexedEntry e, byte[] bytes)
@@ -113,7 +139,7 @@ namespace GPhotos.Sources.Takeout
             string k = Key(e);
             if (k == null || !Entries().TryGetValue(k, out JObject o) || !(o["p"] is JObject p)) return null;
             try { return p.ToObject<MediaProbeResult>(); }
-            catch (JsonException) { return null; }
+            catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is InvalidCastException || ex is FormatException || ex is OverflowException) { return null; }
         }
 
         internal static void PutProbe(IndexedEntry e, MediaProbeResult probe)
