@@ -80,6 +80,7 @@ namespace GPhotos.Commands
 
         private SaveSession _session;
         private SaveOptions _options;
+        private IDisposable _driveCancellation;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private readonly List<string> _pendingIds = new List<string>();
         private readonly ContentSources _sources = new ContentSources();
@@ -88,6 +89,9 @@ namespace GPhotos.Commands
 
         protected override void BeginProcessing()
         {
+            // Reads of Takeout parts in Drive take this command's token, so Ctrl+C stops a stalled Drive body at once
+            // also when the items come from another pipeline (e.g. a variable filled earlier).
+            _driveCancellation = GPhotos.Sources.Drive.DriveTakeoutParts.UseCancellation(CancelToken);
             string path = ResolveFolder(this, Path);
 
             FolderLayout layout;
@@ -155,7 +159,11 @@ namespace GPhotos.Commands
             }
         }
 
-        protected override void DisposeResources() => _session?.Dispose();
+        protected override void DisposeResources()
+        {
+            _session?.Dispose();
+            _driveCancellation?.Dispose();
+        }
 
         private void FinishSaving()
         {
