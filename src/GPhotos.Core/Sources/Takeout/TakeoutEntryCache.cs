@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
-using System.IO.Compression;
-using System.Reflection;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -28,20 +26,6 @@ namespace GPhotos.Sources.Takeout
         private static readonly object Gate = new object();
         private static ConcurrentDictionary<string, JObject> _entries;
         private static string _file;
-
-        private static readonly PropertyInfo CrcProperty = typeof(ZipArchiveEntry).GetProperty("Crc32", BindingFlags.Public | BindingFlags.Instance);
-        private static readonly FieldInfo CrcField = typeof(ZipArchiveEntry).GetField("_crc32", BindingFlags.NonPublic | BindingFlags.Instance);
-
-        /// <summary>The entry's CRC-32 from the central directory (netstandard2.0 has no public property for it), or null.</summary>
-        internal static uint? Crc(ZipArchiveEntry e)
-        {
-            try
-            {
-                object v = CrcProperty?.GetValue(e) ?? CrcField?.GetValue(e);
-                return v is uint u ? u : (uint?)null;
-            }
-            catch (Exception ex) when (ex is TargetInvocationException || ex is MemberAccessException || ex is ArgumentException) { return null; }
-        }
 
         internal static string Key(IndexedEntry e) =>
             e.Crc.HasValue && e.Archive != null && TakeoutPartSources.IsRegistered(e.Archive.Path)
