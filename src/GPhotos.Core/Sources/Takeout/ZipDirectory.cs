@@ -123,7 +123,7 @@ namespace GPhotos.Sources.Takeout
             _nameLength = new ushort[count];
             _extraLength = new ushort[count];
             _nameStart = new int[count];
-            _names = new byte[Math.Min(cdSize, 64L * count + 16)];
+            _names = new byte[cdSize - (long)CentralSize * count + 16]; // names, extras and comments fit in what is not fixed fields
             (part as IRangeHint)?.Hint(cdOffset, cdSize);
             part.Position = cdOffset;
             // The directory is parsed in 1 MB windows: a record cut at a window's end is moved to the front.
@@ -154,6 +154,7 @@ namespace GPhotos.Sources.Takeout
                 Count = i + 1;
                 at += CentralSize + n + m + k;
             }
+            if (_names.Length > _namesUsed) Array.Resize(ref _names, _namesUsed); // held for the run: no spare room
         }
 
         private static void Truncated(int i, int count) => throw new InvalidDataException($"the central directory ends inside record {i + 1} of {count}.");
