@@ -33,7 +33,7 @@ namespace GPhotos.Sources.Takeout
             else if (expectBytes >= 0) dataMax = Math.Min(dataMax, expectBytes + 64 * 1024); // a deflated head: about as long
             (part as IRangeHint)?.Hint(local, LocalHeaderSize + _nameLength[i] + _extraLength[i] + HintSlack + dataMax);
             var header = new byte[LocalHeaderSize];
-            ReadAt(part, local, header, 0, header.Length);
+            ReadAt(part, local, header, 0, header.Length, hint: false);
             if (U32(header, 0) != LocalSignature) throw new InvalidDataException($"its local header at offset {local} is damaged (bad signature).");
             // Sizes and CRC come from the central directory (a data descriptor may follow the data; it is not needed).
             long dataStart = local + LocalHeaderSize + U16(header, 26) + U16(header, 28);
