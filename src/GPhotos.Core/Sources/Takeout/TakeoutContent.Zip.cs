@@ -35,8 +35,9 @@ namespace GPhotos.Sources.Takeout
         /// <summary>The reader hands over the directory it just read, so Save does not read it again.</summary>
         internal static void ShareDirectory(string key, ZipDirectory directory)
         {
+            if (IdleArchiveTimeout <= TimeSpan.Zero) return; // nothing is kept between opens then
             Directories[key] = new SharedDirectory { Directory = directory, LastUsed = DateTime.UtcNow };
-            if (IdleArchiveTimeout > TimeSpan.Zero) EnsureSweeper();
+            EnsureSweeper();
         }
 
         private static ZipDirectory DirectoryFor(string key, Stream part)
