@@ -76,26 +76,20 @@ namespace GPhotos.Sources.Takeout
         {
             if (length < EocdSize) throw new InvalidDataException($"it is {length} bytes long, too short for a zip.");
             // The end record is the last 22 bytes plus a comment of up to 64 KB; the zip64 locator sits just before it.
-            // Most zips have no comment: the last 1 KB first (on Drive, one small range), the whole 64 KB only if needed.
-            int eocd = -1, tailLength = 0;
-            long tailStart = length;
-            byte[] tail = null;
-            foreach (int want in new[] { 1024, EocdSize + MaxCommentLength + Zip64LocatorSize })
+            // Read in one go (on Drive, one range): a small part's whole directory usually lies in it too, and is then
+            // read from the block cache, not with a second request.
+            int eocd = -1;
+            int tailLength = (int)Math.Min(length, EocdSize + MaxCommentLength + Zip64LocatorSize);
+            long tailStart = length - tailLength;
+            var tail = new byte[tailLength];
+            ReadAt(part, tailStart, tail, 0, tailLength);
+            for (int p = tailLength - EocdSize; p >= 0; p--)
             {
-                if (tailLength >= length) break;
-                tailLength = (int)Math.Min(length, want);
-                tailStart = length - tailLength;
-                tail = new byte[tailLength];
-                ReadAt(part, tailStart, tail, 0, tailLength);
-                for (int p = tailLength - EocdSize; p >= 0; p--)
-                {
-                    if (U32(tail, p) != EocdSignature) continue;
-                    // A comment length that does not reach exactly the end is a signature inside the comment or data.
-                    if (p + EocdSize + U16(tail, p + 20) != tailLength) continue;
-                    eocd = p;
-                    break;
-                }
-                if (eocd >= 0) break;
+                if (U32(tail, p) != EocdSignature) continue;
+                // A comment length that does not reach exactly the end is a signature inside the comment or data.
+                if (p + EocdSize + U16(tail, p + 20) != tailLength) continue;
+                eocd = p;
+                break;
             }
             if (eocd < 0) throw new InvalidDataException("no end of central directory record was found (the end of the part is missing).");
             count = U16(tail, eocd + 10);
