@@ -171,6 +171,39 @@ public sealed class TakeoutFuzzTests
         }, bytes => AsInput(".zip", bytes, ReadWhole), maxLength: 1 << 14);
     }
 
+    /// <summary>
+    /// The central-directory reader and entry opening alone, over memory (many more cases per second than through files):
+    /// a damaged part is InvalidDataException or EndOfStreamException (the callers name the part or entry), never an
+    /// allocation sized by a damaged count, an index out of range or an overflow.
+    /// </summary>
+    [Fact]
+    public void Zip_directory_and_entries_fail_only_as_damaged_data()
+    {
+        var zip = ZipBytes(SmallExport());
+        var zip64 = Takeout.ZipDirectoryTests.Zip64Stored("a/big.jpg", Utf8("zip64 payload"));
+        Fuzz.Bytes("takeout-zipdir", new[]
+        {
+            zip, zip64, WithEocd(zip, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF), WithEocd(zip, 0xFFFF, 0x7FFFFFFF, 0),
+            Takeout.ZipDirectoryTests.Zip64Stored("a/b.jpg", Utf8("x"), zip64Count: long.MaxValue),
+            Takeout.ZipDirectoryTests.Zip64Stored("a/b.jpg", Utf8("x"), zip64Count: 0x7FFFFFFF, zip64CdOffset: -1),
+            Takeout.ZipDirectoryTests.Zip64Stored("a/b.jpg", Utf8("x"), zip64CdOffset: long.MaxValue - 10),
+        }, bytes =>
+        {
+            var d = ZipDirectory.Read(new MemoryStream(bytes, writable: false));
+            var buffer = new byte[4096];
+            for (int i = 0; i < d.Count; i++)
+            {
+                d.Find(d.Name(i));
+                try
+                {
+                    using var s = d.Open(i, new MemoryStream(bytes, writable: false), ownsPart: true);
+                    while (s.Read(buffer, 0, buffer.Length) > 0) { }
+                }
+                catch (Exception ex) when (ex is InvalidDataException || ex is EndOfStreamException) { }
+            }
+        }, allowed: ex => ex is InvalidDataException || ex is EndOfStreamException, maxLength: 1 << 14);
+    }
+
     [Fact]
     public void Tgz_and_tar_indexing_and_reading_report_damage_per_part_or_entry()
     {

@@ -118,7 +118,7 @@ namespace GPhotos.Sources.Drive
         }
 
         /// <summary>A <see cref="DriveRangeStream"/> whose per-part Drive errors are <see cref="TakeoutArchiveException"/>s.</summary>
-        private sealed class PartStream : GPhotos.IO.ReadOnlyStream
+        private sealed class PartStream : GPhotos.IO.ReadOnlyStream, IRangeHint
         {
             private readonly DriveRangeStream _inner;
             private readonly string _key;
@@ -130,6 +130,9 @@ namespace GPhotos.Sources.Drive
             public override long Length => _inner.Length;
             public override long Position { get => _inner.Position; set => _inner.Position = value; }
             public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+
+            /// <summary>The zip reader announces each entry's exact range (local header + data): one range request.</summary>
+            public void Hint(long offset, long length) => _inner.Hint(offset, length);
 
             public override int Read(byte[] buffer, int offset, int count)
             {

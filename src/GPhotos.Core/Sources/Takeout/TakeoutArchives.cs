@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
 using System.Threading;
 using ICSharpCode.SharpZipLib.GZip;
@@ -25,8 +24,8 @@ namespace GPhotos.Sources.Takeout
         public string Path;
         public TakeoutInputKind Kind;
         public int Order;
-        public Stream ZipFile;
-        public ZipArchive Zip;
+        public Stream ZipFile;            // zip: one stream for the read's own entry reads (one at a time)
+        public ZipDirectory ZipDir;       // zip: the compact central directory, shared with TakeoutContent
         public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
         public bool Failed;
 
@@ -38,9 +37,7 @@ namespace GPhotos.Sources.Takeout
 
         public void Dispose()
         {
-            Zip?.Dispose();
             ZipFile?.Dispose();
-            Zip = null;
             ZipFile = null;
         }
     }
@@ -52,8 +49,16 @@ namespace GPhotos.Sources.Takeout
         public string EntryPath;          // as stored, forward slashes
         public long Size;
         public long Ordinal;              // global order over all inputs
-        public ZipArchiveEntry ZipEntry;  // zip inputs
-        public uint? Crc;                 // zip inputs: CRC-32 from the central directory (the entry cache's key)
+        public int ZipIndex = -1;         // zip inputs: the entry's slot in Archive.ZipDir
+
+        /// <summary>Zip inputs: CRC-32 from the central directory (the entry cache's key); null otherwise.</summary>
+        // The CRC-32 lives in the zip directory's table; an entry known otherwise (a cache's own checks) may carry one.
+        public uint? Crc
+        {
+            get => ZipIndex >= 0 && Archive?.ZipDir != null ? Archive.ZipDir.Crc(ZipIndex) : _crc;
+            set => _crc = value;
+        }
+        private uint? _crc;
         public TakeoutSidecar Json;       // JSON entries: parsed (tar: during the pass; zip/folder: after listing)
         public string JsonError;
         public byte[] JsonBytes;          // transient: the bytes just read, for the entry cache
@@ -137,13 +142,15 @@ namespace GPhotos.Sources.Takeout
             try
             {
                 a.ZipFile = TakeoutPartSources.OpenRead(a.Path, sequential: false);
-                a.Zip = new ZipArchive(a.ZipFile, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
-                foreach (var e in a.Zip.Entries)
+                var dir = ZipDirectory.Read(a.ZipFile, ct);
+                a.ZipDir = dir;
+                TakeoutContent.ShareDirectory(TakeoutPartSources.Key(a.Path), dir);
+                for (int i = 0; i < dir.Count; i++)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var name = NormalizeEntryPath(e.FullName);
+                    if ((i & 255) == 0) ct.ThrowIfCancellationRequested();
+                    var name = dir.Name(i);
                     if (name.Length == 0 || name.EndsWith("/", StringComparison.Ordinal)) continue;
-                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = e.Length, ZipEntry = e, Crc = TakeoutEntryCache.Crc(e) });
+                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = dir.Size(i), ZipIndex = i });
                 }
             }
             catch (OperationCanceledException) { throw; }
@@ -332,12 +339,15 @@ namespace GPhotos.Sources.Takeout
             }
         }
 
-        /// <summary>Opens an entry while the read holds the archive open (zip: the shared ZipArchive; folder: the file).</summary>
-        public static Stream OpenEntryForIndex(IndexedEntry e)
+        /// <summary>
+        /// Opens an entry while the read holds the archive open (zip: over the read's one part stream; folder: the file).
+        /// <paramref name="expectBytes"/>: the caller reads only a head this long (a Drive part is asked for about that).
+        /// </summary>
+        public static Stream OpenEntryForIndex(IndexedEntry e, long expectBytes = -1)
         {
             switch (e.Archive.Kind)
             {
-                case TakeoutInputKind.Zip: return e.ZipEntry.Open();
+                case TakeoutInputKind.Zip: return e.Archive.ZipDir.Open(e.ZipIndex, e.Archive.ZipFile, ownsPart: false, expectBytes);
                 case TakeoutInputKind.Folder:
                     return new FileStream(System.IO.Path.Combine(e.Archive.Path, e.EntryPath.Replace('/', System.IO.Path.DirectorySeparatorChar)),
                         FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);

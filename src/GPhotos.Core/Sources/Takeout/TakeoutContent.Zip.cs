@@ -2,8 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
-using System.Text;
 
 namespace GPhotos.Sources.Takeout
 {
@@ -12,17 +10,49 @@ namespace GPhotos.Sources.Takeout
         // ------------------------------------------------------------------------------------------------
         // Zip
 
+        /// <summary>An idle stream over a zip part (a FileStream, or a Drive range stream already checked against its listing).</summary>
         private sealed class PooledZip : IDisposable
         {
             public Stream File;
-            public ZipArchive Zip;
             public DateTime LastUsed;
-            public Dictionary<string, List<ZipArchiveEntry>> ByNormalizedName;
 
-            public void Dispose()
+            public void Dispose() => File?.Dispose();
+        }
+
+        /// <summary>
+        /// One central directory per part, shared by every open (and by the reader that listed the part): an open costs
+        /// one small read of the part, never a parse of its directory. Dropped when idle like the streams.
+        /// </summary>
+        private static readonly ConcurrentDictionary<string, SharedDirectory> Directories = new ConcurrentDictionary<string, SharedDirectory>(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, object> DirectoryGates = new ConcurrentDictionary<string, object>(StringComparer.Ordinal);
+
+        private sealed class SharedDirectory
+        {
+            public ZipDirectory Directory;
+            public DateTime LastUsed;
+        }
+
+        /// <summary>The reader hands over the directory it just read, so Save does not read it again.</summary>
+        internal static void ShareDirectory(string key, ZipDirectory directory)
+        {
+            if (IdleArchiveTimeout <= TimeSpan.Zero) return; // nothing is kept between opens then
+            Directories[key] = new SharedDirectory { Directory = directory, LastUsed = DateTime.UtcNow };
+            EnsureSweeper();
+        }
+
+        private static ZipDirectory DirectoryFor(string key, Stream part)
+        {
+            lock (DirectoryGates.GetOrAdd(key, _ => new object()))
             {
-                Zip?.Dispose();
-                File?.Dispose();
+                // A part of another length is another download of it: its directory is read again.
+                if (!Directories.TryGetValue(key, out var shared) || shared.Directory.PartLength != part.Length)
+                {
+                    shared = new SharedDirectory { Directory = ZipDirectory.Read(part) };
+                    if (IdleArchiveTimeout > TimeSpan.Zero) Directories[key] = shared;
+                }
+                shared.LastUsed = DateTime.UtcNow;
+                if (IdleArchiveTimeout > TimeSpan.Zero) EnsureSweeper();
+                return shared.Directory;
             }
         }
 
@@ -30,58 +60,52 @@ namespace GPhotos.Sources.Takeout
         {
             var key = TakeoutPartSources.Key(archivePath);
             var bag = Pool.GetOrAdd(key, _ => new ConcurrentBag<PooledZip>());
+            ZipDirectory dir;
             if (!bag.TryTake(out var z))
             {
                 z = new PooledZip();
-                try
-                {
-                    z.File = TakeoutPartSources.OpenRead(key, sequential: false);
-                    z.Zip = new ZipArchive(z.File, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
-                }
+                try { z.File = TakeoutPartSources.OpenRead(key, sequential: false); }
                 catch (Exception ex) when (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
                 {
                     z.Dispose();
                     throw TakeoutPartSources.ForEntry(part, key, entryPath);
                 }
-                catch (Exception ex) when (ex is IOException || ex is InvalidDataException || ex is UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     z.Dispose();
                     throw new TakeoutArchiveException(key, entryPath,
-                        $"Takeout part '{key}' cannot be opened as a zip: {ex.Message} Download this part again from Google Takeout.", ex);
+                        $"Takeout part '{key}' cannot be opened: {ex.Message}", ex);
                 }
             }
             try
             {
+                try { dir = DirectoryFor(key, z.File); }
+                catch (Exception ex) when (ex is InvalidDataException || ex is EndOfStreamException || ex is NotSupportedException)
+                {
+                    throw new TakeoutArchiveException(key, entryPath,
+                        $"Takeout part '{key}' cannot be opened as a zip: {ex.Message} Download this part again from Google Takeout.", ex);
+                }
                 // By name and occurrence, in central-directory order (as the reader numbered them): a zip may hold two
                 // entries of one name, and a lookup by name alone gave both items the first one's bytes.
-                if (z.ByNormalizedName == null)
-                {
-                    z.ByNormalizedName = new Dictionary<string, List<ZipArchiveEntry>>(StringComparer.Ordinal);
-                    foreach (var e in z.Zip.Entries)
-                    {
-                        var n = TakeoutArchives.NormalizeEntryPath(e.FullName);
-                        if (!z.ByNormalizedName.TryGetValue(n, out var list)) z.ByNormalizedName[n] = list = new List<ZipArchiveEntry>(1);
-                        list.Add(e);
-                    }
-                }
-                ZipArchiveEntry entry = null;
                 var wanted = TakeoutArchives.NormalizeEntryPath(entryPath);
-                if (z.ByNormalizedName.TryGetValue(wanted, out var named)) entry = named[0];
-                else if (TakeoutArchives.TrySplitAddress(wanted, out var name, out var occurrence)
-                    && z.ByNormalizedName.TryGetValue(name, out var same) && occurrence <= same.Count)
-                    entry = same[occurrence - 1];
-                if (entry == null) throw NotFound(key, entryPath);
-                var stream = entry.Open();
-                var length = entry.Length;
+                int index = dir.Find(wanted);
+                if (index < 0 && TakeoutArchives.TrySplitAddress(wanted, out var name, out var occurrence)) index = dir.Find(name, occurrence);
+                if (index < 0) throw NotFound(key, entryPath);
+                var stream = dir.Open(index, z.File, ownsPart: false);
                 var pooled = z;
                 z = null; // the stream owns it now
-                return new TakeoutContentStream(stream, length, key, entryPath, _ => Return(key, pooled));
+                return new TakeoutContentStream(stream, dir.Size(index), key, entryPath, s =>
+                {
+                    // A stream that failed mid-read may have left a Drive range half read: not reused.
+                    if (s.Faulted) pooled.Dispose();
+                    else Return(key, pooled);
+                });
             }
             catch (Exception ex) when (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
             {
                 throw TakeoutPartSources.ForEntry(part, key, entryPath);
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException || (ex is IOException && !(ex is TakeoutArchiveException)))
             {
                 throw new TakeoutArchiveException(key, entryPath, $"Entry '{entryPath}' of Takeout part '{key}' cannot be read: {ex.Message}", ex);
             }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Threading;
 using GPhotos.Model;
@@ -24,9 +23,9 @@ namespace GPhotos.Sources.Takeout
     /// The original bytes of Takeout items, streamed from their archive, bit for bit.
     /// </summary>
     /// <remarks>
-    /// <para><b>Zip</b>: random access. Each open rents a <see cref="ZipArchive"/> for that file from a small pool (its central
-    /// directory is parsed once per pooled instance, not per item) and gives it back when the stream is disposed; so
-    /// parallel opens of one zip are safe (one archive instance per open stream). Pooled archives keep the zip files open
+    /// <para><b>Zip</b>: random access. The part's central directory is read once into a compact table shared by every open
+    /// (and by the reader that listed it); each open rents a stream over the part from a small pool (one per concurrent
+    /// stream), reads the entry's local header and then its bytes, CRC-32 checked. Pooled streams keep the zip files open
     /// (read-only, shared read) until they have been idle for <see cref="IdleArchiveTimeout"/>; <see cref="ReleaseArchives()"/>
     /// closes them at once (call it when a save run ends).</para>
     /// <para><b>tgz/tar</b>: a tar has no index, so an entry is reached by decompressing forward to it. <see cref="Open(MediaItem)"/>
@@ -180,12 +179,17 @@ namespace GPhotos.Sources.Takeout
                 foreach (var z in keep) kv.Value.Add(z);
                 any |= keep.Count > 0;
             }
+            foreach (var kv in Directories)
+            {
+                if (kv.Value.LastUsed < cutoff) ((ICollection<KeyValuePair<string, SharedDirectory>>)Directories).Remove(kv);
+                else any = true;
+            }
             any |= SweepCursors(cutoff);
             if (!any)
             {
                 lock (SweepLock)
                 {
-                    if (Pool.Values.All(b => b.IsEmpty) && TarPool.Values.All(l => { lock (l) return l.Count == 0; }))
+                    if (Pool.Values.All(b => b.IsEmpty) && Directories.IsEmpty && TarPool.Values.All(l => { lock (l) return l.Count == 0; }))
                     {
                         _sweeper?.Dispose();
                         _sweeper = null;
@@ -207,7 +211,7 @@ namespace GPhotos.Sources.Takeout
         /// <summary>Closes all pooled zip archives and tgz cursors. Call when a save run ends so the files are no longer held open.</summary>
         public static void ReleaseArchives()
         {
-            foreach (var key in Pool.Keys.Concat(TarPool.Keys).Distinct().ToList()) ReleaseArchives(key);
+            foreach (var key in Pool.Keys.Concat(Directories.Keys).Concat(TarPool.Keys).Distinct().ToList()) ReleaseArchives(key);
         }
 
         /// <summary>Closes the pooled zip archives and tgz cursors of one file.</summary>
@@ -216,6 +220,7 @@ namespace GPhotos.Sources.Takeout
             var key = TakeoutPartSources.Key(archivePath);
             if (Pool.TryRemove(key, out var bag))
                 while (bag.TryTake(out var z)) z.Dispose();
+            Directories.TryRemove(key, out _);
             ReleaseCursors(key);
         }
 

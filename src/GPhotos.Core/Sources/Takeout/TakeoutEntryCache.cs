@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.IO;
-using System.IO.Compression;
-using System.Reflection;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -29,40 +27,12 @@ namespace GPhotos.Sources.Takeout
         private static ConcurrentDictionary<string, JObject> _entries;
         private static string _file;
 
-        private static readonly PropertyInfo CrcProperty = typeof(ZipArchiveEntry).GetProperty("Crc32", BindingFlags.Public | BindingFlags.Instance);
-        private static readonly FieldInfo CrcField = typeof(ZipArchiveEntry).GetField("_crc32", BindingFlags.NonPublic | BindingFlags.Instance);
-
-        /// <summary>The entry's CRC-32 from the central directory (netstandard2.0 has no public property for it), or null.</summary>
-        internal static uint? Crc(ZipArchiveEntry e)
-        {
-            try
-            {
-                object v = CrcProperty?.GetValue(e) ?? CrcField?.GetValue(e);
-                return v is uint u ? u : (uint?)null;
-            }
-            catch (Exception ex) when (ex is TargetInvocationException || ex is MemberAccessException || ex is ArgumentException) { return null; }
-        }
-
-        private static readonly uint[] CrcTable = MakeCrcTable();
-
-        private static uint[] MakeCrcTable()
-        {
-            var t = new uint[256];
-            for (uint n = 0; n < 256; n++)
-            {
-                uint c = n;
-                for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                t[n] = c;
-            }
-            return t;
-        }
-
-        /// <summary>The zip CRC-32 of <paramref name="data"/> (netstandard2.0 has none).</summary>
+        /// <summary>The zip CRC-32 of <paramref name="data"/> (the same checksum the zip directory reader checks).</summary>
         internal static uint Crc32Of(byte[] data)
         {
-            uint c = 0xFFFFFFFFu;
-            foreach (byte b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
-            return c ^ 0xFFFFFFFFu;
+            var sum = new ICSharpCode.SharpZipLib.Checksum.Crc32();
+            sum.Update(data);
+            return (uint)sum.Value;
         }
 
         internal static string Key(IndexedEntry e) =>

@@ -146,7 +146,7 @@ namespace GPhotos.Sources.Takeout
                 {
                     e.Probe = TakeoutEntryCache.GetProbe(e); // read from an earlier export of this Drive library
                     if (e.Probe != null) return e.Probe;
-                    using (var s = TakeoutArchives.OpenEntryForIndex(e)) e.Probe = MediaProbe.Probe(s);
+                    using (var s = TakeoutArchives.OpenEntryForIndex(e, MediaProbe.MaxBytes)) e.Probe = MediaProbe.Probe(s);
                     TakeoutEntryCache.PutProbe(e, e.Probe);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException || ex is OutOfMemoryException))

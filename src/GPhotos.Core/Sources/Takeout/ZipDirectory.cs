@@ -1,0 +1,320 @@
+using System;
+using System.IO;
+using System.Text;
+
+namespace GPhotos.Sources.Takeout
+{
+    /// <summary>A part stream that can be told which range the next reads fall in (a Drive part: one exact range request).</summary>
+    internal interface IRangeHint
+    {
+        void Hint(long offset, long length);
+    }
+
+    /// <summary>
+    /// The central directory of one zip part as a compact table (about 40 B per entry plus its name once, as UTF-8 in one
+    /// pooled buffer), read once and shared by the reader (indexing) and <see cref="TakeoutContent"/> (opening entries):
+    /// System.IO.Compression's ZipArchive parsed the whole directory again for every concurrent stream (about 1.5 GB at
+    /// 100k items) and kept about 500 B per entry, and it exposes no entry offsets (so a Drive part could not be read
+    /// with exact ranges) nor CRC-32 (it was read by reflection).
+    /// </summary>
+    /// <remarks>
+    /// Every number read from the part is checked against the part's length before it is used: a damaged directory is an
+    /// <see cref="InvalidDataException"/> (the caller names the part), never an allocation sized by the damage.
+    /// </remarks>
+    internal sealed partial class ZipDirectory
+    {
+        private const uint EocdSignature = 0x06054b50, Zip64EocdSignature = 0x06064b50, Zip64LocatorSignature = 0x07064b50;
+        private const uint CentralSignature = 0x02014b50;
+        internal const uint LocalSignature = 0x04034b50;
+        private const int EocdSize = 22, Zip64LocatorSize = 20, Zip64EocdSize = 56, CentralSize = 46;
+        internal const int LocalHeaderSize = 30;
+        private const int MaxCommentLength = 0xFFFF;
+
+        // One slot per entry, in central-directory order (the order the reader numbers repeated names in).
+        private long[] _local, _compressed, _size;
+        private uint[] _crc;
+        private ushort[] _method, _flags, _nameLength, _extraLength;
+        private int[] _nameStart;
+        private byte[] _names;          // UTF-8, normalized ('/' separators, no leading "./" or '/')
+        private int[] _byName;          // entry indexes sorted by name then index; built on the first lookup
+        private readonly object _lookupGate = new object();
+
+        /// <summary>Entries in the directory (directories included).</summary>
+        public int Count { get; private set; }
+
+        /// <summary>The part's length when the directory was read: a part of another length is another part.</summary>
+        public long PartLength { get; private set; }
+
+        public string Name(int i) => Encoding.UTF8.GetString(_names, _nameStart[i], NameBytes(i));
+        public long Size(int i) => _size[i];
+        public long CompressedSize(int i) => _compressed[i];
+        public uint Crc(int i) => _crc[i];
+        public int Method(int i) => _method[i];
+        public long LocalHeaderOffset(int i) => _local[i];
+        private int NameBytes(int i) => (i + 1 < Count ? _nameStart[i + 1] : _namesUsed) - _nameStart[i];
+        private int _namesUsed;
+
+        /// <summary>Bytes this table holds (for the benchmark's accounting).</summary>
+        public long FootprintBytes => (long)Count * (8 * 3 + 4 + 2 * 4 + 4) + _names.Length + (_byName?.Length ?? 0) * 4L;
+
+        /// <summary>Reads the directory of the zip in <paramref name="part"/> (seekable). Throws InvalidDataException when it is not a readable zip.</summary>
+        public static ZipDirectory Read(Stream part, System.Threading.CancellationToken ct = default)
+        {
+            if (!part.CanSeek) throw new NotSupportedException("A zip part must be seekable.");
+            long length = part.Length;
+            var d = new ZipDirectory { PartLength = length };
+            FindEnd(part, length, out long cdOffset, out long cdSize, out long count);
+            // Every central record is at least 46 bytes: a count beyond what the directory can hold is damage, not a
+            // reason to allocate.
+            if (count > cdSize / CentralSize || cdSize > int.MaxValue / 2)
+                throw new InvalidDataException($"the central directory claims {count} entries in {cdSize} bytes.");
+            d.ReadCentral(part, cdOffset, cdSize, (int)count, ct);
+            return d;
+        }
+
+        private static void FindEnd(Stream part, long length, out long cdOffset, out long cdSize, out long count)
+        {
+            if (length < EocdSize) throw new InvalidDataException($"it is {length} bytes long, too short for a zip.");
+            // The end record is the last 22 bytes plus a comment of up to 64 KB; the zip64 locator sits just before it.
+            // Read in one go (on Drive, one range): a small part's whole directory usually lies in it too, and is then
+            // read from the block cache, not with a second request.
+            int eocd = -1;
+            int tailLength = (int)Math.Min(length, EocdSize + MaxCommentLength + Zip64LocatorSize);
+            long tailStart = length - tailLength;
+            var tail = new byte[tailLength];
+            ReadAt(part, tailStart, tail, 0, tailLength);
+            for (int p = tailLength - EocdSize; p >= 0; p--)
+            {
+                if (U32(tail, p) != EocdSignature) continue;
+                // A comment length that does not reach exactly the end is a signature inside the comment or data.
+                if (p + EocdSize + U16(tail, p + 20) != tailLength) continue;
+                eocd = p;
+                break;
+            }
+            if (eocd < 0) throw new InvalidDataException("no end of central directory record was found (the end of the part is missing).");
+            count = U16(tail, eocd + 10);
+            cdSize = U32(tail, eocd + 12);
+            cdOffset = U32(tail, eocd + 16);
+            if (eocd >= Zip64LocatorSize && U32(tail, eocd - Zip64LocatorSize) == Zip64LocatorSignature)
+            {
+                long recordOffset = I64(tail, eocd - Zip64LocatorSize + 8);
+                long limit = tailStart + eocd - Zip64LocatorSize - Zip64EocdSize;
+                if (recordOffset < 0 || recordOffset > limit)
+                    throw new InvalidDataException($"the zip64 end record offset {recordOffset} is outside the part.");
+                var rec = new byte[Zip64EocdSize];
+                ReadAt(part, recordOffset, rec, 0, rec.Length);
+                if (U32(rec, 0) != Zip64EocdSignature) throw new InvalidDataException("the zip64 end record is missing where its locator points.");
+                count = I64(rec, 32);
+                cdSize = I64(rec, 40);
+                cdOffset = I64(rec, 48);
+            }
+            long cdEnd = tailStart + eocd;
+            if (count < 0 || cdSize < 0 || cdOffset < 0 || cdOffset > length || cdSize > length - cdOffset || cdOffset + cdSize > cdEnd)
+                throw new InvalidDataException($"the central directory ({cdSize} bytes at {cdOffset}) is outside the part ({length} bytes).");
+        }
+
+        private void ReadCentral(Stream part, long cdOffset, long cdSize, int count, System.Threading.CancellationToken ct)
+        {
+            Count = 0;
+            _local = new long[count];
+            _compressed = new long[count];
+            _size = new long[count];
+            _crc = new uint[count];
+            _method = new ushort[count];
+            _flags = new ushort[count];
+            _nameLength = new ushort[count];
+            _extraLength = new ushort[count];
+            _nameStart = new int[count];
+            _names = new byte[cdSize - (long)CentralSize * count + 16]; // names, extras and comments fit in what is not fixed fields
+            (part as IRangeHint)?.Hint(cdOffset, cdSize);
+            part.Position = cdOffset;
+            // The directory is parsed in 1 MB windows: a record cut at a window's end is moved to the front.
+            var buf = new byte[(int)Math.Min(cdSize, 1 << 20)];
+            int have = 0, at = 0;
+            long left = cdSize;
+            for (int i = 0; i < count; i++)
+            {
+                if ((i & 1023) == 0) ct.ThrowIfCancellationRequested();
+                if (!Ensure(part, ref buf, ref have, ref at, ref left, CentralSize)) Truncated(i, count);
+                if (U32(buf, at) != CentralSignature) throw new InvalidDataException($"central directory record {i + 1} of {count} is damaged (bad signature).");
+                int n = U16(buf, at + 28), m = U16(buf, at + 30), k = U16(buf, at + 32);
+                if (!Ensure(part, ref buf, ref have, ref at, ref left, CentralSize + n + m + k)) Truncated(i, count);
+                ushort flags = (ushort)U16(buf, at + 8);
+                _flags[i] = flags;
+                _method[i] = (ushort)U16(buf, at + 10);
+                _crc[i] = U32(buf, at + 16);
+                long csize = U32(buf, at + 20), usize = U32(buf, at + 24), local = U32(buf, at + 42);
+                Zip64Extra(buf, at + CentralSize + n, m, ref usize, ref csize, ref local);
+                if (local < 0 || local > PartLength - LocalHeaderSize || csize < 0 || usize < 0 || csize > PartLength - local - LocalHeaderSize)
+                    throw new InvalidDataException($"entry {i + 1} of {count} points outside the part (offset {local}, {csize} bytes).");
+                _local[i] = local;
+                _compressed[i] = csize;
+                _size[i] = usize;
+                _nameLength[i] = (ushort)n;
+                _extraLength[i] = (ushort)m;
+                AddName(i, buf, at + CentralSize, n, (flags & 0x800) != 0);
+                Count = i + 1;
+                at += CentralSize + n + m + k;
+            }
+            if (_names.Length > _namesUsed) Array.Resize(ref _names, _namesUsed); // held for the run: no spare room
+        }
+
+        private static void Truncated(int i, int count) => throw new InvalidDataException($"the central directory ends inside record {i + 1} of {count}.");
+
+        /// <summary>Makes <paramref name="need"/> bytes available at <paramref name="at"/>, reading on within the directory.</summary>
+        private static bool Ensure(Stream part, ref byte[] buf, ref int have, ref int at, ref long left, int need)
+        {
+            if (have - at >= need) return true;
+            if (have - at + left < need) return false;
+            if (need > buf.Length) Array.Resize(ref buf, need);
+            Buffer.BlockCopy(buf, at, buf, 0, have - at);
+            have -= at;
+            at = 0;
+            while (have < need)
+            {
+                int want = (int)Math.Min(buf.Length - have, left);
+                int got = part.Read(buf, have, want);
+                if (got <= 0) throw new EndOfStreamException("the part ended inside its central directory.");
+                have += got;
+                left -= got;
+            }
+            return true;
+        }
+
+        /// <summary>The zip64 extra field (0x0001): the 64-bit values of the fields saturated at 0xFFFFFFFF, in order.</summary>
+        private static void Zip64Extra(byte[] b, int start, int length, ref long usize, ref long csize, ref long local)
+        {
+            if (usize != 0xFFFFFFFF && csize != 0xFFFFFFFF && local != 0xFFFFFFFF) return;
+            int p = start, end = start + length;
+            while (p + 4 <= end)
+            {
+                int id = U16(b, p), size = U16(b, p + 2);
+                int q = p + 4, dataEnd = Math.Min(end, q + size);
+                if (id == 1)
+                {
+                    if (usize == 0xFFFFFFFF && q + 8 <= dataEnd) { usize = I64(b, q); q += 8; }
+                    if (csize == 0xFFFFFFFF && q + 8 <= dataEnd) { csize = I64(b, q); q += 8; }
+                    if (local == 0xFFFFFFFF && q + 8 <= dataEnd) { local = I64(b, q); }
+                    return;
+                }
+                p = q + size;
+            }
+        }
+
+        private void AddName(int i, byte[] b, int start, int n, bool utf8Flag)
+        {
+            // Names without the UTF-8 flag: ASCII, else UTF-8 when they are valid UTF-8 (what System.IO.Compression read
+            // them as before, so ids built from names stay the same), else code page 437 (the zip default).
+            string raw = null;
+            bool ascii = true;
+            for (int j = 0; j < n && ascii; j++) ascii = b[start + j] < 0x80 && b[start + j] != (byte)'\\';
+            if (!ascii)
+            {
+                raw = utf8Flag ? Encoding.UTF8.GetString(b, start, n) : DecodeLegacy(b, start, n);
+                raw = TakeoutArchives.NormalizeEntryPath(raw);
+            }
+            int lead = 0;
+            if (ascii)
+            {
+                // The normalization TakeoutArchives.NormalizeEntryPath does, on bytes: no leading "./" or '/'.
+                while (true)
+                {
+                    if (n - lead >= 2 && b[start + lead] == '.' && b[start + lead + 1] == '/') lead += 2;
+                    else if (n - lead >= 1 && b[start + lead] == '/') lead++;
+                    else break;
+                }
+            }
+            int len = ascii ? n - lead : Encoding.UTF8.GetByteCount(raw);
+            if (_namesUsed + len > _names.Length)
+                Array.Resize(ref _names, (int)Math.Min(int.MaxValue - 64, Math.Max(_names.Length * 2L, _namesUsed + (long)len + 1024)));
+            _nameStart[i] = _namesUsed;
+            if (ascii) Buffer.BlockCopy(b, start + lead, _names, _namesUsed, len);
+            else Encoding.UTF8.GetBytes(raw, 0, raw.Length, _names, _namesUsed);
+            _namesUsed += len;
+        }
+
+        private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+
+        internal static string DecodeLegacy(byte[] b, int start, int n)
+        {
+            try { return StrictUtf8.GetString(b, start, n); }
+            catch (DecoderFallbackException) { }
+            var chars = new char[n];
+            for (int j = 0; j < n; j++) chars[j] = b[start + j] < 0x80 ? (char)b[start + j] : Cp437High[b[start + j] - 0x80];
+            return new string(chars);
+        }
+
+        private const string Cp437High =
+            "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀" +
+            "αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
+
+        /// <summary>
+        /// The index of the <paramref name="occurrence"/>-th entry named <paramref name="name"/> (normalized), in directory
+        /// order, or -1. The sorted index (4 B per entry) is built on the first lookup, not by the reader that never needs it.
+        /// </summary>
+        public int Find(string name, int occurrence = 1)
+        {
+            if (occurrence < 1 || Count == 0) return -1;
+            int[] order = SortedIndex();
+            byte[] key = Encoding.UTF8.GetBytes(name);
+            int lo = 0, hi = Count - 1, first = -1;
+            while (lo <= hi)
+            {
+                int mid = lo + (hi - lo) / 2;
+                int c = CompareName(order[mid], key);
+                if (c < 0) lo = mid + 1;
+                else { if (c == 0) first = mid; hi = mid - 1; }
+            }
+            if (first < 0) return -1;
+            int at = first + occurrence - 1;
+            return at < Count && CompareName(order[at], key) == 0 ? order[at] : -1;
+        }
+
+        private int[] SortedIndex()
+        {
+            lock (_lookupGate)
+            {
+                if (_byName != null) return _byName;
+                var order = new int[Count];
+                for (int i = 0; i < order.Length; i++) order[i] = i;
+                Array.Sort(order, (x, y) =>
+                {
+                    int c = CompareBytes(_names, _nameStart[x], NameBytes(x), _names, _nameStart[y], NameBytes(y));
+                    return c != 0 ? c : x.CompareTo(y);
+                });
+                return _byName = order;
+            }
+        }
+
+        private int CompareName(int i, byte[] key) => CompareBytes(_names, _nameStart[i], NameBytes(i), key, 0, key.Length);
+
+        private static int CompareBytes(byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength)
+        {
+            int n = Math.Min(aLength, bLength);
+            for (int j = 0; j < n; j++)
+            {
+                int c = a[aStart + j] - b[bStart + j];
+                if (c != 0) return c;
+            }
+            return aLength - bLength;
+        }
+
+        /// <summary>Reads exactly <paramref name="count"/> bytes at <paramref name="offset"/>; <paramref name="hint"/>: announce just that range (false: the caller announced a larger one).</summary>
+        internal static void ReadAt(Stream part, long offset, byte[] buffer, int start, int count, bool hint = true)
+        {
+            if (hint) (part as IRangeHint)?.Hint(offset, count);
+            part.Position = offset;
+            int got = 0;
+            while (got < count)
+            {
+                int n = part.Read(buffer, start + got, count - got);
+                if (n <= 0) throw new EndOfStreamException($"the part ended at {offset + got} of the {count} bytes read at {offset}.");
+                got += n;
+            }
+        }
+
+        internal static int U16(byte[] b, int p) => b[p] | (b[p + 1] << 8);
+        internal static uint U32(byte[] b, int p) => (uint)(b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24));
+        internal static long I64(byte[] b, int p) => (long)(U32(b, p) | ((ulong)U32(b, p + 4) << 32));
+    }
+}
