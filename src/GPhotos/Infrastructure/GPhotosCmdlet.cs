@@ -41,12 +41,12 @@ namespace GPhotos.Commands.Infrastructure
             try
             {
                 Task<T> task = work(CancelToken);
-                while (!task.Wait(TimeSpan.FromSeconds(1)))
+                while (!WaitQuietly(task))
                 {
                     pump?.Invoke();
                     WriteReports();
                 }
-                WriteReports();
+                WriteReports(); // also when the work failed: what it reported before the error comes first
                 return task.GetAwaiter().GetResult();
             }
             catch (AggregateException ae) when (ae.InnerExceptions.Count == 1)
@@ -59,6 +59,13 @@ namespace GPhotos.Commands.Infrastructure
             {
                 throw new PipelineStoppedException();
             }
+        }
+
+        /// <summary>Waits up to a second; true when the task ended, however (its error is taken by the caller).</summary>
+        private static bool WaitQuietly(Task task)
+        {
+            try { return task.Wait(TimeSpan.FromSeconds(1)); }
+            catch (AggregateException) { return true; }
         }
 
         /// <summary>Ends the command with <paramref name="error"/> mapped to an ErrorRecord.</summary>
