@@ -83,6 +83,32 @@ $out = Get-GPhotosMediaItem -Verbose 4>&1
         (Get-TestCounter $emu).requests.'oauth.token' | Should -BeGreaterOrEqual 2
     }
 
+    It 'reports a refresh and its failed save to the next command, in order, never with a token' {
+        $r = Invoke-Connect -Interactive -Cache $cache -Script @'
+Connect-GPhotos -ClientId 'c6' -TokenCachePath $env:GPHOTOS_TEST_CACHE
+$file = (Get-ChildItem $env:GPHOTOS_TEST_CACHE -File | Select-Object -First 1).FullName
+$secret = [regex]::Match((Get-Content -Raw $file), '"(refresh_token|RefreshToken)"\s*:\s*"([^"]+)"').Groups[2].Value
+# The cache file becomes a folder: the refreshed sign-in cannot be saved, which the refresh must say.
+Remove-Item $file; New-Item -ItemType Directory $file | Out-Null
+$base = "http://$($env:GPHOTOS_EMULATOR_HOST)/__emulator"
+Invoke-RestMethod -Method Post "$base/tokens/expire" | Out-Null
+$out = Get-GPhotosMediaItem -Verbose 4>&1 3>&1
+$lines = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -or $_ -is [System.Management.Automation.WarningRecord] } |
+    ForEach-Object { $_.GetType().Name + ': ' + $_.Message })
+"ITEMS=$(@($out | Where-Object { $_ -is [GPhotos.Model.MediaItem] }).Count)"
+"REFRESHED_AT=$([array]::FindIndex([string[]]$lines, [Predicate[string]]{ param($l) $l -match '^VerboseRecord: refreshed access token' }))"
+"NOTSAVED_AT=$([array]::FindIndex([string[]]$lines, [Predicate[string]]{ param($l) $l -match '^WarningRecord: Could not save the refreshed sign-in' -and $l.Contains($file) }))"
+"SECRET_SHOWN=$(($secret.Length -lt 8) -or (($lines -join ' ').Contains($secret)))"
+'@
+        $r.ExitCode | Should -Be 0 -Because $r.Error
+        $r.Output | Should -Match 'ITEMS=1'
+        $refreshed = [int](($r.Output | Select-String 'REFRESHED_AT=(-?\d+)').Matches[0].Groups[1].Value)
+        $notSaved = [int](($r.Output | Select-String 'NOTSAVED_AT=(-?\d+)').Matches[0].Groups[1].Value)
+        $refreshed | Should -BeGreaterOrEqual 0
+        $notSaved | Should -BeGreaterThan $refreshed # the warning naming the file, after the refresh it is about
+        $r.Output | Should -Match 'SECRET_SHOWN=False'
+    }
+
     It 'fails fast, without a browser, in a non-interactive run with no cached token' {
         $r = Invoke-Connect -Cache $cache -Script @'
 try { Connect-GPhotos -ClientId 'c2' -TokenCachePath $env:GPHOTOS_TEST_CACHE; 'CONNECTED' }

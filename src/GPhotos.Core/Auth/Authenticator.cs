@@ -12,6 +12,7 @@ using Google.Apis.Auth.OAuth2.Requests;
 using Google.Apis.Auth.OAuth2.Responses;
 using Google.Apis.Http;
 using GPhotos.Http;
+using GPhotos.Reporting;
 
 namespace GPhotos.Auth
 {
@@ -33,14 +34,13 @@ namespace GPhotos.Auth
             if (options.Client == null)
                 throw new ArgumentException("ConnectOptions.Client is required. " + OAuthClientInfo.HowToCreate, nameof(options));
             if (options.Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "Timeout must be positive.");
-            options = WithWarningFallback(options);
 
             string[] requested = GPhotosScopes.Resolve(options.Scopes);
             GoogleEndpoints endpoints = options.Endpoints ?? GoogleEndpoints.FromEnvironment();
-            Action<string> log = options.Log;
+            Action<string> log = options.Report.Verbose;
             Func<DateTime> utcNow = options.UtcNow ?? (() => DateTime.UtcNow);
             RetryPolicy retry = options.Retry ?? RetryPolicy.FromEnvironment();
-            var store = new ProtectedTokenStore(options.TokenCachePath, options.Client.ClientId, options.Warn);
+            var store = new ProtectedTokenStore(options.TokenCachePath, options.Client.ClientId, m => options.Report.Warning(m, "TokenCacheRepaired"));
             string file = store.GetFilePath(ProtectedTokenStore.DefaultKey);
 
             InteractiveLoginReason reason;
@@ -78,12 +78,12 @@ namespace GPhotos.Auth
                     {
                         log?.Invoke($"using cached refresh token from {file} (signed in {cached.SignedInUtc.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)})");
                         var connection = new GPhotosConnection(endpoints, options.Client, CreateFlow(options.Client, endpoints, requested, options.LoginHint),
-                            store, ProtectedTokenStore.DefaultKey, cached, GPhotosConnection.SourceCache, requested, log, options.Warn, retry, utcNow);
+                            store, ProtectedTokenStore.DefaultKey, cached, GPhotosConnection.SourceCache, requested, options.Report, retry, utcNow);
                         try
                         {
                             await Pacer.For(retry).ExecuteAsync(new PaceRules(QuotaGroup.OAuth), async ct => { await connection.RefreshCoreAsync(ct).ConfigureAwait(false); return true; },
                                 cancellationToken).ConfigureAwait(false);
-                            ReportScopes(connection, log, options.Warn);
+                            ReportScopes(connection, options.Report);
                             return connection;
                         }
                         catch (AuthenticationExpiredException ex) when (IsInvalidGrant(ex))
@@ -107,26 +107,12 @@ namespace GPhotos.Auth
                 throw new InteractiveLoginRequiredException(reason, InteractiveMessage(reason, reasonDetail, options, store), reasonCause);
 
             if (reason == InteractiveLoginReason.RefreshTokenRejected)
-                options.Warn?.Invoke(
+                options.Report.Warning(
                     "Google rejected the saved sign-in (invalid_grant: the refresh token expired or was revoked); signing in again in the browser. " +
                     "If this happens every week, the app's OAuth consent screen is in \"Testing\" status, whose refresh tokens die after 7 days: " +
                     "set it to \"In production\" (Google Cloud Console > APIs & Services > OAuth consent screen).");
 
             return await SignInWithBrowserAsync(options, endpoints, requested, store, retry, utcNow, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>Callers that only listen to Log still get the warnings, prefixed.</summary>
-        private static ConnectOptions WithWarningFallback(ConnectOptions o)
-        {
-            if (o.Warn != null || o.Log == null) return o;
-            Action<string> log = o.Log;
-            return new ConnectOptions
-            {
-                Client = o.Client, Scopes = o.Scopes, Endpoints = o.Endpoints, TokenCachePath = o.TokenCachePath,
-                AllowInteractive = o.AllowInteractive, ForceNewLogin = o.ForceNewLogin, NoBrowser = o.NoBrowser,
-                ShowAuthorizationUrl = o.ShowAuthorizationUrl, OpenBrowser = o.OpenBrowser, Timeout = o.Timeout,
-                LoginHint = o.LoginHint, Log = log, Warn = m => log("WARNING: " + m), Retry = o.Retry, UtcNow = o.UtcNow,
-            };
         }
 
         private static bool IsInvalidGrant(AuthenticationExpiredException ex) =>
@@ -145,7 +131,7 @@ namespace GPhotos.Auth
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 whyNot = $"The token cache {file} cannot be used: {ex.Message}";
-                options.Warn?.Invoke(whyNot);
+                options.Report.Warning(whyNot);
                 return null;
             }
             if (entry == null || string.IsNullOrEmpty(entry.RefreshToken))
@@ -207,7 +193,7 @@ namespace GPhotos.Auth
         private static async Task<GPhotosConnection> SignInWithBrowserAsync(ConnectOptions options, GoogleEndpoints endpoints, string[] requested,
             ProtectedTokenStore store, RetryPolicy retry, Func<DateTime> utcNow, CancellationToken cancellationToken)
         {
-            Action<string> log = options.Log;
+            Action<string> log = options.Report.Verbose;
             PkceGoogleAuthorizationCodeFlow flow = CreateFlow(options.Client, endpoints, requested, options.LoginHint);
             bool handedOver = false;
             try
@@ -251,7 +237,7 @@ namespace GPhotos.Auth
                         }
                         else
                         {
-                            options.Warn?.Invoke("Could not open a browser" + (problem == null ? "" : " (" + problem + ")") +
+                            options.Report.Warning("Could not open a browser" + (problem == null ? "" : " (" + problem + ")") +
                                                  ". Open the sign-in link yourself.");
                             Show(options, url);
                         }
@@ -331,12 +317,12 @@ namespace GPhotos.Auth
                     UpdatedUtc = now,
                 };
                 var connection = new GPhotosConnection(endpoints, options.Client, flow, store, ProtectedTokenStore.DefaultKey, entry,
-                    GPhotosConnection.SourceBrowser, requested, log, options.Warn, retry, utcNow);
+                    GPhotosConnection.SourceBrowser, requested, options.Report, retry, utcNow);
                 handedOver = true;
 
                 if (string.IsNullOrEmpty(token.RefreshToken))
                 {
-                    options.Warn?.Invoke(
+                    options.Report.Warning(
                         "Google returned no refresh token, so this connection lasts about an hour and was not saved for later runs. " +
                         "Remove GPhotos' access at https://myaccount.google.com/permissions and run Connect-GPhotos again.");
                 }
@@ -345,7 +331,7 @@ namespace GPhotos.Auth
                     connection.Persist(entry);
                     log?.Invoke("saved the sign-in to " + store.GetFilePath(ProtectedTokenStore.DefaultKey) + " (" + store.Protection + ")");
                 }
-                ReportScopes(connection, log, options.Warn);
+                ReportScopes(connection, options.Report);
                 return connection;
             }
             finally
@@ -357,17 +343,16 @@ namespace GPhotos.Auth
         private static void Show(ConnectOptions options, Uri url)
         {
             if (options.ShowAuthorizationUrl != null) options.ShowAuthorizationUrl(url);
-            else if (options.Warn != null) options.Warn("Open this link in a browser on this computer to sign in: " + url.AbsoluteUri);
-            else if (options.Log != null) options.Log("open this link in a browser on this computer to sign in: " + url.AbsoluteUri);
-            else throw new ArgumentException("NoBrowser needs ShowAuthorizationUrl (or Warn) to hand the sign-in link to the user.", nameof(options));
+            else if (options.Reporter != null) options.Reporter.Warning("Open this link in a browser on this computer to sign in: " + url.AbsoluteUri, "SignInLink", url);
+            else throw new ArgumentException("NoBrowser needs ShowAuthorizationUrl (or Reporter) to hand the sign-in link to the user.", nameof(options));
         }
 
-        private static void ReportScopes(GPhotosConnection connection, Action<string> log, Action<string> warn)
+        private static void ReportScopes(GPhotosConnection connection, IReporter report)
         {
-            log?.Invoke("granted scopes: " + (connection.Scopes.Count == 0 ? "(none reported)" : string.Join(" ", connection.Scopes)));
+            report.Verbose("granted scopes: " + (connection.Scopes.Count == 0 ? "(none reported)" : string.Join(" ", connection.Scopes)));
             IReadOnlyList<string> missing = connection.MissingScopes;
             if (missing.Count > 0)
-                warn?.Invoke(
+                report.Warning(
                     "Google granted only part of what GPhotos asked for. Missing: " + string.Join("; ", missing.Select(GPhotosScopes.Describe)) +
                     ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -Force and tick every box on the consent screen.");
         }

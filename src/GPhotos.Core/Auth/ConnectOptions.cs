@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using GPhotos.Http;
+using GPhotos.Reporting;
 
 namespace GPhotos.Auth
 {
@@ -41,7 +42,8 @@ namespace GPhotos.Auth
         /// <summary>Do not open a browser: give the sign-in URL to <see cref="ShowAuthorizationUrl"/> and keep listening.</summary>
         public bool NoBrowser { get; set; }
 
-        /// <summary>Receives the sign-in URL with <see cref="NoBrowser"/>, or when no browser could be opened.</summary>
+        /// <summary>Receives the sign-in URL with <see cref="NoBrowser"/>, or when no browser could be opened. A prompt for the
+        /// host's UI rather than a report (Connect-GPhotos prints it as a plain line). Null: a warning to <see cref="Reporter"/>.</summary>
         public Action<Uri> ShowAuthorizationUrl { get; set; }
 
         /// <summary>Opens the sign-in URL; returns false when it could not. Null: <see cref="BrowserLauncher.Open"/>.
@@ -54,11 +56,15 @@ namespace GPhotos.Auth
         /// <summary>Suggests the Google account on the sign-in page (login_hint), e.g. an e-mail address.</summary>
         public string LoginHint { get; set; }
 
-        /// <summary>Verbose messages. Never receives a secret.</summary>
-        public Action<string> Log { get; set; }
+        /// <summary>
+        /// Where sign-in reports go: verbose steps, warnings (scopes not granted, cache permissions repaired, …) and, without
+        /// <see cref="ShowAuthorizationUrl"/>, the sign-in link. Never receives a token. The connection keeps reporting here
+        /// (token refreshes) until the host sets <see cref="GPhotosConnection.Reporter"/>. Null: nothing is reported.
+        /// </summary>
+        public IReporter Reporter { get; set; }
 
-        /// <summary>Warnings (scopes not granted, cache permissions repaired, …). Never receives a secret.</summary>
-        public Action<string> Warn { get; set; }
+        /// <summary>The reporter, never null.</summary>
+        internal IReporter Report => Reporter ?? NullReporter.Instance;
 
         /// <summary>Retry policy for the token endpoint and for the connection's <see cref="GoogleApiClient"/>. Null: from the environment.</summary>
         public RetryPolicy Retry { get; set; }

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Google.Apis.Auth.OAuth2.Flows;
 using Google.Apis.Auth.OAuth2.Responses;
 using GPhotos.Http;
+using GPhotos.Reporting;
 using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Auth
@@ -50,7 +51,7 @@ namespace GPhotos.Auth
 
         internal GPhotosConnection(GoogleEndpoints endpoints, OAuthClientInfo client, PkceGoogleAuthorizationCodeFlow flow,
             ProtectedTokenStore store, string storeKey, TokenCacheEntry entry, string source, IReadOnlyList<string> requestedScopes,
-            Action<string> log, Action<string> warn, RetryPolicy retry, Func<DateTime> utcNow)
+            IReporter reporter, RetryPolicy retry, Func<DateTime> utcNow)
         {
             Endpoints = endpoints;
             Client = client;
@@ -61,8 +62,7 @@ namespace GPhotos.Auth
             _entry = entry;
             Source = source;
             RequestedScopes = requestedScopes ?? new string[0];
-            Log = log;
-            Warn = warn;
+            _reporter = reporter;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
             ConnectedUtc = _utcNow();
             Api = new GoogleApiClient(endpoints, this, retry);
@@ -158,11 +158,18 @@ namespace GPhotos.Auth
         /// <summary>The API client that authenticates with this connection.</summary>
         public GoogleApiClient Api { get; }
 
-        /// <summary>Verbose messages (never secrets).</summary>
-        public Action<string> Log { get; set; }
+        private volatile IReporter _reporter;
 
-        /// <summary>Warnings (e.g. the refreshed token could not be saved). Never secrets.</summary>
-        public Action<string> Warn { get; set; }
+        /// <summary>
+        /// Where the connection reports token refreshes (verbose) and warnings (the refreshed sign-in could not be saved);
+        /// never a token. Refreshes run on worker threads during any later command, so the host sets a reporter that
+        /// outlives one command (the runspace's, drained by every cmdlet). Null: nothing is reported.
+        /// </summary>
+        public IReporter Reporter
+        {
+            get => _reporter ?? NullReporter.Instance;
+            set => _reporter = value;
+        }
 
         // ------------------------------------------------------------------ IAccessTokenProvider
 
@@ -252,7 +259,7 @@ namespace GPhotos.Auth
             if (!string.IsNullOrWhiteSpace(response.Scope)) next.Scope = response.Scope; // what the grant holds now
             next.UpdatedUtc = _utcNow();
             _entry = next;
-            Log?.Invoke("refreshed access token (expires " + next.AccessTokenExpiresUtc.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + ")");
+            Reporter.Verbose("refreshed access token (expires " + next.AccessTokenExpiresUtc.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + ")");
             Persist(next);
         }
 
@@ -266,7 +273,7 @@ namespace GPhotos.Auth
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
                 // The connection still works; only the next run may have to refresh (or sign in) again.
-                Warn?.Invoke($"Could not save the refreshed sign-in to the token cache '{_store.GetFilePath(_storeKey)}': {ex.Message}");
+                Reporter.Warning($"Could not save the refreshed sign-in to the token cache '{_store.GetFilePath(_storeKey)}': {ex.Message}", "TokenCacheNotSaved");
             }
         }
 
@@ -302,11 +309,11 @@ namespace GPhotos.Auth
             if (!IsRevoked && !string.IsNullOrEmpty(token))
             {
                 await RevokeTokenAsync(Endpoints, token, cancellationToken).ConfigureAwait(false);
-                Log?.Invoke("revoked the sign-in at " + Endpoints);
+                Reporter.Verbose("revoked the sign-in at " + Endpoints);
             }
             IsRevoked = true;
             if (_store != null && _store.Delete(_storeKey))
-                Log?.Invoke("deleted the token cache file " + _store.GetFilePath(_storeKey));
+                Reporter.Verbose("deleted the token cache file " + _store.GetFilePath(_storeKey));
             _entry = _entry == null ? null : new TokenCacheEntry { ClientId = _entry.ClientId, Scope = _entry.Scope };
         }
 

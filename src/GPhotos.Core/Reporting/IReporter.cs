@@ -60,8 +60,8 @@ namespace GPhotos.Reporting
     /// cmdlet drains a <see cref="QueueReporter"/> on the pipeline thread, where PowerShell allows writing).
     /// <para>
     /// To report from a component: take an <see cref="IReporter"/> (default <see cref="NullReporter.Instance"/>),
-    /// and call it instead of an <c>Action&lt;string&gt;</c>. A component that still exposes delegates (Takeout
-    /// reader options, ConnectOptions) is bridged with <c>Warning = m =&gt; reporter.Warning(m)</c>.
+    /// and call it instead of an <c>Action&lt;string&gt;</c>. Auth (<c>ConnectOptions.Reporter</c>) and the connection
+    /// (<c>GPhotosConnection.Reporter</c>) report here too; the Takeout reader's option callbacks do not yet.
     /// </para>
     /// </summary>
     public interface IReporter

@@ -118,37 +118,37 @@ namespace GPhotos.Commands
                     ForceNewLogin = Force,
                 };
                 if (Timeout.HasValue) options.Timeout = Timeout.Value;
-                var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                // Messages and warnings go through the cmdlet's reporter, written in order about once a second while the
+                // sign-in waits (RunCore). The link is a prompt for the host's UI, not a stream message.
                 var urls = new System.Collections.Concurrent.ConcurrentQueue<Uri>();
-                var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
-                options.Log = log.Enqueue;
-                options.Warn = warnings.Enqueue;
+                options.Reporter = Reporter;
                 options.ShowAuthorizationUrl = urls.Enqueue;
                 try
                 {
-                    connection = RunCore(ct => Authenticator.ConnectAsync(options, ct), () => Drain(log, urls, warnings));
+                    connection = RunCore(ct => Authenticator.ConnectAsync(options, ct), () => ShowLinks(urls));
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    Drain(log, urls, warnings);
+                    WriteReports();
+                    ShowLinks(urls);
                     ThrowTerminatingError(ToErrorRecord(ex, client.ClientId, "ConnectFailed"));
                     return;
                 }
-                Drain(log, urls, warnings);
+                ShowLinks(urls);
             }
 
             RunspaceState state = RunspaceState.Current;
             state.Connection?.Dispose();
             state.Connection = connection;
+            WriteReports(); // anything the connection reported to this cmdlet before the runspace took it over
             WriteVerbose($"Connected ({connection}).");
             if (PassThru) WriteObject(ConnectionInfo.From(connection));
         }
 
-        private void Drain(System.Collections.Concurrent.ConcurrentQueue<string> log, System.Collections.Concurrent.ConcurrentQueue<Uri> urls,
-            System.Collections.Concurrent.ConcurrentQueue<string> warnings)
+        /// <summary>Writes what was reported first (e.g. "Could not open a browser"), then the link it is about.</summary>
+        private void ShowLinks(System.Collections.Concurrent.ConcurrentQueue<Uri> urls)
         {
-            while (log.TryDequeue(out string line)) WriteVerbose(line);
-            while (warnings.TryDequeue(out string warning)) WriteWarning(warning);
+            WriteReports();
             while (urls.TryDequeue(out Uri url))
                 Host.UI.WriteLine($"Open this address in a browser on this computer to sign in to Google Photos, then come back here: {url.AbsoluteUri}");
         }

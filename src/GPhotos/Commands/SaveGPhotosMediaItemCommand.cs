@@ -263,7 +263,6 @@ namespace GPhotos.Commands
             }
             if (_session.IsStarted && _sinceProgress.ElapsedMilliseconds >= 1000)
             {
-                WriteConnectionMessages();
                 _sinceProgress.Restart();
                 SaveProgress p = _session.GetProgress();
                 Reporter.Progress(new ProgressReport

@@ -41,12 +41,12 @@ namespace GPhotos.Commands.Infrastructure
             try
             {
                 Task<T> task = work(CancelToken);
-                while (!task.Wait(TimeSpan.FromSeconds(1)))
+                while (!WaitQuietly(task))
                 {
                     pump?.Invoke();
-                    WriteConnectionMessages();
+                    WriteReports();
                 }
-                WriteConnectionMessages();
+                WriteReports(); // also when the work failed: what it reported before the error comes first
                 return task.GetAwaiter().GetResult();
             }
             catch (AggregateException ae) when (ae.InnerExceptions.Count == 1)
@@ -61,12 +61,11 @@ namespace GPhotos.Commands.Infrastructure
             }
         }
 
-        /// <summary>Writes what the connection said meanwhile (token refreshes) on the pipeline thread.</summary>
-        internal void WriteConnectionMessages()
+        /// <summary>Waits up to a second; true when the task ended, however (its error is taken by the caller).</summary>
+        private static bool WaitQuietly(Task task)
         {
-            RunspaceState state = RunspaceState.Current;
-            while (state.Messages.TryDequeue(out string m)) WriteVerbose(m);
-            while (state.Warnings.TryDequeue(out string w)) WriteWarning(w);
+            try { return task.Wait(TimeSpan.FromSeconds(1)); }
+            catch (AggregateException) { return true; }
         }
 
         /// <summary>Ends the command with <paramref name="error"/> mapped to an ErrorRecord.</summary>
@@ -140,11 +139,20 @@ namespace GPhotos.Commands.Infrastructure
         /// </summary>
         internal QueueReporter Reporter => _reporter ?? (_reporter = new QueueReporter());
 
-        /// <summary>Writes every pending report: Verbose, Warning, Progress. Only from the pipeline thread.</summary>
+        /// <summary>
+        /// Writes every pending report: first the connection's (token refreshes, reported through the runspace's
+        /// reporter, see <see cref="RunspaceState.Reporter"/>), then this cmdlet's. Each queue keeps its order; the two
+        /// are independent (a refresh message has no place among an item's messages). Only from the pipeline thread.
+        /// </summary>
         internal void WriteReports()
         {
-            if (_reporter == null) return;
-            while (_reporter.TryTake(out Report report))
+            Write(RunspaceState.Current.Reporter);
+            if (_reporter != null) Write(_reporter);
+        }
+
+        private void Write(QueueReporter reporter)
+        {
+            while (reporter.TryTake(out Report report))
             {
                 switch (report.Kind)
                 {

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using GPhotos.Auth;
+using GPhotos.Reporting;
 
 namespace GPhotos.Commands.Infrastructure
 {
@@ -22,23 +22,17 @@ namespace GPhotos.Commands.Infrastructure
             set
             {
                 _connection = value;
-                if (value != null)
-                {
-                    // Refreshes happen on worker threads during any later command: queue what they say, and let the
-                    // next cmdlet write it as verbose/warning output on its own pipeline thread.
-                    value.Log = m => Enqueue(Messages, m);
-                    value.Warn = m => Enqueue(Warnings, m);
-                }
+                // Refreshes happen on worker threads during any later command: they report here, and every cmdlet
+                // writes what is pending as verbose/warning output on its own pipeline thread (GPhotosCmdlet.WriteReports).
+                if (value != null) value.Reporter = Reporter;
             }
         }
 
-        public ConcurrentQueue<string> Messages { get; } = new ConcurrentQueue<string>();
-        public ConcurrentQueue<string> Warnings { get; } = new ConcurrentQueue<string>();
-
-        private static void Enqueue(ConcurrentQueue<string> queue, string message)
-        {
-            if (queue.Count < 1000) queue.Enqueue(message); // bounded: nobody may be reading
-        }
+        /// <summary>
+        /// The connection's reporter. Unbounded like every <see cref="QueueReporter"/> (nothing is dropped): a refresh
+        /// reports one line an hour at most, and every GPhotos cmdlet drains it, also between commands' output.
+        /// </summary>
+        public QueueReporter Reporter { get; } = new QueueReporter();
 
         public static RunspaceState Current => States.GetValue(Runspace.DefaultRunspace, _ => new RunspaceState());
     }

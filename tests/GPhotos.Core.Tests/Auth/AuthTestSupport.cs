@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GPhotos.Reporting;
 using Xunit;
 
 namespace GPhotos.Core.Tests.Auth;
@@ -39,11 +40,15 @@ public sealed class WindowsFactAttribute : FactAttribute
 }
 
 /// <summary>Collects Log/Warn lines.</summary>
-public sealed class LogSink
+/// <summary>Collects what auth reports, in arrival order: verbose lines as is, warnings prefixed "WARN ".</summary>
+public sealed class LogSink : IReporter
 {
     private readonly List<string> _lines = new();
     public void Log(string line) { lock (_lines) _lines.Add(line); }
     public void Warn(string line) { lock (_lines) _lines.Add("WARN " + line); }
+    void IReporter.Verbose(string message) => Log(message);
+    void IReporter.Warning(string message, string warningId, object target) => Warn(message);
+    void IReporter.Progress(ProgressReport progress) { }
     public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToArray(); } }
     public string All => string.Join("\n", Lines);
 }

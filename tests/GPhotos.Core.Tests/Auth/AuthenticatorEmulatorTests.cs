@@ -51,8 +51,7 @@ public class AuthenticatorEmulatorTests : IClassFixture<EmulatorFixture>, IAsync
         AllowInteractive = interactive,
         OpenBrowser = interactive ? StandInBrowser : NoBrowserAllowed,
         Timeout = TimeSpan.FromSeconds(20),
-        Log = _log.Log,
-        Warn = _log.Warn,
+        Reporter = _log,
         Retry = new RetryPolicy { DelayScale = 0 },
     };
 

@@ -19,8 +19,7 @@ public class AuthenticatorOfflineTests : IDisposable
         TokenCachePath = _temp.Sub("tokens"),
         AllowInteractive = false,
         OpenBrowser = browser,
-        Log = sink.Log,
-        Warn = sink.Warn,
+        Reporter = sink,
     };
 
     [Fact]

@@ -43,8 +43,7 @@ public class DriveScopeConsentTests : IClassFixture<EmulatorFixture>, IAsyncLife
         AllowInteractive = interactive,
         OpenBrowser = interactive ? Browser : url => throw new Xunit.Sdk.XunitException("no browser expected: " + url),
         Timeout = TimeSpan.FromSeconds(20),
-        Log = _log.Log,
-        Warn = _log.Warn,
+        Reporter = _log,
         Retry = new RetryPolicy { DelayScale = 0 },
     };
 

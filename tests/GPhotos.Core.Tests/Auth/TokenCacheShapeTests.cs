@@ -59,8 +59,7 @@ public class TokenCacheShapeTests : IDisposable
             Endpoints = GoogleEndpoints.ForEmulator("127.0.0.1:9"),
             TokenCachePath = _temp.Sub("tokens"),
             AllowInteractive = false,
-            Log = sink.Log,
-            Warn = sink.Warn,
+            Reporter = sink,
         };
         var ex = await Assert.ThrowsAsync<InteractiveLoginRequiredException>(() => Authenticator.ConnectAsync(options, CancellationToken.None));
         Assert.Equal(InteractiveLoginReason.NoCachedToken, ex.Reason);
