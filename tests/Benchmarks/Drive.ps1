@@ -75,13 +75,17 @@ function Invoke-CurlDriveRanges($Parts, [long] $RangeSize, [int] $Parallel, [str
     foreach ($p in $Parts) {
         for ($start = 0L; $start -lt $p.size; $start += $RangeSize) {
             $end = [Math]::Min($p.size, $start + $RangeSize) - 1
+            # One operation per range ('next'): curl's headers add up across the URLs of one operation, and 500
+            # Range headers in one request are refused (431). The token goes in the config file, never on the
+            # command line, where ps would show it.
+            if ($n -gt 0) { $lines.Add('next') }
             $lines.Add("url = `"$($Emu.Url)/drive/v3/files/$($p.id)?alt=media`"")
+            $lines.Add("header = `"Authorization: Bearer $script:DriveToken`"")
             $lines.Add("header = `"Range: bytes=$start-$end`"")
+            $lines.Add('fail')
             $lines.Add("output = `"$(Join-Path $Destination ('r{0:D6}' -f $n++))`"")
         }
     }
-    # The token goes in a header line of the config file (not on the command line, where ps would show it).
-    $lines.Insert(0, "header = `"Authorization: Bearer $script:DriveToken`"")
     Set-Content -LiteralPath $config -Value $lines
     Sync-Disk
     $sw = [Diagnostics.Stopwatch]::StartNew()
