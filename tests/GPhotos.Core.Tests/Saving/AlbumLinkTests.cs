@@ -90,7 +90,9 @@ public class AlbumLinkTests
         SaveEvent said = Assert.Single(events, e => e.Kind == SaveEventKind.Warning);
         Assert.Equal(SaveWarnings.AlbumLinksUnsupported, said.ErrorId);
         Assert.Contains("errno 18", said.Message);
-        Assert.Equal(1, calls); // asked once, then the answer is known
+        // Asked until the first answer is known: the two items' workers may both ask before it is (seen in a clean-clone
+        // run); never once per link afterwards (3 links here).
+        Assert.InRange(calls, 1, 2);
         int links = events.Results().Sum(r => r.AlbumLinks.Length);
         if (fallback == AlbumLinkFallback.Copy)
         {
