@@ -115,8 +115,10 @@ namespace GPhotos.Saving
                     }
                     _unsupported = true;
                     SayOnce(error);
-                    if (_run.Options.AlbumLinkFallback == AlbumLinkFallback.Skip) return false;
                 }
+                // Checked here, not only after the probe: a worker that finds the answer already known (it raced the
+                // first probe) must skip too, never copy (a clean-clone run caught one copy made under Skip).
+                if (_run.Options.AlbumLinkFallback == AlbumLinkFallback.Skip) return false;
                 File.Copy(main, link, overwrite: false);
                 File.SetLastWriteTimeUtc(link, File.GetLastWriteTimeUtc(main));
                 return true;
