@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
 using GPhotos.Sources;
@@ -38,7 +39,7 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, null, "AlbumListFailed"));
+                    ThrowTerminatingError(ToErrorRecord(ex, null, ErrorCatalog.AlbumListFailed));
                     return;
                 }
                 foreach (Album album in fresh)
