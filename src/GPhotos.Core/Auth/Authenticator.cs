@@ -389,23 +389,25 @@ namespace GPhotos.Auth
             }
         }
 
-        // ------------------------------------------------------------------ disconnect helpers
+        // ------------------------------------------------------------------ offline disconnect helpers
+        // Internal: the module disconnects through the connection (GPhotosConnection.RevokeAsync); these act on a cached
+        // sign-in without one, for the tests (issue 13: no test-only path presented as API).
 
         /// <summary>The token cache file for <paramref name="clientId"/> in <paramref name="tokenCachePath"/> (null: the default folder).</summary>
-        public static string GetTokenCacheFile(string clientId, string tokenCachePath = null) =>
+        internal static string GetTokenCacheFile(string clientId, string tokenCachePath = null) =>
             new ProtectedTokenStore(tokenCachePath, clientId).GetFilePath(ProtectedTokenStore.DefaultKey);
 
         /// <summary>Deletes the saved sign-in of <paramref name="clientId"/> without contacting Google. True when there was one.</summary>
-        public static bool RemoveCachedToken(string clientId, string tokenCachePath = null) =>
+        internal static bool RemoveCachedToken(string clientId, string tokenCachePath = null) =>
             new ProtectedTokenStore(tokenCachePath, clientId).Delete(ProtectedTokenStore.DefaultKey);
 
         /// <summary>
-        /// Disconnect-GPhotos: revokes the saved sign-in of <paramref name="clientId"/> at Google (unless
+        /// Revokes the saved sign-in of <paramref name="clientId"/> at Google (unless
         /// <paramref name="revoke"/> is false) and deletes the cache file. Returns true when a saved sign-in existed. A cache
         /// that cannot be read is deleted anyway (nothing to revoke). Steps go to <paramref name="reporter"/> as verbose
         /// lines, the cache's permission repairs as warnings; none carries a token.
         /// </summary>
-        public static async Task<bool> DisconnectAsync(string clientId, string tokenCachePath = null, bool revoke = true,
+        internal static async Task<bool> DisconnectAsync(string clientId, string tokenCachePath = null, bool revoke = true,
             GoogleEndpoints endpoints = null, IReporter reporter = null, CancellationToken cancellationToken = default(CancellationToken))
         {
             IReporter report = reporter ?? NullReporter.Instance;
