@@ -315,6 +315,18 @@ Describe 'Errors made from the catalog' {
         @($errs.TargetObject) | Should -Be @($a, $b)
     }
 
+    It 'Drive<kind> (ReadError) when Drive refuses the Takeout listing: Drive''s own id, not a generic one' {
+        Connect-Test -Scope 'https://www.googleapis.com/auth/drive.readonly'
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'notFound'; target = 'list'; count = 1000 }) } | Out-Null
+        try {
+            $err = { Get-GPhotosTakeoutArchive -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'DriveNotFound,*'
+            $err.CategoryInfo.Category | Should -Be 'ReadError'
+        }
+        finally { Invoke-Emulator $emu 'drive/faults' -Method Delete | Out-Null }
+    }
+
     It 'DestinationNotABackup (ObjectNotFound) when Remove-GPhotosTakeoutArchive is pointed at a folder that is no backup' {
         $zip = Join-Path $TestDrive 'takeout-20250101T000000Z-001.zip'
         [IO.Compression.ZipFile]::Open($zip, 'Create').Dispose()

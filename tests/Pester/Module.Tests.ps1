@@ -46,7 +46,8 @@ Describe 'The GPhotos module' {
         $old = $env:GPHOTOS_EMULATOR_HOST
         try {
             $env:GPHOTOS_EMULATOR_HOST = 'http://x/y/z'
-            { Connect-GPhotos -AccessToken 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEmulatorHost*'
+            $err = { Connect-GPhotos -AccessToken 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEmulatorHost*' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         }
         finally { $env:GPHOTOS_EMULATOR_HOST = $old }
     }

@@ -88,14 +88,14 @@ namespace GPhotos.Commands.Infrastructure
             return connection;
         }
 
+        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
+        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
+
         /// <summary>
         /// -Id support shared by Get and Save: takes up to 50 ids off <paramref name="pending"/>, fetches them with one
         /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
         /// MediaItemNotFound (or InvalidMediaItemId) error per missing id (nothing is skipped silently).
         /// </summary>
-        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
-        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
-
         protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
         {
             GPhotosConnection connection = RequireConnection();
