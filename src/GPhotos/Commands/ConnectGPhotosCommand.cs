@@ -2,9 +2,9 @@ using System;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
-using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Http;
 
 namespace GPhotos.Commands

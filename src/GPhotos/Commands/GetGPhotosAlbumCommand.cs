@@ -4,12 +4,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
-using GPhotos.Sources;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Library;
+using GPhotos.Sources;
 
 namespace GPhotos.Commands
 {

@@ -1,9 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Management.Automation;
-using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Sources.Picker;
 
 namespace GPhotos.Commands

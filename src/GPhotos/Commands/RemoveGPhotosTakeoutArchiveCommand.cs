@@ -4,9 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
-using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Drive;
 
