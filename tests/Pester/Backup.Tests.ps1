@@ -112,6 +112,7 @@ Describe 'Test-GPhotosBackup errors and Ctrl+C' {
         $empty = New-Item -ItemType Directory (Join-Path $TestDrive 'empty')
         $err = { Test-GPhotosBackup -Path $empty.FullName -Quiet -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Match '^BackupIndexNotFound'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$err" | Should -Match 'nothing was saved there'
     }
 

@@ -243,3 +243,99 @@ catch { "ERRORID=$($_.FullyQualifiedErrorId)"; "CATEGORY=$($_.CategoryInfo.Categ
         $r.Output | Should -Match 'CATEGORY=AuthenticationError'
     }
 }
+
+# Issue 13: every ErrorRecord comes from the core's catalog (src/GPhotos.Core/Errors/ErrorCatalog.cs); a cmdlet only
+# translates. These ids moved there from the cmdlets and keep what users' scripts match on.
+Describe 'Errors made from the catalog' {
+    BeforeEach {
+        Reset-TestEmulator $emu
+        Connect-Test
+        $script:dest = Join-Path $TestDrive ([guid]::NewGuid())
+    }
+
+    It 'no cmdlet makes an ErrorRecord or chooses an id itself: only GPhotosCmdlet.ToErrorRecord does' {
+        $src = Join-Path $PSScriptRoot '../../src/GPhotos'
+        $files = @(Get-ChildItem $src -Recurse -Filter '*.cs' | Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]')
+        $files.Count | Should -BeGreaterThan 5
+        $hits = foreach ($f in $files) {
+            $n = 0
+            foreach ($line in [IO.File]::ReadAllLines($f.FullName)) {
+                $n++
+                $code = $line -replace '^\s*///.*$', ''
+                $where = "$($f.Name):$n"
+                if ($code -match 'new\s+ErrorRecord\s*\(' -and $f.Name -ne 'GPhotosCmdlet.cs') { "$where new ErrorRecord: $line" }
+                if ($code -match 'new\s+ErrorEntry\s*\(') { "$where new ErrorEntry (ids are chosen in ErrorCatalog): $line" }
+                # A PascalCase string literal handed to the error helpers is an id chosen inline.
+                if ($code -match '(ToErrorRecord|ThrowTerminating|Classify|WriteError)\s*\(.*"[A-Z][a-z]+[A-Z][A-Za-z]*"') { "$where inline id: $line" }
+            }
+        }
+        @($hits) | Should -BeNullOrEmpty
+        # The one place is really there (the check above would pass on an empty tree).
+        (Get-Content -Raw (Join-Path $src 'Infrastructure/GPhotosCmdlet.cs')) | Should -Match 'new ErrorRecord\(entry\.Exception, entry\.Id'
+    }
+
+    It 'InvalidClientSecret (InvalidArgument) for a client secret file that does not exist, naming it' {
+        $missing = Join-Path $TestDrive 'client_secret_missing.json'
+        $err = { Connect-GPhotos -ClientSecretPath $missing -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidClientSecret,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $missing
+    }
+
+    It 'InvalidScope (InvalidArgument) for a scope Google removed, before any sign-in' {
+        $err = { Connect-GPhotos -ClientId 'errors-test' -ClientSecret 's' -Scope 'photoslibrary.readonly' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidScope,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        # The connection made in BeforeEach is still the session's: a bad argument changes nothing.
+        @(Get-GPhotosMediaItem -WarningAction SilentlyContinue).Count | Should -Be 0
+    }
+
+    It 'InvalidSecret (InvalidArgument) for an -AccessToken that is neither a string nor a SecureString' {
+        $err = { Connect-GPhotos -AccessToken 42 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidSecret,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match '-AccessToken'
+    }
+
+    It 'InvalidAlbumFolder (InvalidArgument) for an -AlbumFolder that is a path, before anything is written' {
+        $err = { [GPhotos.Model.MediaItem]@{ Id = 't1'; Filename = 't.jpg'; Source = 'Takeout' } | Save-GPhotosMediaItem -Path $dest -AlbumFolder '../up' -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidAlbumFolder,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Test-Path $dest | Should -BeFalse
+    }
+
+    It 'TakeoutPathNotFound (ObjectNotFound) for each -TakeoutPath that matches nothing; the command goes on' {
+        $a = Join-Path $TestDrive 'no-such-takeout-1.zip'
+        $b = Join-Path $TestDrive 'no-such-takeout-*.zip'
+        $items = @(Get-GPhotosMediaItem -TakeoutPath $a, $b -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $items.Count | Should -Be 0
+        $errs.Count | Should -Be 2
+        @($errs | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] } | Sort-Object -Unique) | Should -Be @('TakeoutPathNotFound')
+        @($errs | ForEach-Object { "$($_.CategoryInfo.Category)" } | Sort-Object -Unique) | Should -Be @('ObjectNotFound')
+        @($errs.TargetObject) | Should -Be @($a, $b)
+    }
+
+    It 'Drive<kind> (ReadError) when Drive refuses the Takeout listing: Drive''s own id, not a generic one' {
+        Connect-Test -Scope 'https://www.googleapis.com/auth/drive.readonly'
+        Invoke-Emulator $emu 'drive/reset' -Method Post | Out-Null
+        Invoke-Emulator $emu 'drive/faults' -Method Post -Body @{ rules = @(@{ kind = 'notFound'; target = 'list'; count = 1000 }) } | Out-Null
+        try {
+            $err = { Get-GPhotosTakeoutArchive -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'DriveNotFound,*'
+            $err.CategoryInfo.Category | Should -Be 'ReadError'
+        }
+        finally { Invoke-Emulator $emu 'drive/faults' -Method Delete | Out-Null }
+    }
+
+    It 'DestinationNotABackup (ObjectNotFound) when Remove-GPhotosTakeoutArchive is pointed at a folder that is no backup' {
+        $zip = Join-Path $TestDrive 'takeout-20250101T000000Z-001.zip'
+        [IO.Compression.ZipFile]::Open($zip, 'Create').Dispose()
+        $parts = @(Get-GPhotosTakeoutArchive -Path $zip -WarningAction SilentlyContinue)
+        $parts.Count | Should -Be 1
+        New-Item -ItemType Directory $dest | Out-Null
+        $err = { $parts | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'DestinationNotABackup,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Test-Path $zip | Should -BeTrue
+    }
+}

@@ -359,3 +359,40 @@ Describe 'Get-GPhotosMediaItem from the Picker' {
         { Get-GPhotosMediaItem -SessionId $session.Id -ErrorAction Stop } | Should -Throw
     }
 }
+
+# Issue 13: the Takeout reader reports through the cmdlet's reporter (IReporter), drained between items: an unreadable
+# part is an error from the catalog, a skipped entry a warning naming it, in the order they were found, nothing lost.
+Describe 'Get-GPhotosMediaItem -TakeoutPath reports what the reader found' {
+    It 'writes the damaged part''s error and the skipped sidecar''s warning before the items, and reads the good part' {
+        Add-Type -AssemblyName System.IO.Compression
+        $dir = Join-Path $TestDrive 'reporting'
+        New-Item -ItemType Directory $dir | Out-Null
+        $good = Join-Path $dir 'takeout-20240101T000000Z-001.zip'
+        $zip = [IO.Compression.ZipFile]::Open($good, 'Create')
+        foreach ($e in @(
+                @('Takeout/Google Photos/Trip/a.jpg', 'not really a jpeg'),
+                @('Takeout/Google Photos/Trip/lost.jpg.json', '{"title":"lost.jpg","photoTakenTime":{"timestamp":"1600000000"}}'))) {
+            $w = [IO.StreamWriter]::new($zip.CreateEntry($e[0]).Open()); $w.Write($e[1]); $w.Dispose()
+        }
+        $zip.Dispose()
+        $bad = Join-Path $dir 'takeout-20240101T000000Z-002.zip'
+        [IO.File]::WriteAllBytes($bad, [byte[]](@(0x50, 0x4B, 3, 4) + @(0x5A) * 5000))
+
+        $all = @(Get-GPhotosMediaItem -TakeoutPath $good, $bad -ErrorAction Continue 2>&1 3>&1)
+        $errors = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $items = @($all | Where-Object { $_ -is [GPhotos.Model.MediaItem] })
+
+        $items.Filename | Should -Be @('a.jpg')
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
+        $errors[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $errors[0].TargetObject | Should -Be $bad
+        "$($errors[0])" | Should -BeLike "*$bad*"
+        @($warnings | Where-Object { "$_" -like '*lost.jpg.json*' }).Count | Should -Be 1
+        # Found while indexing and matching, so written before the first item (not saved up for the end).
+        $firstItem = [array]::IndexOf($all, $items[0])
+        [array]::IndexOf($all, $errors[0]) | Should -BeLessThan $firstItem
+        [array]::IndexOf($all, ($warnings | Where-Object { "$_" -like '*lost.jpg.json*' })) | Should -BeLessThan $firstItem
+    }
+}

@@ -46,7 +46,8 @@ Describe 'The GPhotos module' {
         $old = $env:GPHOTOS_EMULATOR_HOST
         try {
             $env:GPHOTOS_EMULATOR_HOST = 'http://x/y/z'
-            { Connect-GPhotos -AccessToken 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEmulatorHost*'
+            $err = { Connect-GPhotos -AccessToken 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidEmulatorHost*' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         }
         finally { $env:GPHOTOS_EMULATOR_HOST = $old }
     }
@@ -118,6 +119,23 @@ Describe 'Dependency isolation' {
         $provided = @{}
         $lines = @(Get-Unsatisfied $provided)
         ($lines -join "`n") | Should -Match 'netstandard 2\.0\.0\.0, found none'
+    }
+
+    It 'answers a load request only with a shipped file of the same or a higher version (the rule on 5.1 and 7)' {
+        $resolver = [GPhotos.Commands.Infrastructure.DependencyResolver]
+        $pick = $resolver.GetMethod('Pick', [Reflection.BindingFlags]'Static,NonPublic')
+        $pick | Should -Not -BeNullOrEmpty
+        $deps = Join-Path $TestDrive 'deps'
+        New-Item -ItemType Directory $deps -Force | Out-Null
+        Set-Content (Join-Path $deps 'Google.Apis.dll') 'stand-in'
+        $shipped = [Collections.Generic.Dictionary[string, Reflection.AssemblyName]]::new([StringComparer]::OrdinalIgnoreCase)
+        $shipped['Google.Apis'] = [Reflection.AssemblyName]::new('Google.Apis, Version=1.70.0.0')
+        $ask = { param($name) $pick.Invoke($null, @([Reflection.AssemblyName]::new($name), $shipped, [string]$deps, [string]$TestDrive)) }
+        & $ask 'Google.Apis, Version=1.69.0.0' | Should -Be (Join-Path $deps 'Google.Apis.dll')  # older asked: ours (higher) answers
+        & $ask 'Google.Apis, Version=1.70.0.0' | Should -Be (Join-Path $deps 'Google.Apis.dll')
+        & $ask 'Google.Apis' | Should -Be (Join-Path $deps 'Google.Apis.dll')                    # no version: any
+        & $ask 'Google.Apis, Version=2.0.0.0' | Should -BeNullOrEmpty                            # newer than ours: not ours to answer
+        & $ask 'Newtonsoft.Json, Version=13.0.0.0' | Should -BeNullOrEmpty                        # not shipped
     }
 
     It 'loads Google.Apis into its private load context and still works end to end' {

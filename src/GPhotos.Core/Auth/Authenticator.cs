@@ -11,6 +11,7 @@ using Google.Apis.Auth.OAuth2.Flows;
 using Google.Apis.Auth.OAuth2.Requests;
 using Google.Apis.Auth.OAuth2.Responses;
 using Google.Apis.Http;
+using GPhotos.Errors;
 using GPhotos.Http;
 using GPhotos.Reporting;
 
@@ -40,7 +41,7 @@ namespace GPhotos.Auth
             Action<string> log = options.Report.Verbose;
             Func<DateTime> utcNow = options.UtcNow ?? (() => DateTime.UtcNow);
             RetryPolicy retry = options.Retry ?? RetryPolicy.FromEnvironment();
-            var store = new ProtectedTokenStore(options.TokenCachePath, options.Client.ClientId, m => options.Report.Warning(m, "TokenCacheRepaired"));
+            var store = new ProtectedTokenStore(options.TokenCachePath, options.Client.ClientId, options.Report);
             string file = store.GetFilePath(ProtectedTokenStore.DefaultKey);
 
             InteractiveLoginReason reason;
@@ -110,7 +111,7 @@ namespace GPhotos.Auth
                 options.Report.Warning(
                     "Google rejected the saved sign-in (invalid_grant: the refresh token expired or was revoked); signing in again in the browser. " +
                     "If this happens every week, the app's OAuth consent screen is in \"Testing\" status, whose refresh tokens die after 7 days: " +
-                    "set it to \"In production\" (Google Cloud Console > APIs & Services > OAuth consent screen).");
+                    "set it to \"In production\" (Google Cloud Console > APIs & Services > OAuth consent screen).", ErrorCatalog.SignInExpired);
 
             return await SignInWithBrowserAsync(options, endpoints, requested, store, retry, utcNow, cancellationToken).ConfigureAwait(false);
         }
@@ -131,7 +132,7 @@ namespace GPhotos.Auth
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 whyNot = $"The token cache {file} cannot be used: {ex.Message}";
-                options.Report.Warning(whyNot);
+                options.Report.Warning(whyNot, ErrorCatalog.TokenCacheUnreadable, file);
                 return null;
             }
             if (entry == null || string.IsNullOrEmpty(entry.RefreshToken))
@@ -238,7 +239,7 @@ namespace GPhotos.Auth
                         else
                         {
                             options.Report.Warning("Could not open a browser" + (problem == null ? "" : " (" + problem + ")") +
-                                                 ". Open the sign-in link yourself.");
+                                                 ". Open the sign-in link yourself.", ErrorCatalog.BrowserNotOpened);
                             Show(options, url);
                         }
                     }
@@ -324,7 +325,7 @@ namespace GPhotos.Auth
                 {
                     options.Report.Warning(
                         "Google returned no refresh token, so this connection lasts about an hour and was not saved for later runs. " +
-                        "Remove GPhotos' access at https://myaccount.google.com/permissions and run Connect-GPhotos again.");
+                        "Remove GPhotos' access at https://myaccount.google.com/permissions and run Connect-GPhotos again.", ErrorCatalog.NoRefreshToken);
                 }
                 else
                 {
@@ -343,7 +344,7 @@ namespace GPhotos.Auth
         private static void Show(ConnectOptions options, Uri url)
         {
             if (options.ShowAuthorizationUrl != null) options.ShowAuthorizationUrl(url);
-            else if (options.Reporter != null) options.Reporter.Warning("Open this link in a browser on this computer to sign in: " + url.AbsoluteUri, "SignInLink", url);
+            else if (options.Reporter != null) options.Reporter.Warning("Open this link in a browser on this computer to sign in: " + url.AbsoluteUri, ErrorCatalog.SignInLink, url);
             else throw new ArgumentException("NoBrowser needs ShowAuthorizationUrl (or Reporter) to hand the sign-in link to the user.", nameof(options));
         }
 
@@ -354,7 +355,7 @@ namespace GPhotos.Auth
             if (missing.Count > 0)
                 report.Warning(
                     "Google granted only part of what GPhotos asked for. Missing: " + string.Join("; ", missing.Select(GPhotosScopes.Describe)) +
-                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -Force and tick every box on the consent screen.");
+                    ". Commands that need it will fail with 403. To grant it, run Connect-GPhotos -Force and tick every box on the consent screen.", ErrorCatalog.ScopesNotGranted);
         }
 
         private static string Describe(TimeSpan span) =>
@@ -388,25 +389,29 @@ namespace GPhotos.Auth
             }
         }
 
-        // ------------------------------------------------------------------ disconnect helpers
+        // ------------------------------------------------------------------ offline disconnect helpers
+        // Internal: the module disconnects through the connection (GPhotosConnection.RevokeAsync); these act on a cached
+        // sign-in without one, for the tests (issue 13: no test-only path presented as API).
 
         /// <summary>The token cache file for <paramref name="clientId"/> in <paramref name="tokenCachePath"/> (null: the default folder).</summary>
-        public static string GetTokenCacheFile(string clientId, string tokenCachePath = null) =>
+        internal static string GetTokenCacheFile(string clientId, string tokenCachePath = null) =>
             new ProtectedTokenStore(tokenCachePath, clientId).GetFilePath(ProtectedTokenStore.DefaultKey);
 
         /// <summary>Deletes the saved sign-in of <paramref name="clientId"/> without contacting Google. True when there was one.</summary>
-        public static bool RemoveCachedToken(string clientId, string tokenCachePath = null) =>
+        internal static bool RemoveCachedToken(string clientId, string tokenCachePath = null) =>
             new ProtectedTokenStore(tokenCachePath, clientId).Delete(ProtectedTokenStore.DefaultKey);
 
         /// <summary>
-        /// Disconnect-GPhotos: revokes the saved sign-in of <paramref name="clientId"/> at Google (unless
+        /// Revokes the saved sign-in of <paramref name="clientId"/> at Google (unless
         /// <paramref name="revoke"/> is false) and deletes the cache file. Returns true when a saved sign-in existed. A cache
-        /// that cannot be read is deleted anyway (nothing to revoke).
+        /// that cannot be read is deleted anyway (nothing to revoke). Steps go to <paramref name="reporter"/> as verbose
+        /// lines, the cache's permission repairs as warnings; none carries a token.
         /// </summary>
-        public static async Task<bool> DisconnectAsync(string clientId, string tokenCachePath = null, bool revoke = true,
-            GoogleEndpoints endpoints = null, Action<string> log = null, CancellationToken cancellationToken = default(CancellationToken))
+        internal static async Task<bool> DisconnectAsync(string clientId, string tokenCachePath = null, bool revoke = true,
+            GoogleEndpoints endpoints = null, IReporter reporter = null, CancellationToken cancellationToken = default(CancellationToken))
         {
-            var store = new ProtectedTokenStore(tokenCachePath, clientId, log);
+            IReporter report = reporter ?? NullReporter.Instance;
+            var store = new ProtectedTokenStore(tokenCachePath, clientId, report);
             string file = store.GetFilePath(ProtectedTokenStore.DefaultKey);
             TokenCacheEntry entry = null;
             try
@@ -415,17 +420,17 @@ namespace GPhotos.Auth
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                log?.Invoke($"the token cache {file} cannot be read ({ex.Message}); deleting it without revoking");
+                report.Verbose($"the token cache {file} cannot be read ({ex.Message}); deleting it without revoking");
             }
             string token = entry == null ? null : (!string.IsNullOrEmpty(entry.RefreshToken) ? entry.RefreshToken : entry.AccessToken);
             if (revoke && !string.IsNullOrEmpty(token))
             {
                 GoogleEndpoints target = endpoints ?? GoogleEndpoints.FromEnvironment();
                 await GPhotosConnection.RevokeTokenAsync(target, token, cancellationToken).ConfigureAwait(false);
-                log?.Invoke("revoked the saved sign-in at " + target);
+                report.Verbose("revoked the saved sign-in at " + target);
             }
             bool deleted = store.Delete(ProtectedTokenStore.DefaultKey);
-            if (deleted) log?.Invoke("deleted " + file);
+            if (deleted) report.Verbose("deleted " + file);
             return deleted;
         }
     }

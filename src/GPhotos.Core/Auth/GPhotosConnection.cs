@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Google.Apis.Auth.OAuth2.Flows;
 using Google.Apis.Auth.OAuth2.Responses;
+using GPhotos.Errors;
 using GPhotos.Http;
 using GPhotos.Reporting;
 using Newtonsoft.Json.Linq;
@@ -273,7 +274,7 @@ namespace GPhotos.Auth
             catch (Exception ex) when (!(ex is OutOfMemoryException))
             {
                 // The connection still works; only the next run may have to refresh (or sign in) again.
-                Reporter.Warning($"Could not save the refreshed sign-in to the token cache '{_store.GetFilePath(_storeKey)}': {ex.Message}", "TokenCacheNotSaved");
+                Reporter.Warning($"Could not save the refreshed sign-in to the token cache '{_store.GetFilePath(_storeKey)}': {ex.Message}", ErrorCatalog.TokenCacheNotSaved);
             }
         }
 

@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Tasks;
 using Google.Apis.Util.Store;
+using GPhotos.Errors;
+using GPhotos.Reporting;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -39,19 +41,19 @@ namespace GPhotos.Auth
         private const int PrivateFileMode = 0x180; // 0600
 
         private readonly object _gate = new object();
-        private readonly Action<string> _warn;
+        private readonly IReporter _reporter;
         private readonly string _clientHash;
 
         /// <param name="folder">The cache folder; null for <see cref="DefaultFolder"/>.</param>
         /// <param name="clientId">The OAuth client id the tokens belong to.</param>
-        /// <param name="warn">Receives warnings (e.g. permissions repaired). Never receives a secret.</param>
-        public ProtectedTokenStore(string folder, string clientId, Action<string> warn = null)
+        /// <param name="reporter">Receives warnings (<see cref="ErrorCatalog.TokenCacheRepaired"/>: permissions repaired). Never a secret.</param>
+        public ProtectedTokenStore(string folder, string clientId, IReporter reporter = null)
         {
             if (string.IsNullOrWhiteSpace(clientId)) throw new ArgumentException("The OAuth client id is empty.", nameof(clientId));
             FolderPath = Path.GetFullPath(string.IsNullOrWhiteSpace(folder) ? DefaultFolder : folder);
             ClientId = clientId;
             _clientHash = HashClientId(clientId);
-            _warn = warn;
+            _reporter = reporter ?? NullReporter.Instance;
         }
 
         public string FolderPath { get; }
@@ -272,10 +274,10 @@ namespace GPhotos.Auth
             }
             if ((mode.Value & 0x3F) == 0) return; // no group/other bits
             UnixNative.SetMode(path, wanted);
-            _warn?.Invoke(
+            _reporter.Warning(
                 $"The token cache {kind} '{path}' was accessible to other users (mode {Convert.ToString(mode.Value, 8)}); " +
                 $"its permissions were reset to {Convert.ToString(wanted, 8)}. If someone else could have read it, run " +
-                "Disconnect-GPhotos to revoke the saved sign-in and connect again.");
+                "Disconnect-GPhotos to revoke the saved sign-in and connect again.", ErrorCatalog.TokenCacheRepaired, path);
         }
 
         private static void WriteAtomically(string path, byte[] bytes)

@@ -3,7 +3,9 @@ using System.IO;
 using GPhotos.Auth;
 using GPhotos.Http;
 using GPhotos.Saving;
+using GPhotos.Sources.Drive;
 using GPhotos.Sources.Picker;
+using GPhotos.Verification;
 
 namespace GPhotos.Errors
 {
@@ -56,12 +58,14 @@ namespace GPhotos.Errors
     }
 
     /// <summary>
-    /// The one place where a failure becomes what the user sees: id, category, stop-or-go-on, message. The save engine
-    /// asks it whether an error stops the run and which id an item's error gets; the cmdlets only turn an
-    /// <see cref="ErrorEntry"/> into an ErrorRecord. The ids are documented in the help (Save-GPhotosMediaItem's
-    /// Errors table, about_GPhotos); a new one goes there too.
+    /// The one place where a failure becomes what the user sees: id, category, stop-or-go-on, message; and the one list
+    /// of warning ids. The save engine asks it whether an error stops the run and which id an item's error gets; the
+    /// cmdlets only turn an <see cref="ErrorEntry"/> into an ErrorRecord (<c>GPhotosCmdlet.ToErrorRecord</c>, the only
+    /// <c>new ErrorRecord</c> in the module: a Pester test checks). The ids are documented in the help
+    /// (Save-GPhotosMediaItem's Errors table, about_GPhotos); a new one goes there too. Scripts compare them: never
+    /// rename one.
     /// </summary>
-    public static class ErrorCatalog
+    public static partial class ErrorCatalog
     {
         // Ids also used directly by the code that detects the condition (not from an exception type).
         public const string DiskFull = "DiskFull";
@@ -81,13 +85,35 @@ namespace GPhotos.Errors
         public const string InvalidDateFormat = "InvalidDateFormat";
         public const string MissingId = "MissingId";
         public const string MotionVideoFailed = "MotionVideoFailed";
-        public const string VideoNotReady = "VideoNotReady";
-        public const string VideoProcessingFailed = "VideoProcessingFailed";
-        public const string MetadataFileExists = "MetadataFileExists";
-        public const string MetadataWriteFailed = "MetadataWriteFailed";
-        public const string FileRepaired = "FileRepaired";
-        public const string IndexLinesUnreadable = "IndexLinesUnreadable";
         public const string TakeoutArchiveUnreadable = "TakeoutArchiveUnreadable";
+        public const string TakeoutPathNotFound = "TakeoutPathNotFound";
+        public const string TakeoutArchiveNotFullySaved = "TakeoutArchiveNotFullySaved";
+        public const string TakeoutArchiveDeleteFailed = "TakeoutArchiveDeleteFailed";
+        public const string DestinationNotABackup = "DestinationNotABackup";
+        public const string DriveAccessMissing = "DriveAccessMissing";
+        public const string DriveWriteAccessMissing = "DriveWriteAccessMissing";
+        public const string InvalidEmulatorHost = "InvalidEmulatorHost";
+        public const string InvalidClientSecret = "InvalidClientSecret";
+        public const string InvalidScope = "InvalidScope";
+        public const string InvalidSecret = "InvalidSecret";
+        public const string InvalidPath = "InvalidPath";
+        public const string InvalidAlbumFolder = "InvalidAlbumFolder";
+        public const string BackupFolderNotFound = "BackupFolderNotFound";
+        public const string BackupIndexNotFound = "BackupIndexNotFound";
+        public const string BackupNotReadable = "BackupNotReadable";
+
+        // Fallback ids: what was being done, for an error of no known kind (Classify's fallbackId).
+        public const string BatchGetFailed = "BatchGetFailed";
+        public const string ListFailed = "ListFailed";
+        public const string AlbumListFailed = "AlbumListFailed";
+        public const string DriveListingFailed = "DriveListingFailed";
+        public const string PickerSessionFailed = "PickerSessionFailed";
+        public const string PickingTimedOut = "PickingTimedOut";
+        public const string ConnectFailed = "ConnectFailed";
+        public const string RevokeFailed = "RevokeFailed";
+        public const string InvalidItem = "InvalidItem";
+        public const string SaveFailed = "SaveFailed";
+        public const string SaveStopped = "SaveStopped";
 
         /// <summary>The id of each kind of wrong content (all <see cref="GPhotosErrorCategory.InvalidData"/>).</summary>
         public static string IdFor(UnexpectedContentKind kind)
@@ -189,7 +215,7 @@ namespace GPhotos.Errors
                 case PathTooLongException tooLong:
                     return new ErrorEntry(PathTooLong, GPhotosErrorCategory.WriteError, stops, tooLong);
                 case PickingTimeoutException pt:
-                    return new ErrorEntry("PickingTimedOut", GPhotosErrorCategory.OperationTimeout, stops, pt);
+                    return new ErrorEntry(PickingTimedOut, GPhotosErrorCategory.OperationTimeout, stops, pt);
                 case AuthorizationDeniedException ad:
                     return new ErrorEntry("AuthorizationDenied", GPhotosErrorCategory.PermissionDenied, stops, ad);
                 case GPhotosAuthenticationException ga:
@@ -218,7 +244,7 @@ namespace GPhotos.Errors
         /// </summary>
         public static ErrorEntry ClassifyItemFailure(Exception error)
         {
-            if (error == null || StopsSave(error)) return Classify(error, "SaveFailed");
+            if (error == null || StopsSave(error)) return Classify(error, SaveFailed);
             switch (error)
             {
                 case GoogleApiException api when api.HttpStatus == 404:
@@ -230,17 +256,17 @@ namespace GPhotos.Errors
                 case PathTooLongException _:
                 case DestinationWriteException _:
                 case UnexpectedContentException _:
-                    return Classify(error, "SaveFailed");
+                    return Classify(error, SaveFailed);
                 case GPhotos.Sources.Takeout.TakeoutArchiveException takeout:
                     // Damaged bytes in the user's export: not a network error, and the same id Get uses for it.
-                    return new ErrorEntry(TakeoutArchiveUnreadable, GPhotosErrorCategory.ReadError, false, takeout);
+                    return ForUnreadableArchive(takeout);
                 case IOException _:
                 case System.Net.Http.HttpRequestException _:
                     return new ErrorEntry("DownloadFailed", GPhotosErrorCategory.ConnectionError, false, error);
                 case OperationCanceledException _:
                     return new ErrorEntry("DownloadTimedOut", GPhotosErrorCategory.OperationTimeout, false, error);
                 default:
-                    return new ErrorEntry("SaveFailed", GPhotosErrorCategory.NotSpecified, false, error);
+                    return new ErrorEntry(SaveFailed, GPhotosErrorCategory.NotSpecified, false, error);
             }
         }
 
@@ -265,6 +291,132 @@ namespace GPhotos.Errors
                 if (parts[i].Length > 0) parts[i] = char.ToUpperInvariant(parts[i][0]) + parts[i].Substring(1);
             return string.Concat(parts);
         }
+
+        #region What a command was given: each ends the command before anything is done (StopsRun)
+
+        public static ErrorEntry ForInvalidEmulatorHost(ArgumentException error) => Argument(InvalidEmulatorHost, error);
+
+        /// <summary>The client secret file (or -ClientId/-ClientSecret) cannot be used: unreadable, not JSON, not a client.</summary>
+        public static ErrorEntry ForInvalidClientSecret(Exception error) => Argument(InvalidClientSecret, error);
+
+        public static ErrorEntry ForInvalidScope(ArgumentException error) => Argument(InvalidScope, error);
+
+        /// <summary>-AccessToken or -ClientSecret that is neither a SecureString nor a non-empty string. Never shows the value.</summary>
+        public static ErrorEntry ForInvalidSecret(string parameterName) =>
+            Argument(InvalidSecret, new ArgumentException($"-{parameterName} must be a SecureString or a non-empty string."));
+
+        /// <summary>-Path that is not a file system folder (another provider, a bad drive, illegal characters).</summary>
+        public static ErrorEntry ForInvalidPath(Exception error) => Argument(InvalidPath, error);
+
+        public static string NotFileSystemPathMessage(string path, string provider) =>
+            $"-Path must be a file system folder; '{path}' is on the {provider} provider.";
+
+        /// <summary>-DateFormat that names no folder inside -Path (rooted, <c>..</c>, <c>.gphotos</c>) or is not a date format.</summary>
+        public static ErrorEntry ForInvalidDateFormat(ArgumentException error) => Argument(InvalidDateFormat, error);
+
+        public static ErrorEntry ForInvalidAlbumFolder(ArgumentException error) => Argument(InvalidAlbumFolder, error);
+
+        private static ErrorEntry Argument(string id, Exception error) => new ErrorEntry(id, GPhotosErrorCategory.InvalidArgument, true, error);
+
+        /// <summary>
+        /// Save could not start (folder, lock, index): nothing can be saved, so the command ends. A full disk and a
+        /// locked destination keep their own ids; anything else is DestinationNotWritable.
+        /// </summary>
+        public static ErrorEntry ForSaveStart(Exception error)
+        {
+            ErrorEntry entry = Classify(error, DestinationNotWritable);
+            if (error is DestinationLockedException || entry.Id == DiskFull)
+                return new ErrorEntry(entry.Id, entry.Category, true, entry.Exception);
+            return new ErrorEntry(DestinationNotWritable, GPhotosErrorCategory.WriteError, true, error);
+        }
+
+        /// <summary>Test-GPhotosBackup could not check the folder at all (missing, no index, locked, unreadable); null for any other error.</summary>
+        public static ErrorEntry ForBackupCheck(Exception error)
+        {
+            switch (error)
+            {
+                case DirectoryNotFoundException missing:
+                    return new ErrorEntry(BackupFolderNotFound, GPhotosErrorCategory.ObjectNotFound, true, missing);
+                case BackupIndexNotFoundException noIndex:
+                    return new ErrorEntry(BackupIndexNotFound, GPhotosErrorCategory.ObjectNotFound, true, noIndex);
+                case DestinationLockedException locked:
+                    return new ErrorEntry(DestinationLocked, GPhotosErrorCategory.ResourceBusy, true, locked);
+                case IOException _:
+                case UnauthorizedAccessException _:
+                    return new ErrorEntry(BackupNotReadable, GPhotosErrorCategory.ReadError, true, error);
+                default:
+                    return null;
+            }
+        }
+
+        #endregion
+
+        #region Takeout and Drive
+
+        /// <summary>A -TakeoutPath / -Path that resolves to nothing: that input is skipped, the others are read.</summary>
+        public static ErrorEntry ForTakeoutPathNotFound(Exception error) =>
+            new ErrorEntry(TakeoutPathNotFound, GPhotosErrorCategory.ObjectNotFound, false, error);
+
+        public static string TakeoutPathNoMatchMessage(string path) => $"No Takeout archive matches '{path}'.";
+
+        public static string TakeoutPathMissingMessage(string fullPath) => $"'{fullPath}' does not exist.";
+
+        /// <summary>A Takeout part (or one entry of it) that cannot be read: the other parts and items go on.</summary>
+        public static ErrorEntry ForUnreadableArchive(Exception error, bool stopsRun = false) =>
+            new ErrorEntry(TakeoutArchiveUnreadable, GPhotosErrorCategory.ReadError, stopsRun, error);
+
+        /// <summary>A sign-in without Drive read access, asked to read Takeout parts in Drive.</summary>
+        public static ErrorEntry ForDriveAccessMissing(string clientSecretPath, Exception inner = null) =>
+            new ErrorEntry(DriveAccessMissing, GPhotosErrorCategory.PermissionDenied, true,
+                new UnauthorizedAccessException(DriveErrors.NoAccessMessage(clientSecretPath), inner));
+
+        /// <summary>A sign-in without full Drive access, asked to delete Takeout parts in Drive (stops before reading anything).</summary>
+        public static ErrorEntry ForDriveWriteAccessMissing(string clientSecretPath, Exception inner = null, bool stopsRun = true) =>
+            new ErrorEntry(DriveWriteAccessMissing, GPhotosErrorCategory.PermissionDenied, stopsRun,
+                new UnauthorizedAccessException(DriveWriteAccessMessage(clientSecretPath), inner));
+
+        public static string DriveWriteAccessMessage(string clientSecretPath) =>
+            "Removing Takeout parts from Google Drive needs full Drive access, which this sign-in does not have. Run at the keyboard: " +
+            $"Connect-GPhotos -ClientSecretPath {(string.IsNullOrEmpty(clientSecretPath) ? "<path>" : "'" + clientSecretPath.Replace("'", "''") + "'")} -DriveWrite " +
+            "(adds it to your existing sign-in; Google's consent screen calls it \"see, edit, create and delete all your Google Drive files\").";
+
+        /// <summary>Listing Drive's Takeout folder failed: Drive's own id (<c>Drive</c> + kind) when Drive answered.</summary>
+        public static ErrorEntry ForDriveListing(Exception error)
+        {
+            if (error is DriveApiException drive)
+                return new ErrorEntry(drive.ErrorId, drive.Kind == DriveErrorKind.RateLimited ? GPhotosErrorCategory.LimitsExceeded : GPhotosErrorCategory.ReadError, true, drive);
+            return Classify(error, DriveListingFailed);
+        }
+
+        /// <summary>Remove-GPhotosTakeoutArchive's -Destination has no GPhotos index, so nothing in it vouches for a part.</summary>
+        public static ErrorEntry ForDestinationNotABackup(string destination, string indexPath) =>
+            new ErrorEntry(DestinationNotABackup, GPhotosErrorCategory.ObjectNotFound, true, new DirectoryNotFoundException(
+                $"'{destination}' is not a GPhotos destination (it has no {indexPath}), so nothing in it can vouch for a Takeout part. " +
+                "Save the export there first: Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path <folder>."));
+
+        /// <summary>
+        /// A Takeout part that was not removed: it could not be read (TakeoutArchiveUnreadable) or not all its items are
+        /// saved (TakeoutArchiveNotFullySaved). The other parts go on.
+        /// </summary>
+        public static ErrorEntry ForTakeoutPartNotRemoved(string partName, string reason, int notSaved, string destination, Exception readError)
+        {
+            var error = new InvalidOperationException($"Takeout part '{partName}' was not removed. {reason}" +
+                (notSaved > 0 ? $" Save them first (Save-GPhotosMediaItem -Destination '{destination}'), then run Remove-GPhotosTakeoutArchive again." : ""),
+                readError);
+            return readError != null
+                ? ForUnreadableArchive(error)
+                : new ErrorEntry(TakeoutArchiveNotFullySaved, GPhotosErrorCategory.ResourceUnavailable, false, error);
+        }
+
+        /// <summary>Deleting a verified part failed; Drive's "insufficient permissions" says how to get write access.</summary>
+        public static ErrorEntry ForTakeoutPartDeleteFailed(Exception error, string clientSecretPath)
+        {
+            if (error is DriveApiException drive && drive.Kind == DriveErrorKind.InsufficientPermissions)
+                return ForDriveWriteAccessMissing(clientSecretPath, error, stopsRun: false);
+            return new ErrorEntry(TakeoutArchiveDeleteFailed, GPhotosErrorCategory.WriteError, false, error);
+        }
+
+        #endregion
 
         public static string InsufficientScopesMessage(string apiMessage) =>
             $"Google refused: {apiMessage ?? "insufficient authentication scopes"} Since 2025-03-31 the Library API only sees photos and videos that this app uploaded itself; the scopes that read a whole library were removed. To back up your existing library, pick items with 'Get-GPhotosMediaItem -Pick' (Picker API), or read a Google Takeout export with 'Get-GPhotosMediaItem -TakeoutPath <zips>'. If your token was made with an old scope, run 'Disconnect-GPhotos -Revoke' and 'Connect-GPhotos' again.";

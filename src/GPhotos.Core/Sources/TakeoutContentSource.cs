@@ -24,7 +24,7 @@ namespace GPhotos.Sources
             // Opening a zip entry is synchronous file I/O: keep it off the caller's thread.
             return Task.Run(() =>
             {
-                TakeoutContentStream stream = variant == ContentVariant.MotionVideo ? TakeoutContent.Open(item, TakeoutContentPart.MotionVideo, cancellationToken) : TakeoutContent.Open(item, TakeoutContentPart.Media, cancellationToken);
+                TakeoutContentStream stream = TakeoutContent.Open(item, variant, cancellationToken);
                 if (stream.Length == 0)
                 {
                     // Not "the server sent an empty body": the export itself holds an empty file, and no retry helps.

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Http;
 
 namespace GPhotos.Commands
@@ -77,7 +78,7 @@ namespace GPhotos.Commands
         {
             GoogleEndpoints endpoints;
             try { endpoints = GoogleEndpoints.FromEnvironment(); }
-            catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "InvalidEmulatorHost", ErrorCategory.InvalidArgument, null)); return; }
+            catch (ArgumentException ex) { ThrowTerminating(ErrorCatalog.ForInvalidEmulatorHost(ex), null); return; }
             if (endpoints.IsEmulator) WriteVerbose($"Using the Google Photos emulator at {endpoints.EmulatorHost} ({GoogleEndpoints.EmulatorHostVariable}).");
 
             GPhotosConnection connection;
@@ -100,13 +101,13 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, "InvalidClientSecret", ErrorCategory.InvalidArgument, ClientSecretPath));
+                    ThrowTerminating(ErrorCatalog.ForInvalidClientSecret(ex), ClientSecretPath);
                     return;
                 }
 
                 string[] scopes;
                 try { scopes = ConnectOptions.WithDrive(Scope, Drive, DriveWrite); }
-                catch (ArgumentException ex) { ThrowTerminatingError(new ErrorRecord(ex, "InvalidScope", ErrorCategory.InvalidArgument, Scope)); return; }
+                catch (ArgumentException ex) { ThrowTerminating(ErrorCatalog.ForInvalidScope(ex), Scope); return; }
                 var options = new ConnectOptions
                 {
                     Client = client,
@@ -131,7 +132,7 @@ namespace GPhotos.Commands
                 {
                     WriteReports();
                     ShowLinks(urls);
-                    ThrowTerminatingError(ToErrorRecord(ex, client.ClientId, "ConnectFailed"));
+                    ThrowTerminatingError(ToErrorRecord(ex, client.ClientId, ErrorCatalog.ConnectFailed));
                     return;
                 }
                 ShowLinks(urls);
@@ -163,7 +164,7 @@ namespace GPhotos.Commands
                 finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
             }
             if (v is string s && s.Length > 0) return s;
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} must be a SecureString or a non-empty string."), "InvalidSecret", ErrorCategory.InvalidArgument, null));
+            ThrowTerminating(ErrorCatalog.ForInvalidSecret(name), null);
             return null;
         }
     }
@@ -189,7 +190,7 @@ namespace GPhotos.Commands
                 try { Run(ct => connection.RevokeAsync(ct)); WriteVerbose("Token revoked at Google and removed from the cache."); }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    WriteError(ToErrorRecord(ex, connection.ClientId, "RevokeFailed"));
+                    WriteError(ToErrorRecord(ex, connection.ClientId, ErrorCatalog.RevokeFailed));
                 }
             }
             state.Connection = null;

@@ -6,9 +6,10 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
-using GPhotos.Sources;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Library;
+using GPhotos.Sources;
 
 namespace GPhotos.Commands
 {
@@ -38,7 +39,7 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, null, "AlbumListFailed"));
+                    ThrowTerminatingError(ToErrorRecord(ex, null, ErrorCatalog.AlbumListFailed));
                     return;
                 }
                 foreach (Album album in fresh)

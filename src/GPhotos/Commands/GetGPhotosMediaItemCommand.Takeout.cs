@@ -1,9 +1,9 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Takeout;
 
@@ -49,11 +49,11 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (ex is ItemNotFoundException || ex is ArgumentException || ex is System.Management.Automation.DriveNotFoundException)
                 {
-                    WriteError(new ErrorRecord(ex, "TakeoutPathNotFound", ErrorCategory.ObjectNotFound, path));
+                    WriteError(ErrorCatalog.ForTakeoutPathNotFound(ex), path);
                     continue;
                 }
                 if (resolved.Count == 0)
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"No Takeout archive matches '{path}'."), "TakeoutPathNotFound", ErrorCategory.ObjectNotFound, path));
+                    WriteError(ErrorCatalog.ForTakeoutPathNotFound(new ItemNotFoundException(ErrorCatalog.TakeoutPathNoMatchMessage(path))), path);
                 _takeoutInputs.AddRange(resolved);
             }
         }
@@ -61,30 +61,21 @@ namespace GPhotos.Commands
         private void EndTakeout()
         {
             if (_takeoutInputs.Count == 0) return;
-            var warnings = new ConcurrentQueue<string>();
-            var archiveErrors = new ConcurrentQueue<TakeoutArchiveException>();
             var options = new TakeoutReaderOptions
             {
                 IncludeTrashed = IncludeTrashed,
-                Warning = warnings.Enqueue,
-                ArchiveError = archiveErrors.Enqueue, // one bad part must not lose the others
+                // Warnings (a skipped or damaged item: something the user must see, not a -Verbose detail) and unreadable
+                // parts (errors: one bad part must not lose the others), written in the order they were found.
+                Reporter = Reporter,
             };
             var reader = new TakeoutReader(_takeoutInputs, options);
             WriteVerbose($"Reading Google Takeout from {_takeoutInputs.Count} input(s); all parts are indexed before sidecars are matched.");
-
-            void Drain()
-            {
-                while (archiveErrors.TryDequeue(out TakeoutArchiveException ex))
-                    WriteError(new ErrorRecord(ex, "TakeoutArchiveUnreadable", ErrorCategory.ReadError, ex.ArchivePath));
-                // A skipped or damaged item is something the user must see, not a -Verbose detail.
-                while (warnings.TryDequeue(out string w)) WriteWarning(w);
-            }
 
             try
             {
                 foreach (MediaItem item in reader.ReadItems(CancelToken))
                 {
-                    Drain();
+                    WriteReports();
                     WriteObject(item);
                 }
             }
@@ -94,10 +85,10 @@ namespace GPhotos.Commands
             }
             catch (TakeoutArchiveException ex)
             {
-                Drain();
-                ThrowTerminatingError(new ErrorRecord(ex, "TakeoutArchiveUnreadable", ErrorCategory.ReadError, ex.ArchivePath));
+                WriteReports();
+                ThrowTerminating(ErrorCatalog.ForUnreadableArchive(ex, stopsRun: true), ex.ArchivePath);
             }
-            Drain();
+            WriteReports();
             TakeoutReadStats stats = reader.Stats;
             WriteVerbose("Takeout: " + stats);
             if (stats.WithoutSidecar > 0)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using GPhotos.Auth;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Drive;
 
@@ -49,8 +50,7 @@ namespace GPhotos.Commands
         {
             GPhotosConnection connection = RequireConnection();
             if (connection.Scopes.Count > 0 && !connection.Scopes.Any(s => DriveReadScopes.Contains(s, StringComparer.Ordinal)))
-                ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(DriveErrors.NoAccessMessage(connection.Client?.SourcePath)),
-                    "DriveAccessMissing", ErrorCategory.PermissionDenied, null));
+                ThrowTerminating(ErrorCatalog.ForDriveAccessMissing(connection.Client?.SourcePath), null);
             lock (DriveGate)
             {
                 if (_drive == null || !ReferenceEquals(_driveConnection, connection))

@@ -135,7 +135,7 @@ namespace GPhotos.Commands
                 try { fresh = pager.Accept(getPage(pager.Token)); }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, "ListFailed"));
+                    ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, ErrorCatalog.ListFailed));
                     return pager.Total;
                 }
                 foreach (MediaItem item in fresh) WriteObject(item);

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Drive;
 
@@ -49,7 +50,7 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (ex is ItemNotFoundException || ex is ArgumentException || ex is System.Management.Automation.DriveNotFoundException)
                 {
-                    WriteError(new ErrorRecord(ex, "TakeoutPathNotFound", ErrorCategory.ObjectNotFound, p));
+                    WriteError(ErrorCatalog.ForTakeoutPathNotFound(ex), p);
                     continue;
                 }
                 foreach (string full in resolved)
@@ -61,7 +62,7 @@ namespace GPhotos.Commands
                         foreach (FileInfo f in found) AddLocal(f);
                     }
                     else if (File.Exists(full)) AddLocal(new FileInfo(full));
-                    else WriteError(new ErrorRecord(new ItemNotFoundException($"'{full}' does not exist."), "TakeoutPathNotFound", ErrorCategory.ObjectNotFound, full));
+                    else WriteError(ErrorCatalog.ForTakeoutPathNotFound(new ItemNotFoundException(ErrorCatalog.TakeoutPathMissingMessage(full))), full);
                 }
             }
         }
@@ -110,9 +111,7 @@ namespace GPhotos.Commands
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
-                    ThrowTerminatingError(ex is DriveApiException d
-                        ? new ErrorRecord(d, d.ErrorId, d.Kind == DriveErrorKind.RateLimited ? ErrorCategory.LimitsExceeded : ErrorCategory.ReadError, null)
-                        : ToErrorRecord(ex, null, "DriveListingFailed"));
+                    ThrowTerminating(ErrorCatalog.ForDriveListing(ex), null);
                 }
                 WriteVerbose("Drive: " + drive.Stats);
             }
@@ -120,7 +119,6 @@ namespace GPhotos.Commands
         }
 
         private void ThrowNoAccess(string clientPath, Exception inner) =>
-            ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(DriveErrors.NoAccessMessage(clientPath), inner),
-                "DriveAccessMissing", ErrorCategory.PermissionDenied, null));
+            ThrowTerminating(ErrorCatalog.ForDriveAccessMissing(clientPath, inner), null);
     }
 }

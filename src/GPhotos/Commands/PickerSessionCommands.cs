@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Sources.Picker;
 
 namespace GPhotos.Commands
@@ -57,7 +58,7 @@ namespace GPhotos.Commands
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     if (IsFatal(ex)) ThrowTerminatingError(ToErrorRecord(ex, id));
-                    WriteError(ToErrorRecord(ex, id, "PickerSessionFailed"));
+                    WriteError(ToErrorRecord(ex, id, ErrorCatalog.PickerSessionFailed));
                 }
             }
         }
@@ -87,7 +88,7 @@ namespace GPhotos.Commands
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     if (IsFatal(ex)) ThrowTerminatingError(ToErrorRecord(ex, id));
-                    WriteError(ToErrorRecord(ex, id, "PickerSessionFailed"));
+                    WriteError(ToErrorRecord(ex, id, ErrorCatalog.PickerSessionFailed));
                 }
             }
         }

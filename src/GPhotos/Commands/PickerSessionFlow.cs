@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Management.Automation;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Sources.Picker;
 
 namespace GPhotos.Commands
@@ -21,7 +22,7 @@ namespace GPhotos.Commands
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                cmdlet.ThrowTerminating(ex, null, "PickerSessionFailed");
+                cmdlet.ThrowTerminating(ex, null, ErrorCatalog.PickerSessionFailed);
                 return null;
             }
 
@@ -59,7 +60,7 @@ namespace GPhotos.Commands
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                cmdlet.ThrowTerminating(ex, session, ex is PickingTimeoutException ? "PickingTimedOut" : "PickerSessionFailed");
+                cmdlet.ThrowTerminating(ex, session, ex is PickingTimeoutException ? ErrorCatalog.PickingTimedOut : ErrorCatalog.PickerSessionFailed);
                 return null;
             }
             finally

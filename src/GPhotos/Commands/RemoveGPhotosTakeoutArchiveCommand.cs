@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
+using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources.Drive;
 
@@ -60,10 +61,7 @@ namespace GPhotos.Commands
             if (_parts.Count == 0) return;
             string destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
             if (!File.Exists(TakeoutRemoval.IndexPath(destination)))
-                ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException(
-                    $"'{destination}' is not a GPhotos destination (it has no {TakeoutRemoval.IndexPath(destination)}), so nothing in it can vouch for a Takeout part. " +
-                    "Save the export there first: Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path <folder>."),
-                    "DestinationNotABackup", ErrorCategory.ObjectNotFound, Destination));
+                ThrowTerminating(ErrorCatalog.ForDestinationNotABackup(destination, TakeoutRemoval.IndexPath(destination)), Destination);
 
             List<TakeoutArchive> drive = _parts.Where(p => p.Location == TakeoutArchiveLocation.Drive).ToList();
             List<TakeoutArchive> local = _parts.Where(p => p.Location != TakeoutArchiveLocation.Drive).ToList();
@@ -117,35 +115,29 @@ namespace GPhotos.Commands
             GPhotosConnection connection = RequireConnection();
             // Scopes are known for a sign-in (not for -AccessToken): fail before reading anything.
             if (connection.Scopes.Count > 0 && !GPhotosScopes.CanDeleteDrive(connection.Scopes))
-                ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(NoWriteMessage(connection.Client?.SourcePath)),
-                    "DriveWriteAccessMissing", ErrorCategory.PermissionDenied, null));
+                ThrowTerminating(ErrorCatalog.ForDriveWriteAccessMissing(connection.Client?.SourcePath), null);
             return connection;
         }
-
-        internal static string NoWriteMessage(string clientSecretPath) =>
-            "Removing Takeout parts from Google Drive needs full Drive access, which this sign-in does not have. Run at the keyboard: " +
-            $"Connect-GPhotos -ClientSecretPath {(string.IsNullOrEmpty(clientSecretPath) ? "<path>" : "'" + clientSecretPath.Replace("'", "''") + "'")} -DriveWrite " +
-            "(adds it to your existing sign-in; Google's consent screen calls it \"see, edit, create and delete all your Google Drive files\").";
 
         private List<TakeoutPartVerdict> Verify(List<TakeoutArchive> parts, ITakeoutPartItemSource source, string destination)
         {
             var errors = new Dictionary<TakeoutArchive, Exception>();
-            var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            // The reader's warnings go through this cmdlet's reporter: RunCore writes them while the parts are read.
+            Action<string> warn = w => Reporter.Warning(w, ErrorCatalog.TakeoutEntrySkipped);
             WriteVerbose($"Reading {parts.Count} Takeout part(s) to list their items.");
             try
             {
                 List<TakeoutPartVerdict> verdicts = Run(ct => System.Threading.Tasks.Task.Run(() =>
                 {
                     List<MediaItem> items = source.ReadItems(parts, (p, ex) => { lock (errors) if (!errors.ContainsKey(p)) errors[p] = ex; },
-                        warnings.Enqueue, ct).ToList();
+                        warn, ct).ToList();
                     return TakeoutRemoval.Verify(parts, items, errors, destination, ct);
                 }, ct));
-                while (warnings.TryDequeue(out string w)) WriteWarning(w);
                 return verdicts;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
             {
-                while (warnings.TryDequeue(out string w)) WriteWarning(w);
+                WriteReports();
                 return parts.Select(p => new TakeoutPartVerdict { Part = p, ReadError = ex }).ToList();
             }
         }
@@ -168,11 +160,7 @@ namespace GPhotos.Commands
                     string more = v.NotSaved.Count > NamedInWarning ? $"; and {v.NotSaved.Count - NamedInWarning} more (see the result's NotSavedItems)" : "";
                     WriteWarning($"{part.Name}: not saved in '{destination}': " + string.Join("; ", named) + more + ".");
                 }
-                string id = v.ReadError != null ? "TakeoutArchiveUnreadable" : "TakeoutArchiveNotFullySaved";
-                WriteError(new ErrorRecord(new InvalidOperationException($"Takeout part '{part.Name}' was not removed. {v.Reason}" +
-                        (v.NotSaved.Count > 0 ? $" Save them first (Save-GPhotosMediaItem -Destination '{destination}'), then run Remove-GPhotosTakeoutArchive again." : ""),
-                        v.ReadError),
-                    id, v.ReadError != null ? ErrorCategory.ReadError : ErrorCategory.ResourceUnavailable, part));
+                WriteError(ErrorCatalog.ForTakeoutPartNotRemoved(part.Name, v.Reason, v.NotSaved.Count, destination, v.ReadError), part);
                 return result;
             }
 
@@ -197,10 +185,7 @@ namespace GPhotos.Commands
             {
                 result.Status = "Refused";
                 result.Reason = "The delete failed: " + ex.Message;
-                bool denied = ex is DriveApiException d && d.Kind == DriveErrorKind.InsufficientPermissions;
-                WriteError(new ErrorRecord(denied ? new UnauthorizedAccessException(NoWriteMessage(connection?.Client?.SourcePath), ex) : ex,
-                    denied ? "DriveWriteAccessMissing" : "TakeoutArchiveDeleteFailed",
-                    denied ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError, part));
+                WriteError(ErrorCatalog.ForTakeoutPartDeleteFailed(ex, connection?.Client?.SourcePath), part);
             }
             return result;
         }

@@ -105,7 +105,7 @@ namespace GPhotos.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry(ErrorCatalog.InvalidDateFormat, GPhotosErrorCategory.InvalidArgument, true, ex), DateFormat));
+                ThrowTerminating(ErrorCatalog.ForInvalidDateFormat(ex), DateFormat);
                 return;
             }
 
@@ -128,7 +128,7 @@ namespace GPhotos.Commands
             try { _session = new SaveSession(_options, _sources, Reporter, CancelToken); }
             catch (ArgumentException ex) when (ex.ParamName == nameof(SaveOptions.AlbumFolder))
             {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidAlbumFolder", GPhotosErrorCategory.InvalidArgument, true, ex), AlbumFolder));
+                ThrowTerminating(ErrorCatalog.ForInvalidAlbumFolder(ex), AlbumFolder);
             }
         }
 
@@ -182,7 +182,7 @@ namespace GPhotos.Commands
                 SaveProgress p = _session.GetProgress();
                 WriteVerbose($"Saved {p.Saved}, skipped {p.Skipped}, failed {p.Failed}; {p.BytesSaved:N0} bytes in {p.Elapsed.TotalSeconds:0.0} s.");
             }
-            if (_session.FatalError != null && !_fatal) ThrowFatal(ErrorCatalog.Classify(_session.FatalError, "SaveStopped"), null);
+            if (_session.FatalError != null && !_fatal) ThrowFatal(ErrorCatalog.Classify(_session.FatalError, ErrorCatalog.SaveStopped), null);
         }
 
         /// <summary>-Path (default: the current location) as a file system path; a terminating InvalidPath error otherwise.</summary>
@@ -192,12 +192,12 @@ namespace GPhotos.Commands
             {
                 string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(path) ? "." : path, out ProviderInfo provider, out _);
                 if (provider.Name != "FileSystem")
-                    throw new ArgumentException($"-Path must be a file system folder; '{path}' is on the {provider.Name} provider.");
+                    throw new ArgumentException(ErrorCatalog.NotFileSystemPathMessage(path, provider.Name));
                 return full;
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                cmdlet.ThrowTerminatingError(ToErrorRecord(new ErrorEntry("InvalidPath", GPhotosErrorCategory.InvalidArgument, true, ex), path));
+                cmdlet.ThrowTerminating(ErrorCatalog.ForInvalidPath(ex), path);
                 return null;
             }
         }
@@ -209,14 +209,14 @@ namespace GPhotos.Commands
             if (ContentSources.NeedsApi(item) && _sources.Api == null) _sources.Api = RequireConnection().Api;
             if (string.IsNullOrEmpty(item.Id))
             {
-                WriteError(ToErrorRecord(ErrorCatalog.ForMissingId(item.Filename), item));
+                WriteError(ErrorCatalog.ForMissingId(item.Filename), item);
                 return;
             }
             string target;
             try { target = _session.PreviewPath(item); }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                WriteError(ToErrorRecord(ex, item, "InvalidItem"));
+                WriteError(ToErrorRecord(ex, item, ErrorCatalog.InvalidItem));
                 return;
             }
             if (!ShouldProcess($"{item.Filename} ({item.Source} {item.Id})", $"Save to {target}")) return;
@@ -235,11 +235,8 @@ namespace GPhotos.Commands
             catch (Exception ex) when (ex is DestinationLockedException || ex is DestinationWriteException || ex is UnauthorizedAccessException || ex is System.IO.IOException)
             {
                 // Start-up (folder, lock, index): nothing can be saved, so the command ends. A full disk keeps its id.
-                ErrorEntry entry = ErrorCatalog.Classify(ex, ErrorCatalog.DestinationNotWritable);
-                if (!(ex is DestinationLockedException) && entry.Id != ErrorCatalog.DiskFull)
-                    entry = new ErrorEntry(ErrorCatalog.DestinationNotWritable, GPhotosErrorCategory.WriteError, true, ex);
                 WriteReports(); // what start-up said before it failed (e.g. leftovers deleted)
-                ThrowTerminatingError(ToErrorRecord(entry, _options.Destination));
+                ThrowTerminating(ErrorCatalog.ForSaveStart(ex), _options.Destination);
             }
         }
 
@@ -279,7 +276,7 @@ namespace GPhotos.Commands
 
         /// <summary>The engine's own catalog entry, so the id users see is the one the engine assigned (e.g. DiskFull).</summary>
         private static ErrorEntry EntryOf(SaveEvent e) =>
-            e.Entry ?? ErrorCatalog.Classify(e.Error ?? new InvalidOperationException(e.Message), e.ErrorId ?? "SaveFailed");
+            e.Entry ?? ErrorCatalog.Classify(e.Error ?? new InvalidOperationException(e.Message), e.ErrorId ?? ErrorCatalog.SaveFailed);
 
         /// <summary>A per-item error: the item is the target, and the message names it when the engine's does not.</summary>
         private static ErrorRecord ItemErrorRecord(SaveEvent e)

@@ -62,24 +62,10 @@ namespace GPhotos.Commands
             {
                 throw new PipelineStoppedException();
             }
-            catch (DirectoryNotFoundException ex)
+            catch (Exception ex) when (ErrorCatalog.ForBackupCheck(ex) != null)
             {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("BackupFolderNotFound", GPhotosErrorCategory.ObjectNotFound, true, ex), path));
-                return;
-            }
-            catch (BackupIndexNotFoundException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("BackupIndexNotFound", GPhotosErrorCategory.ObjectNotFound, true, ex), path));
-                return;
-            }
-            catch (DestinationLockedException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ErrorCatalog.Classify(ex), path));
-                return;
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(ToErrorRecord(new ErrorEntry("BackupNotReadable", GPhotosErrorCategory.ReadError, true, ex), path));
+                // The folder could not be checked at all (missing, no index, locked, unreadable): the catalog names why.
+                ThrowTerminating(ErrorCatalog.ForBackupCheck(ex), path);
                 return;
             }
             finally

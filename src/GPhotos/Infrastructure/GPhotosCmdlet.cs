@@ -71,6 +71,12 @@ namespace GPhotos.Commands.Infrastructure
         /// <summary>Ends the command with <paramref name="error"/> mapped to an ErrorRecord.</summary>
         internal void ThrowTerminating(Exception error, object target, string fallbackId) => ThrowTerminatingError(ToErrorRecord(error, target, fallbackId));
 
+        /// <summary>Ends the command with a catalog entry (an argument error, a missing permission...).</summary>
+        internal void ThrowTerminating(ErrorEntry entry, object target) => ThrowTerminatingError(ToErrorRecord(entry, target));
+
+        /// <summary>A non-terminating error from a catalog entry: this item or input fails, the command goes on.</summary>
+        internal void WriteError(ErrorEntry entry, object target) => WriteError(ToErrorRecord(entry, target));
+
         /// <summary>The runspace's connection, or a terminating error that says how to connect.</summary>
         protected GPhotosConnection RequireConnection()
         {
@@ -82,14 +88,14 @@ namespace GPhotos.Commands.Infrastructure
             return connection;
         }
 
+        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
+        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
+
         /// <summary>
         /// -Id support shared by Get and Save: takes up to 50 ids off <paramref name="pending"/>, fetches them with one
         /// batchGet, hands each found item to <paramref name="found"/> and writes one non-terminating
         /// MediaItemNotFound (or InvalidMediaItemId) error per missing id (nothing is skipped silently).
         /// </summary>
-        /// <summary>True when a full batch of -Id values is waiting (then <see cref="FetchNextIds"/> should run).</summary>
-        protected static bool HasFullIdBatch(List<string> pending) => IdBatches.HasFull(pending);
-
         protected void FetchNextIds(List<string> pending, Action<MediaItem> found)
         {
             GPhotosConnection connection = RequireConnection();
@@ -101,7 +107,7 @@ namespace GPhotos.Commands.Infrastructure
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
-                ThrowTerminatingError(ToErrorRecord(ex, chunk, "BatchGetFailed"));
+                ThrowTerminatingError(ToErrorRecord(ex, chunk, ErrorCatalog.BatchGetFailed));
                 return;
             }
             foreach (BatchGetResult r in results)
@@ -115,10 +121,13 @@ namespace GPhotos.Commands.Infrastructure
         protected void Verbose(string message) => WriteVerbose(message);
 
         /// <summary>Core exception → ErrorRecord through the core's error catalog: stable id, category, the item as target.</summary>
-        protected static ErrorRecord ToErrorRecord(Exception error, object target, string fallbackId = "GPhotosError") =>
+        protected static ErrorRecord ToErrorRecord(Exception error, object target, string fallbackId = null) =>
             ToErrorRecord(ErrorCatalog.Classify(error, fallbackId), target);
 
-        /// <summary>A catalog entry → ErrorRecord. The only translation the cmdlets do: id and message come from the core.</summary>
+        /// <summary>
+        /// A catalog entry → ErrorRecord. The only translation the cmdlets do, and the module's only <c>new ErrorRecord</c>
+        /// (Errors.Tests.ps1 checks): id, category and message come from the core's <see cref="ErrorCatalog"/>.
+        /// </summary>
         internal static ErrorRecord ToErrorRecord(ErrorEntry entry, object target) =>
             new ErrorRecord(entry.Exception, entry.Id, ToCategory(entry.Category), target);
 
@@ -158,6 +167,7 @@ namespace GPhotos.Commands.Infrastructure
                 {
                     case ReportKind.Warning: WriteWarning(report.Message); break;
                     case ReportKind.Progress: WriteProgress(ToProgressRecord(report.Progress)); break;
+                    case ReportKind.Error: WriteError(report.Error, report.Target); break;
                     default: WriteVerbose(report.Message); break;
                 }
             }

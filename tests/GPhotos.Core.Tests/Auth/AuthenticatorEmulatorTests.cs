@@ -341,7 +341,7 @@ public class AuthenticatorEmulatorTests : IClassFixture<EmulatorFixture>, IAsync
         string access;
         using (GPhotosConnection c = await SignInAsync()) access = await c.GetAccessTokenAsync(CancellationToken.None);
 
-        Assert.True(await Authenticator.DisconnectAsync(ClientId, _temp.Sub("tokens"), revoke: true, endpoints: _emu.Endpoints, log: _log.Log));
+        Assert.True(await Authenticator.DisconnectAsync(ClientId, _temp.Sub("tokens"), revoke: true, endpoints: _emu.Endpoints, reporter: _log));
         Assert.Equal("Revoked", TokenStatusOf(access));
         Assert.False(File.Exists(Authenticator.GetTokenCacheFile(ClientId, _temp.Sub("tokens"))));
         Assert.False(await Authenticator.DisconnectAsync(ClientId, _temp.Sub("tokens"), endpoints: _emu.Endpoints));

@@ -1,5 +1,6 @@
 using System.Text;
 using GPhotos.Auth;
+using GPhotos.Reporting;
 using Xunit;
 
 namespace GPhotos.Core.Tests.Auth;
@@ -109,8 +110,8 @@ public class ProtectedTokenStoreTests : IDisposable
     [UnixFact]
     public void Unix_group_or_world_readable_cache_is_repaired_with_a_warning()
     {
-        var warnings = new List<string>();
-        var store = new ProtectedTokenStore(_temp.Sub("tokens"), ClientId, warnings.Add);
+        var reports = new QueueReporter();
+        var store = new ProtectedTokenStore(_temp.Sub("tokens"), ClientId, reports);
         store.Store(ProtectedTokenStore.DefaultKey, Entry());
         File.SetUnixFileMode(store.GetFilePath(), (UnixFileMode)Convert.ToInt32("644", 8));
         File.SetUnixFileMode(store.FolderPath, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -119,6 +120,12 @@ public class ProtectedTokenStoreTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.GetFilePath()));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(store.FolderPath));
+        var warnings = new List<string>();
+        while (reports.TryTake(out Report r))
+        {
+            Assert.Equal((ReportKind.Warning, "TokenCacheRepaired"), (r.Kind, r.WarningId));
+            warnings.Add(r.Message);
+        }
         Assert.Equal(2, warnings.Count);
         Assert.Contains(warnings, w => w.Contains("644") && w.Contains("600"));
         Assert.All(warnings, w => Assert.DoesNotContain("SECRET", w));

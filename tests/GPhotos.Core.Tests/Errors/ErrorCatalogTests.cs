@@ -126,4 +126,61 @@ public class ErrorCatalogTests
         ErrorEntry stalled = ErrorCatalog.Classify(new GPhotos.Sources.ListingStalledException("Albums", 5));
         Assert.Equal(("ListingStalled", GPhotosErrorCategory.ProtocolError), (stalled.Id, stalled.Category));
     }
+
+    // The errors the cmdlets used to make by hand (issue 13): same ids and categories as before they moved.
+    public static TheoryData<string, ErrorEntry, string, GPhotosErrorCategory, bool> CommandErrors => new()
+    {
+        { "emulator host", ErrorCatalog.ForInvalidEmulatorHost(new ArgumentException("x")), "InvalidEmulatorHost", GPhotosErrorCategory.InvalidArgument, true },
+        { "client secret", ErrorCatalog.ForInvalidClientSecret(new FileNotFoundException("x")), "InvalidClientSecret", GPhotosErrorCategory.InvalidArgument, true },
+        { "scope", ErrorCatalog.ForInvalidScope(new ArgumentException("x")), "InvalidScope", GPhotosErrorCategory.InvalidArgument, true },
+        { "secret", ErrorCatalog.ForInvalidSecret("AccessToken"), "InvalidSecret", GPhotosErrorCategory.InvalidArgument, true },
+        { "path", ErrorCatalog.ForInvalidPath(new ArgumentException("x")), "InvalidPath", GPhotosErrorCategory.InvalidArgument, true },
+        { "date format", ErrorCatalog.ForInvalidDateFormat(new ArgumentException("x")), "InvalidDateFormat", GPhotosErrorCategory.InvalidArgument, true },
+        { "album folder", ErrorCatalog.ForInvalidAlbumFolder(new ArgumentException("x")), "InvalidAlbumFolder", GPhotosErrorCategory.InvalidArgument, true },
+        { "takeout path", ErrorCatalog.ForTakeoutPathNotFound(new FileNotFoundException("x")), "TakeoutPathNotFound", GPhotosErrorCategory.ObjectNotFound, false },
+        { "takeout part", ErrorCatalog.ForUnreadableArchive(new IOException("x")), "TakeoutArchiveUnreadable", GPhotosErrorCategory.ReadError, false },
+        { "drive read", ErrorCatalog.ForDriveAccessMissing("/c.json"), "DriveAccessMissing", GPhotosErrorCategory.PermissionDenied, true },
+        { "drive write", ErrorCatalog.ForDriveWriteAccessMissing(null), "DriveWriteAccessMissing", GPhotosErrorCategory.PermissionDenied, true },
+        { "not a backup", ErrorCatalog.ForDestinationNotABackup("/d", "/d/.gphotos/index.jsonl"), "DestinationNotABackup", GPhotosErrorCategory.ObjectNotFound, true },
+        { "no folder", ErrorCatalog.ForBackupCheck(new DirectoryNotFoundException("x"))!, "BackupFolderNotFound", GPhotosErrorCategory.ObjectNotFound, true },
+        { "no index", ErrorCatalog.ForBackupCheck(new GPhotos.Verification.BackupIndexNotFoundException("/d", "x"))!, "BackupIndexNotFound", GPhotosErrorCategory.ObjectNotFound, true },
+        { "backup locked", ErrorCatalog.ForBackupCheck(new DestinationLockedException("/d", "process 1"))!, "DestinationLocked", GPhotosErrorCategory.ResourceBusy, true },
+        { "backup unreadable", ErrorCatalog.ForBackupCheck(new UnauthorizedAccessException("x"))!, "BackupNotReadable", GPhotosErrorCategory.ReadError, true },
+        { "save start", ErrorCatalog.ForSaveStart(new IOException("x")), "DestinationNotWritable", GPhotosErrorCategory.WriteError, true },
+        { "save start locked", ErrorCatalog.ForSaveStart(new DestinationLockedException("/d", "process 1")), "DestinationLocked", GPhotosErrorCategory.ResourceBusy, true },
+        { "part not saved", ErrorCatalog.ForTakeoutPartNotRemoved("p.zip", "2 not saved.", 2, "/d", null), "TakeoutArchiveNotFullySaved", GPhotosErrorCategory.ResourceUnavailable, false },
+        { "part unreadable", ErrorCatalog.ForTakeoutPartNotRemoved("p.zip", "bad.", 0, "/d", new IOException("x")), "TakeoutArchiveUnreadable", GPhotosErrorCategory.ReadError, false },
+        { "delete failed", ErrorCatalog.ForTakeoutPartDeleteFailed(new IOException("x"), null), "TakeoutArchiveDeleteFailed", GPhotosErrorCategory.WriteError, false },
+        { "delete denied", ErrorCatalog.ForTakeoutPartDeleteFailed(new GPhotos.Sources.Drive.DriveApiException(GPhotos.Sources.Drive.DriveErrorKind.InsufficientPermissions, 403, "insufficientPermissions", "no", "no"), null), "DriveWriteAccessMissing", GPhotosErrorCategory.PermissionDenied, false },
+        { "drive list 429", ErrorCatalog.ForDriveListing(new GPhotos.Sources.Drive.DriveApiException(GPhotos.Sources.Drive.DriveErrorKind.RateLimited, 429, "rateLimitExceeded", "slow", "slow")), "DriveRateLimited", GPhotosErrorCategory.LimitsExceeded, true },
+        { "drive list 404", ErrorCatalog.ForDriveListing(new GPhotos.Sources.Drive.DriveApiException(GPhotos.Sources.Drive.DriveErrorKind.NotFound, 404, "notFound", "gone", "gone")), "DriveNotFound", GPhotosErrorCategory.ReadError, true },
+        { "drive list other", ErrorCatalog.ForDriveListing(new InvalidOperationException("?")), "DriveListingFailed", GPhotosErrorCategory.NotSpecified, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommandErrors))]
+    public void Command_errors_keep_their_ids_and_categories(string what, ErrorEntry entry, string id, GPhotosErrorCategory category, bool stops)
+    {
+        Assert.Equal((id, category, stops), (entry.Id, entry.Category, entry.StopsRun));
+        Assert.False(string.IsNullOrEmpty(entry.Message), what);
+        Assert.NotNull(entry.Exception);
+    }
+
+    [Fact]
+    public void Backup_check_leaves_other_errors_to_the_caller()
+    {
+        Assert.Null(ErrorCatalog.ForBackupCheck(new InvalidOperationException("a bug")));
+        Assert.Null(ErrorCatalog.ForBackupCheck(new OperationCanceledException()));
+    }
+
+    [Fact]
+    public void Messages_that_moved_say_what_to_do()
+    {
+        Assert.Contains("Connect-GPhotos -ClientSecretPath '/home/a''s/c.json' -DriveWrite", ErrorCatalog.ForDriveWriteAccessMissing("/home/a's/c.json").Message);
+        Assert.Contains("-AccessToken must be a SecureString", ErrorCatalog.ForInvalidSecret("AccessToken").Message);
+        string notSaved = ErrorCatalog.ForTakeoutPartNotRemoved("takeout-001.zip", "2 items are not saved.", 2, "/backup", null).Message;
+        Assert.Contains("'takeout-001.zip'", notSaved);
+        Assert.Contains("Save-GPhotosMediaItem -Destination '/backup'", notSaved);
+        Assert.Contains("/d/.gphotos/index.jsonl", ErrorCatalog.ForDestinationNotABackup("/d", "/d/.gphotos/index.jsonl").Message);
+    }
 }

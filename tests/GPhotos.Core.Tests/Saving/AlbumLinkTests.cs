@@ -88,7 +88,7 @@ public class AlbumLinkTests
             o => o.AlbumLinkFallback = fallback,
             (_, _) => { Interlocked.Increment(ref calls); return (LinkOutcome.Unsupported, "errno 18"); });
         SaveEvent said = Assert.Single(events, e => e.Kind == SaveEventKind.Warning);
-        Assert.Equal(SaveWarnings.AlbumLinksUnsupported, said.ErrorId);
+        Assert.Equal(GPhotos.Errors.ErrorCatalog.AlbumLinksUnsupported, said.ErrorId);
         Assert.Contains("errno 18", said.Message);
         // Asked until the first answer is known: the two items' workers may both ask before it is (seen in a clean-clone
         // run); never once per link afterwards (3 links here).

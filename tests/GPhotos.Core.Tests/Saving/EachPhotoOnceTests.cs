@@ -119,7 +119,7 @@ public class EachPhotoOnceTests
         var second = SessionKit.Save(folder, source, [From(MediaSource.Takeout, "t-1")]);
         Assert.Equal(SaveReason.ChangedKept, second.Single("t-1").Reason);
         Assert.EndsWith("edit", File.ReadAllText(path));
-        Assert.Contains(second, e => e.Kind == SaveEventKind.Warning && e.ErrorId == SaveWarnings.ChangedFileKept);
+        Assert.Contains(second, e => e.Kind == SaveEventKind.Warning && e.ErrorId == GPhotos.Errors.ErrorCatalog.ChangedFileKept);
     }
 
     [Fact]

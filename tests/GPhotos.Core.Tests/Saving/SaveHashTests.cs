@@ -75,7 +75,7 @@ public class SaveHashTests
         Assert.Equal(SaveStatus.Skipped, second.Single("id-L").Status);
         Assert.Equal(SaveReason.ChangedKept, second.Single("id-L").Reason);
         SaveEvent warning = Assert.Single(Warnings(second));
-        Assert.Equal(SaveWarnings.ChangedFileKept, warning.ErrorId);
+        Assert.Equal(GPhotos.Errors.ErrorCatalog.ChangedFileKept, warning.ErrorId);
         Assert.Contains(path, warning.Message);
         Assert.Contains("-Force", warning.Message);
         Assert.Equal(edited, File.ReadAllBytes(path));
@@ -104,7 +104,7 @@ public class SaveHashTests
 
         var second = SessionKit.Save(folder, source, items);
         Assert.Equal(SaveReason.ChangedKept, second.Single("id-C").Reason);
-        Assert.Contains(Warnings(second), w => w.ErrorId == SaveWarnings.ChangedFileKept && w.Message.Contains(path));
+        Assert.Contains(Warnings(second), w => w.ErrorId == GPhotos.Errors.ErrorCatalog.ChangedFileKept && w.Message.Contains(path));
         Assert.Equal(rotten, File.ReadAllBytes(path));
 
         var forced = SessionKit.Save(folder, source, items, o => o.Force = true);

@@ -125,7 +125,7 @@ public sealed class TakeoutReaderTests
         {
             Assert.Null(c.Error);
             var e = expected[c.Item.Id];
-            var want = c.Part == TakeoutContentPart.Media ? e.Sha256 : e.MotionVideoSha256;
+            var want = c.Variant == GPhotos.Sources.ContentVariant.Original ? e.Sha256 : e.MotionVideoSha256;
             Assert.Equal(want, Convert.ToHexString(SHA256.HashData(c.Stream)).ToLowerInvariant());
             seen++;
         }

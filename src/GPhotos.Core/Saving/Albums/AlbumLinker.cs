@@ -110,7 +110,7 @@ namespace GPhotos.Saving
                     if (outcome == LinkOutcome.Linked) return true;
                     if (outcome == LinkOutcome.Failed)
                     {
-                        _run.Events.Warning(item, $"The album link '{link}' to '{main}' was not made ({error}).", SaveWarnings.AlbumLinkFailed);
+                        _run.Events.Warning(item, $"The album link '{link}' to '{main}' was not made ({error}).", GPhotos.Errors.ErrorCatalog.AlbumLinkFailed);
                         return false;
                     }
                     _unsupported = true;
@@ -125,7 +125,7 @@ namespace GPhotos.Saving
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is DestinationWriteException)
             {
-                _run.Events.Warning(item, $"The album link '{link}' to '{main}' was not made: {ex.Message}", SaveWarnings.AlbumLinkFailed);
+                _run.Events.Warning(item, $"The album link '{link}' to '{main}' was not made: {ex.Message}", GPhotos.Errors.ErrorCatalog.AlbumLinkFailed);
                 return false;
             }
         }
@@ -136,7 +136,7 @@ namespace GPhotos.Saving
             string then = _run.Options.AlbumLinkFallback == AlbumLinkFallback.Copy
                 ? "album folders get copies of the files instead (they use disk space)"
                 : "no album links are made in this run (-AlbumLinkFallback Copy makes copies instead)";
-            _run.Events.Warning(null, $"Hard links are not possible in '{_run.Options.Destination}' ({error}; FAT/exFAT or another volume?): {then}.", SaveWarnings.AlbumLinksUnsupported);
+            _run.Events.Warning(null, $"Hard links are not possible in '{_run.Options.Destination}' ({error}; FAT/exFAT or another volume?): {then}.", GPhotos.Errors.ErrorCatalog.AlbumLinksUnsupported);
         }
 
         private void Delete(MediaItem item, string link)
@@ -144,7 +144,7 @@ namespace GPhotos.Saving
             try { if (File.Exists(link)) File.Delete(link); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                _run.Events.Warning(item, $"The album link '{link}' was not removed: {ex.Message}", SaveWarnings.AlbumLinkFailed);
+                _run.Events.Warning(item, $"The album link '{link}' was not removed: {ex.Message}", GPhotos.Errors.ErrorCatalog.AlbumLinkFailed);
             }
         }
     }

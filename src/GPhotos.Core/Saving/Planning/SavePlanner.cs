@@ -142,7 +142,7 @@ namespace GPhotos.Saving
                         else
                         {
                             kept = SaveReason.ChangedKept;
-                            events.Warning(item, $"'{full}' {what} (edited, or damaged on the disk). It was kept; use -Force to replace it with Google's copy.", SaveWarnings.ChangedFileKept);
+                            events.Warning(item, $"'{full}' {what} (edited, or damaged on the disk). It was kept; use -Force to replace it with Google's copy.", ErrorCatalog.ChangedFileKept);
                         }
                     }
                     else if (options.Force) { plan.NeedOriginal = true; plan.Reason = SaveReason.Forced; }

@@ -9,16 +9,6 @@ using ICSharpCode.SharpZipLib.Tar;
 
 namespace GPhotos.Sources.Takeout
 {
-    /// <summary>Which file of a Takeout item to open.</summary>
-    public enum TakeoutContentPart
-    {
-        /// <summary>The item's own file (<see cref="MediaItem.TakeoutEntry"/>).</summary>
-        Media,
-
-        /// <summary>The motion/live photo's video (<see cref="MediaItem.MotionVideoEntry"/>).</summary>
-        MotionVideo,
-    }
-
     /// <summary>
     /// The original bytes of Takeout items, streamed from their archive, bit for bit.
     /// </summary>
@@ -69,18 +59,18 @@ namespace GPhotos.Sources.Takeout
         /// <summary>Opens the item's own file. The caller disposes the stream.</summary>
         /// <exception cref="ArgumentException">The item is not a Takeout item.</exception>
         /// <exception cref="TakeoutArchiveException">The archive or entry is missing or unreadable.</exception>
-        public static TakeoutContentStream Open(MediaItem item) => Open(item, TakeoutContentPart.Media);
+        public static TakeoutContentStream Open(MediaItem item) => Open(item, ContentVariant.Original);
 
         /// <summary>Opens the motion/live photo video of the item.</summary>
         /// <exception cref="InvalidOperationException">The item has no motion video.</exception>
-        public static TakeoutContentStream OpenMotionVideo(MediaItem item) => Open(item, TakeoutContentPart.MotionVideo);
+        public static TakeoutContentStream OpenMotionVideo(MediaItem item) => Open(item, ContentVariant.MotionVideo);
 
-        public static TakeoutContentStream Open(MediaItem item, TakeoutContentPart part) => Open(item, part, CancellationToken.None);
+        public static TakeoutContentStream Open(MediaItem item, ContentVariant variant) => Open(item, variant, CancellationToken.None);
 
-        /// <summary>Like <see cref="Open(MediaItem, TakeoutContentPart)"/>; a tgz scan to the entry stops within a second of <paramref name="cancellationToken"/>.</summary>
-        public static TakeoutContentStream Open(MediaItem item, TakeoutContentPart part, CancellationToken cancellationToken)
+        /// <summary>Like <see cref="Open(MediaItem, ContentVariant)"/>; a tgz scan to the entry stops within a second of <paramref name="cancellationToken"/>.</summary>
+        public static TakeoutContentStream Open(MediaItem item, ContentVariant variant, CancellationToken cancellationToken)
         {
-            Locate(item, part, out var archive, out var entry);
+            Locate(item, variant, out var archive, out var entry);
             return Open(archive, entry, cancellationToken);
         }
 
@@ -120,9 +110,9 @@ namespace GPhotos.Sources.Takeout
             foreach (var item in items)
             {
                 if (item == null || item.Source != MediaSource.Takeout || item.TakeoutArchive == null || item.TakeoutEntry == null) continue;
-                requests.Add(new TakeoutContentEntry(item, TakeoutContentPart.Media, item.TakeoutArchive, item.TakeoutEntry));
+                requests.Add(new TakeoutContentEntry(item, ContentVariant.Original, item.TakeoutArchive, item.TakeoutEntry));
                 if (includeMotionVideos && item.MotionVideoEntry != null)
-                    requests.Add(new TakeoutContentEntry(item, TakeoutContentPart.MotionVideo, item.MotionVideoArchive ?? item.TakeoutArchive, item.MotionVideoEntry));
+                    requests.Add(new TakeoutContentEntry(item, ContentVariant.MotionVideo, item.MotionVideoArchive ?? item.TakeoutArchive, item.MotionVideoEntry));
             }
             return OpenManyIterator(requests, cancellationToken);
         }
@@ -224,12 +214,12 @@ namespace GPhotos.Sources.Takeout
             ReleaseCursors(key);
         }
 
-        private static void Locate(MediaItem item, TakeoutContentPart part, out string archive, out string entry)
+        private static void Locate(MediaItem item, ContentVariant variant, out string archive, out string entry)
         {
             if (item == null) throw new ArgumentNullException(nameof(item));
             if (item.Source != MediaSource.Takeout || item.TakeoutArchive == null || item.TakeoutEntry == null)
                 throw new ArgumentException($"'{item}' is not a Takeout item (Source {item.Source}); its bytes come from its base URL.", nameof(item));
-            if (part == TakeoutContentPart.MotionVideo)
+            if (variant == ContentVariant.MotionVideo)
             {
                 if (item.MotionVideoEntry == null) throw new InvalidOperationException($"'{item}' has no motion video.");
                 archive = item.MotionVideoArchive ?? item.TakeoutArchive;

@@ -92,16 +92,17 @@ namespace GPhotos.Sources.Takeout
     /// <summary>One file yielded by <see cref="TakeoutContent.OpenMany"/>.</summary>
     public sealed class TakeoutContentEntry
     {
-        internal TakeoutContentEntry(MediaItem item, TakeoutContentPart part, string archive, string entry)
+        internal TakeoutContentEntry(MediaItem item, ContentVariant variant, string archive, string entry)
         {
             Item = item;
-            Part = part;
+            Variant = variant;
             Archive = archive;
             Entry = entry;
         }
 
         public MediaItem Item { get; }
-        public TakeoutContentPart Part { get; }
+        /// <summary>The item's own file (<see cref="ContentVariant.Original"/>) or its motion video.</summary>
+        public ContentVariant Variant { get; }
         public string Archive { get; }
         public string Entry { get; }
 

@@ -109,14 +109,13 @@ namespace GPhotos.Sources.Takeout
             {
                 if (_stats.WarningList.Count < Math.Max(0, _o.MaxWarnings)) _stats.WarningList.Add(message);
                 else _stats.WarningsDropped++;
-                _o.Warning?.Invoke(message);
+                _o.ReportWarning(message);
             }
 
             private void Fail(TakeoutArchiveException ex)
             {
                 _stats.ArchiveErrorList.Add(ex);
-                if (_o.ArchiveError == null) throw ex;
-                _o.ArchiveError(ex);
+                if (!_o.ReportArchiveError(ex)) throw ex;
             }
 
             private void Report(TakeoutReadPhase phase, string archive = null, int done = 0, int items = 0, int total = 0)

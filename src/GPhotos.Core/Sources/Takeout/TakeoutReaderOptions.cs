@@ -1,4 +1,6 @@
 using System;
+using GPhotos.Errors;
+using GPhotos.Reporting;
 
 namespace GPhotos.Sources.Takeout
 {
@@ -16,13 +18,23 @@ namespace GPhotos.Sources.Takeout
         public bool ReadMediaHeaders { get; set; } = true;
 
         /// <summary>
-        /// Called, on the enumerating thread, for each archive that cannot be read (missing, not a zip/tgz,
-        /// truncated, damaged). Reading then goes on with the other archives. When null, the first such error is
-        /// thrown from the enumeration instead.
+        /// Where the reader reports, on the enumerating thread, as it reads: each warning (id
+        /// <see cref="ErrorCatalog.TakeoutEntrySkipped"/>; the message names the entry and the part; also kept in
+        /// <see cref="TakeoutReadStats.Warnings"/>) and, when the reporter takes errors (<see cref="IErrorReporter"/>,
+        /// as the cmdlets' reporter does), each archive that cannot be read (missing, not a zip/tgz, truncated, damaged:
+        /// <see cref="ErrorCatalog.TakeoutArchiveUnreadable"/>, the part's path as target). Reading then goes on with
+        /// the other archives. With neither this nor <see cref="ArchiveError"/>, the first such error is thrown from the
+        /// enumeration instead.
+        /// </summary>
+        public IReporter Reporter { get; set; }
+
+        /// <summary>
+        /// For core callers that want the exception itself (tests, Takeout removal's verdicts): called for each archive
+        /// that cannot be read, after <see cref="Reporter"/>; reading then goes on with the other archives.
         /// </summary>
         public Action<TakeoutArchiveException> ArchiveError { get; set; }
 
-        /// <summary>Called, on the enumerating thread, for each warning as it is found (also kept in <see cref="TakeoutReadStats.Warnings"/>).</summary>
+        /// <summary>For core callers with no reporter: called with each warning, after <see cref="Reporter"/>.</summary>
         public Action<string> Warning { get; set; }
 
         /// <summary>Progress of the indexing phase (per archive and every 1,000 entries) and of the emission.</summary>
@@ -30,6 +42,30 @@ namespace GPhotos.Sources.Takeout
 
         /// <summary>At most this many warnings are kept in <see cref="TakeoutReadStats.Warnings"/>; the rest are counted. Default 1,000.</summary>
         public int MaxWarnings { get; set; } = 1000;
+
+        /// <summary>Reports one warning the reader found (every one: <see cref="MaxWarnings"/> limits only what the stats keep).</summary>
+        internal void ReportWarning(string message)
+        {
+            Reporter?.Warning(message, ErrorCatalog.TakeoutEntrySkipped);
+            Warning?.Invoke(message);
+        }
+
+        /// <summary>Reports an archive that cannot be read; false when nobody takes it (then the reader throws it).</summary>
+        internal bool ReportArchiveError(TakeoutArchiveException error)
+        {
+            bool taken = false;
+            if (Reporter is IErrorReporter errors)
+            {
+                errors.Error(ErrorCatalog.ForUnreadableArchive(error), error.ArchivePath);
+                taken = true;
+            }
+            if (ArchiveError != null)
+            {
+                ArchiveError(error);
+                taken = true;
+            }
+            return taken;
+        }
     }
 
     public enum TakeoutReadPhase

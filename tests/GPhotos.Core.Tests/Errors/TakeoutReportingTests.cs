@@ -1,0 +1,93 @@
+#nullable enable
+using System.IO.Compression;
+using GPhotos.Errors;
+using GPhotos.Reporting;
+using GPhotos.Sources.Takeout;
+using Xunit;
+
+namespace GPhotos.Core.Tests.Errors;
+
+/// <summary>
+/// The Takeout reader reports through <see cref="IReporter"/> (issue 13): warnings with a catalog id, unreadable parts as
+/// catalog errors when the reporter takes errors, nothing dropped, and the old strict behaviour without one.
+/// </summary>
+public sealed class TakeoutReportingTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "gphotos-takeout-reporting-" + Guid.NewGuid().ToString("N"));
+
+    public TakeoutReportingTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
+
+    /// <summary>A part with one photo and one sidecar whose media file is missing (a warning), and a damaged part.</summary>
+    private (string good, string bad) Parts()
+    {
+        string good = Path.Combine(_dir, "takeout-20261101T000000Z-001.zip");
+        using (ZipArchive zip = ZipFile.Open(good, ZipArchiveMode.Create))
+        {
+            using (var w = new StreamWriter(zip.CreateEntry("Takeout/Google Photos/Trip/a.jpg").Open())) w.Write("not really a jpeg");
+            using (var w = new StreamWriter(zip.CreateEntry("Takeout/Google Photos/Trip/lost.jpg.json").Open()))
+                w.Write("{\"title\":\"lost.jpg\",\"photoTakenTime\":{\"timestamp\":\"1600000000\"}}");
+        }
+        string bad = Path.Combine(_dir, "takeout-20261101T000000Z-002.zip");
+        File.WriteAllBytes(bad, new byte[] { (byte)'P', (byte)'K', 3, 4 }.Concat(Enumerable.Repeat((byte)0x5A, 5000)).ToArray());
+        return (good, bad);
+    }
+
+    [Fact]
+    public void Warnings_and_unreadable_parts_go_to_the_reporter_in_order_and_reading_goes_on()
+    {
+        var (good, bad) = Parts();
+        var reporter = new QueueReporter();
+        var reader = new TakeoutReader(new[] { good, bad }, new TakeoutReaderOptions { Reporter = reporter });
+        var items = reader.ReadItems().ToList();
+
+        Assert.Contains(items, i => i.Filename == "a.jpg");
+        var reports = new List<Report>();
+        while (reporter.TryTake(out Report r)) reports.Add(r);
+
+        Report error = Assert.Single(reports, r => r.Kind == ReportKind.Error);
+        Assert.Equal(ErrorCatalog.TakeoutArchiveUnreadable, error.Error.Id);
+        Assert.Equal(GPhotosErrorCategory.ReadError, error.Error.Category);
+        Assert.False(error.Error.StopsRun);
+        Assert.Equal(bad, error.Target);
+        Assert.Contains(bad, error.Message);
+
+        List<Report> warnings = reports.Where(r => r.Kind == ReportKind.Warning).ToList();
+        Assert.Contains(warnings, w => w.Message.Contains("lost.jpg.json"));
+        Assert.All(warnings, w => Assert.Equal(ErrorCatalog.TakeoutEntrySkipped, w.WarningId));
+        // Every warning the stats kept was reported too: none only in the stats.
+        Assert.Equal(reader.Stats.Warnings.Count, warnings.Count);
+        Assert.Equal(1, reader.Stats.FailedArchives);
+    }
+
+    [Fact]
+    public void A_reporter_that_takes_no_errors_gets_the_warnings_and_the_first_bad_part_is_thrown()
+    {
+        var (good, bad) = Parts();
+        var warnings = new List<string>();
+        var reader = new TakeoutReader(new[] { good, bad }, new TakeoutReaderOptions { Reporter = new WarningsOnly(warnings) });
+        var ex = Assert.Throws<TakeoutArchiveException>(() => reader.ReadItems().ToList());
+        Assert.Equal(bad, ex.ArchivePath);
+    }
+
+    [Fact]
+    public void The_exception_callback_still_sees_the_part_when_a_reporter_is_set_too()
+    {
+        var (good, bad) = Parts();
+        var reporter = new QueueReporter();
+        var seen = new List<TakeoutArchiveException>();
+        var texts = new List<string>();
+        new TakeoutReader(new[] { good, bad }, new TakeoutReaderOptions { Reporter = reporter, ArchiveError = seen.Add, Warning = texts.Add }).ReadItems().ToList();
+        Assert.Equal(bad, Assert.Single(seen).ArchivePath);
+        Assert.Contains(texts, t => t.Contains("lost.jpg.json"));
+        Assert.False(reporter.IsEmpty);
+    }
+
+    private sealed class WarningsOnly(List<string> warnings) : IReporter
+    {
+        public void Verbose(string message) { }
+        public void Warning(string message, string? warningId = null, object? target = null) => warnings.Add(message);
+        public void Progress(ProgressReport progress) { }
+    }
+}
