@@ -142,6 +142,9 @@ function Invoke-DrivePhase {
             foreach ($k in $f.Entries.Keys) { if (-not $old.ContainsKey($k)) { $newBytes += $f.Entries[$k] } }
         }
         $r2 = Invoke-DriveSave $dest
+        # Where the re-run's bytes went: one line per range request ("fileId start-end"), for when the target is missed.
+        $ranges = @((Get-DriveCounters).ranges)
+        Set-Content -LiteralPath (Join-Path $WorkFolder 'drive-rerun-ranges.txt') -Value $ranges
         $expected2 = (Get-Content $second.manifestPath -Raw | ConvertFrom-Json).Expected.Items
         if ($r2.Results -ne $expected2 -or $r2.Saved -gt $newItems -or $r2.Saved + $r2.Skipped -ne $r2.Results) { Set-Broken "Drive re-run: $($r2.Results) results ($($r2.Saved) saved) for $expected2 items, $newItems new." }
         $byteTarget = 1.05 * ($newBytes + $cdBytes)

@@ -76,7 +76,7 @@ internal sealed class DriveControl
                 case "counters" when HttpMethods.IsGet(m):
                 {
                     var k = _drive.Counters;
-                    await Ok(ctx, new { requests = k.Requests, totalRequests = k.TotalRequests, mediaBytesServed = k.MediaBytesServed, mediaRequestsByFile = k.MediaRequestsByFile, faultsInjected = k.FaultsInjected });
+                    await Ok(ctx, new { requests = k.Requests, totalRequests = k.TotalRequests, mediaBytesServed = k.MediaBytesServed, mediaRequestsByFile = k.MediaRequestsByFile, faultsInjected = k.FaultsInjected, ranges = k.Ranges.ToArray() });
                     return;
                 }
                 case "counters" when HttpMethods.IsDelete(m):

@@ -309,6 +309,9 @@ public sealed class DriveCounters
     public ConcurrentDictionary<string, long> Requests { get; } = new();
     public ConcurrentDictionary<string, long> MediaRequestsByFile { get; } = new();
     public ConcurrentDictionary<string, long> FaultsInjected { get; } = new();
+    /// <summary>The first <see cref="MaxRangesLogged"/> alt=media requests as "fileId start-end" (what a byte target is missed by).</summary>
+    public ConcurrentQueue<string> Ranges { get; } = new();
+    public const int MaxRangesLogged = 10_000;
     /// <summary>Body bytes of alt=media answers actually written.</summary>
     public long MediaBytesServed => Interlocked.Read(ref _bytes);
     public long TotalRequests => Interlocked.Read(ref _requests);
@@ -316,12 +319,16 @@ public sealed class DriveCounters
 
     internal void Request(string name) { Interlocked.Increment(ref _requests); Requests.AddOrUpdate(name, 1, static (_, v) => v + 1); }
     internal void Media(string fileId) => MediaRequestsByFile.AddOrUpdate(fileId, 1, static (_, v) => v + 1);
+    internal void Range(string fileId, long start, long end)
+    {
+        if (Ranges.Count < MaxRangesLogged) Ranges.Enqueue(fileId + " " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + end.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
     internal void Bytes(long n) => Interlocked.Add(ref _bytes, n);
     internal void Fault(string kind) => FaultsInjected.AddOrUpdate(kind, 1, static (_, v) => v + 1);
 
     public void Clear()
     {
-        Requests.Clear(); MediaRequestsByFile.Clear(); FaultsInjected.Clear();
+        Requests.Clear(); MediaRequestsByFile.Clear(); FaultsInjected.Clear(); Ranges.Clear();
         Interlocked.Exchange(ref _bytes, 0); Interlocked.Exchange(ref _requests, 0);
     }
 }
