@@ -5,7 +5,8 @@
 #   2. the re-run over a second export with 1 % new items: bytes <= 1.05 x (new media + new sidecars + all central
 #      directories) and requests <= 2 per new item + 3 per part + 10 (issue 14 item 3);
 #   3. Drive download throughput of that first backup against curl fetching exactly the ranges Save fetched (the
-#      emulator logs them), with the emulator's token and Save's concurrency.
+#      emulator logs them), with the emulator's token and Save's concurrency;
+#   4. that re-run again without the Takeout entry cache (a new computer): what each item costs once.
 # Plain photos are $DrivePhotoSize bytes and plain videos $DriveVideoSize (the generator's size options), so the
 # throughput row measures downloads, not the per-file cost of 2 KB files.
 
@@ -51,20 +52,37 @@ function Get-ZipFacts([string] $Path) {
 function Format-KB([double] $Bytes) { '{0:N0} KB' -f ($Bytes / 1e3) }  # small exports: MB would round new bytes to 0.0
 
 function Get-DriveCounters { Invoke-Control 'drive/counters' }
+function Get-MediaRequests($Counters) {
+    <# drive.files.media of a counters answer; absent when no media was asked for. #>
+    $p = $Counters.requests.PSObject.Properties['drive.files.media']
+    if ($p) { [long]$p.Value } else { 0L }
+}
 function Clear-DriveCounters { $null = Invoke-Control 'drive/counters' Delete }
 
 function Invoke-DriveSave([string] $Destination) {
-    <# One backup from Drive in this pwsh; returns the Drive counters and the wall time. #>
+    <#
+    One backup from Drive in this pwsh: the listing (Get-GPhotosTakeoutArchive | Get-GPhotosMediaItem: directories,
+    sidecars, media heads), then Save, each timed and counted on its own, so Save's download rate is not diluted by
+    the listing. Returns both together (Bytes, Requests) and Save's part (SaveBytes, SaveSeconds, SaveRanges).
+    #>
     Clear-DriveCounters
     Sync-Disk
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = @(Get-GPhotosTakeoutArchive -Latest -WarningAction SilentlyContinue | Get-GPhotosMediaItem -WarningAction SilentlyContinue |
-            Save-GPhotosMediaItem -Path $Destination -WarningAction SilentlyContinue -ErrorAction Continue)
+    $items = @(Get-GPhotosTakeoutArchive -Latest -WarningAction SilentlyContinue | Get-GPhotosMediaItem -WarningAction SilentlyContinue)
+    $listSeconds = $sw.Elapsed.TotalSeconds
+    $l = Get-DriveCounters
+    Clear-DriveCounters
+    $sw.Restart()
+    $results = @($items | Save-GPhotosMediaItem -Path $Destination -WarningAction SilentlyContinue -ErrorAction Continue)
     $sw.Stop()
     $c = Get-DriveCounters
     [pscustomobject]@{
-        Seconds = $sw.Elapsed.TotalSeconds; Requests = [long]$c.totalRequests; Bytes = [long]$c.mediaBytesServed
-        MediaRequests = [long]$c.requests.'drive.files.media'; Saved = @($results | Where-Object Status -EQ 'Saved').Count
+        ListSeconds = $listSeconds; SaveSeconds = $sw.Elapsed.TotalSeconds
+        Requests = [long]$l.totalRequests + [long]$c.totalRequests; Bytes = [long]$l.mediaBytesServed + [long]$c.mediaBytesServed
+        MediaRequests = (Get-MediaRequests $l) + (Get-MediaRequests $c)
+        SaveBytes = [long]$c.mediaBytesServed; SaveRanges = @($c.ranges); SaveMediaRequests = Get-MediaRequests $c
+        Ranges = @($l.ranges) + @($c.ranges)
+        Saved = @($results | Where-Object Status -EQ 'Saved').Count
         Skipped = @($results | Where-Object Status -EQ 'Skipped').Count; Results = $results.Count
     }
 }
@@ -115,7 +133,6 @@ function Invoke-DrivePhase {
 
         # 1. First backup.
         $r1 = Invoke-DriveSave $dest
-        $ranges1 = @((Get-DriveCounters).ranges)
         # Every item has a result and none failed (an item whose bytes equal another's is Skipped, not Saved).
         # The items the generator expects a reader to give (trashed ones are not listed).
         $expected1 = (Get-Content $first.manifestPath -Raw | ConvertFrom-Json).Expected.Items
@@ -123,15 +140,16 @@ function Invoke-DrivePhase {
         Add-Row '8 drive' "first backup from Drive: bytes fetched ($($first.itemCount) items, $($first.parts.Count) parts)" (Format-KB $r1.Bytes) ("export {0}" -f (Format-KB $size1)) ([Math]::Round($r1.Bytes / $size1, 3)) '~ 1 x export' ($r1.Bytes -le 1.05 * $size1)
         Add-Row '8 drive' 'first backup from Drive: requests' $r1.Requests ('{0} items' -f $first.itemCount) ([Math]::Round($r1.Requests / [Math]::Max(1, $first.itemCount), 2)) '' $null ("{0} range requests" -f $r1.MediaRequests)
 
-        # 3. Throughput against curl fetching exactly the ranges Save fetched (same bytes, same requests).
-        if ($ranges1.Count -ne $r1.MediaRequests) { Set-Broken "Drive: the emulator logged $($ranges1.Count) ranges for $($r1.MediaRequests) media requests." }
-        $curl = Invoke-CurlDriveRanges $ranges1 $Throttle (Join-Path $WorkFolder 'drive-curl')
+        # 3. Save's download rate against curl fetching exactly the ranges Save fetched (same bytes, same requests,
+        # Save's concurrency); the listing before it is timed apart.
+        if ($r1.SaveRanges.Count -ne $r1.SaveMediaRequests) { Set-Broken "Drive: the emulator logged $($r1.SaveRanges.Count) ranges for $($r1.SaveMediaRequests) media requests." }
+        $curl = Invoke-CurlDriveRanges $r1.SaveRanges $Throttle (Join-Path $WorkFolder 'drive-curl')
         Remove-Folder (Join-Path $WorkFolder 'drive-curl')
-        if ($curl.Bytes -ne $r1.Bytes) { Set-Broken "Drive: curl fetched $($curl.Bytes) bytes, Save $($r1.Bytes), over the same ranges." }
-        $saveRate = $r1.Bytes / $r1.Seconds
+        if ($curl.Bytes -ne $r1.SaveBytes) { Set-Broken "Drive: curl fetched $($curl.Bytes) bytes, Save $($r1.SaveBytes), over the same ranges." }
+        $saveRate = $r1.SaveBytes / $r1.SaveSeconds
         $curlRate = $curl.Bytes / $curl.Seconds
-        Add-Row '8 drive' "Save from Drive vs curl, same $($curl.Requests) ranges ($(Format-MB $r1.Bytes))" ('{0}/s' -f (Format-MB $saveRate)) ('curl {0}/s' -f (Format-MB $curlRate)) ([Math]::Round($saveRate / $curlRate, 2)) '' $null `
-            'Save''s time includes the listing, the zip directories, the sidecars, and writing and fsyncing every file'
+        Add-Row '8 drive' "Save from Drive vs curl, same $($curl.Requests) ranges ($(Format-MB $r1.SaveBytes))" ('{0}/s' -f (Format-MB $saveRate)) ('curl {0}/s' -f (Format-MB $curlRate)) ([Math]::Round($saveRate / $curlRate, 2)) '' $null `
+            ('Save also writes, hashes and fsyncs {0} files; the listing before it took {1:N1} s' -f $r1.Saved, $r1.ListSeconds)
 
         # 2. A second export with 1 % new items, read against the first backup.
         $newItems = [Math]::Max(1, [int][Math]::Ceiling($DriveItems / 100))
@@ -146,8 +164,7 @@ function Invoke-DrivePhase {
         }
         $r2 = Invoke-DriveSave $dest
         # Where the re-run's bytes went: one line per range request ("fileId start-end"), for when the target is missed.
-        $ranges = @((Get-DriveCounters).ranges)
-        Set-Content -LiteralPath (Join-Path $WorkFolder 'drive-rerun-ranges.txt') -Value $ranges
+        Set-Content -LiteralPath (Join-Path $WorkFolder 'drive-rerun-ranges.txt') -Value $r2.Ranges
         $expected2 = (Get-Content $second.manifestPath -Raw | ConvertFrom-Json).Expected.Items
         if ($r2.Results -ne $expected2 -or $r2.Saved -gt $newItems -or $r2.Saved + $r2.Skipped -ne $r2.Results) { Set-Broken "Drive re-run: $($r2.Results) results ($($r2.Saved) saved) for $expected2 items, $newItems new." }
         $byteTarget = 1.05 * ($newBytes + $cdBytes)
@@ -155,6 +172,16 @@ function Invoke-DrivePhase {
         Add-Row '8 drive' "1 %-new re-run: bytes fetched ($newItems new of $($second.itemCount))" (Format-KB $r2.Bytes) ('new {0} + directories {1}' -f (Format-KB $newBytes), (Format-KB $cdBytes)) ([Math]::Round($r2.Bytes / ($newBytes + $cdBytes), 2)) ('<= {0}' -f (Format-KB $byteTarget)) ($r2.Bytes -le $byteTarget) `
             'per part: the last 1 KB (end records), then the rest of its central directory; per new entry: its local header and data'
         Add-Row '8 drive' '1 %-new re-run: requests' $r2.Requests ('{0} parts' -f $second.parts.Count) $null ('<= {0}' -f $requestTarget) ($r2.Requests -le $requestTarget)
+
+        # 4. The same re-run on a new computer: the backup is there, the Takeout entry cache is not (GPHOTOS_TAKEOUT_CACHE
+        # not in the backup): each item's sidecar and media head are fetched once more; nothing is saved again.
+        # Another, empty folder: the cache is loaded once per process and per folder.
+        $env:GPHOTOS_TAKEOUT_CACHE = "$cache-new-computer"
+        $r3 = Invoke-DriveSave $dest
+        Remove-Folder "$cache-new-computer"
+        if ($r3.Saved -ne 0) { Set-Broken "Drive re-run without the entry cache saved $($r3.Saved) items again." }
+        Add-Row '8 drive' "re-run without the entry cache (new computer): bytes per item ($($second.itemCount) items)" ('{0:N0} B' -f ($r3.Bytes / $second.itemCount)) ('with the cache {0:N0} B' -f ($r2.Bytes / $second.itemCount)) $null '' $null `
+            ('{0} total, {1} requests ({2:N2} per item); once per computer, unless the cache is kept in the backup' -f (Format-KB $r3.Bytes), $r3.Requests, ($r3.Requests / $second.itemCount))
     }
     finally {
         $env:GPHOTOS_TAKEOUT_CACHE = $before

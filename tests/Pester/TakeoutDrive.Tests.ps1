@@ -283,7 +283,8 @@ Describe 'examples/Backup-TakeoutFromDrive.ps1, end to end' {
         $browser = Join-Path $work 'fake-browser.sh'
         Set-Content $browser "#!/bin/sh`ncurl -s -L -o /dev/null `"`$1`"`n"
         chmod +x $browser
-        $envs = @{ GPHOTOS_EMULATOR_HOST = $emu.HostPort; GPHOTOS_TAKEOUT_CACHE = (Join-Path $work 'entry-cache') }
+        # No entry cache of this computer: the script keeps it in the backup.
+        $envs = @{ GPHOTOS_EMULATOR_HOST = $emu.HostPort; GPHOTOS_TAKEOUT_CACHE = '' }
 
         # Once, at the keyboard: the sign-in with Drive write access, as the example's help says.
         $signIn = Invoke-ChildPwsh -Interactive -Environment ($envs + @{ GPHOTOS_BROWSER = $browser; GPHOTOS_INTERACTIVE = '1'; SECRET = $secret; CACHE = $cache }) -Script @'
@@ -311,9 +312,19 @@ exit $LASTEXITCODE
         }
         @((Invoke-Emulator $emu 'drive/files').files | Where-Object name -Like 'takeout-*').Count | Should -Be 0
         @(Get-ChildItem (Join-Path $dest 'GPhotos-logs') -Filter 'takeout-*.log').Count | Should -Be 1
+        Test-Path (Join-Path $dest '.gphotos/takeout-cache/entries.jsonl') | Should -BeTrue
 
+        # Two months later: the next export repeats the library with 2 new items. What the first run read is in the
+        # backup, so only the new items are fetched (issue 14's bound: 2 per new item + 3 per part + 10 requests).
+        $next = Add-DriveExport @{ newItems = 2; parts = 2; exportTime = [DateTime]::UtcNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'") }
+        Clear-Counters
         $second = & $run
         $second.ExitCode | Should -Be 0 -Because "$($second.Output)`n$($second.Error)"
-        $second.Output | Should -Match 'No Takeout export in Google Drive yet: nothing to do\.'
+        $second.Output | Should -Match 'Saved 2, already there \d+, failed 0\.'
+        (Get-Counters).requests.'drive.files.media' | Should -BeLessOrEqual (2 * 2 + 3 * $next.parts.Count + 10)
+
+        $third = & $run
+        $third.ExitCode | Should -Be 0 -Because "$($third.Output)`n$($third.Error)"
+        $third.Output | Should -Match 'No Takeout export in Google Drive yet: nothing to do\.'
     }
 }
