@@ -116,7 +116,9 @@ public static class TakeoutGenerator
         plan.AssignParts();
         plan.Write(dir);
         var manifest = plan.Manifest(dir);
-        File.WriteAllText(Path.Combine(dir, ManifestFileName), JsonSerializer.Serialize(manifest, ManifestJson), new UTF8Encoding(false));
+        // Straight to the file: at 500k items the manifest is about 500 MB of JSON, twice that as one string.
+        using (var file = new FileStream(Path.Combine(dir, ManifestFileName), FileMode.Create, FileAccess.Write, FileShare.None))
+            JsonSerializer.Serialize(file, manifest, ManifestJson);
         return manifest;
     }
 
@@ -180,6 +182,7 @@ public static class TakeoutGenerator
     {
         public required string Path;        // full entry path inside a part
         public byte[]? Bytes;
+        public Item? SidecarOf;             // a JSON sidecar, made when its part is written (never held: 500k items)
         public Fill? Fill;
         public long LargeSize;
         public Item? Item;
@@ -479,7 +482,7 @@ public static class TakeoutGenerator
                     FileOut? sidecar = null, motion = null;
                     if (it.Style != Style.None)
                     {
-                        sidecar = new FileOut { Path = $"{_root}/{folder}/{SidecarName(it, index)}", Bytes = SidecarJson(it) };
+                        sidecar = new FileOut { Path = $"{_root}/{folder}/{SidecarName(it, index)}", SidecarOf = it };
                         files.Add(sidecar);
                     }
                     if (it.MotionBytes != null)
@@ -605,8 +608,9 @@ public static class TakeoutGenerator
         private static void WriteContent(FileOut f, Stream s)
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            s.Write(f.Bytes!);
-            sha.AppendData(f.Bytes!);
+            byte[] bytes = f.Bytes ?? SidecarJson(f.SidecarOf!);
+            s.Write(bytes);
+            sha.AppendData(bytes);
             if (f.Fill is { } fill)
             {
                 SyntheticMedia.WriteFill(s, sha, fill.Seed, fill.Length);
