@@ -11,7 +11,9 @@
          (Takeout delivers parts one by one; reading early could give items without their JSON sidecar metadata);
       3. reads it in place from Drive (the parts piped into Get-GPhotosMediaItem) and saves only what -Destination does
          not have yet (Save-GPhotosMediaItem's index): the next export repeats the whole library, and the items
-         already saved are recognised without downloading them again;
+         already saved are recognised without downloading them again (nor their JSON sidecars: what was read of them
+         is kept in <Destination>/.gphotos/takeout-cache, so this holds on a new computer too, unless
+         GPHOTOS_TAKEOUT_CACHE points elsewhere);
       4. with -RemoveVerified, deletes the export's parts from Drive once every item in them is saved and verified
          (Remove-GPhotosTakeoutArchive): an export counts against your Google storage quota.
 
@@ -134,6 +136,11 @@ function Write-Record {
 $exitCode = 0
 $previousInteractive = $env:GPHOTOS_INTERACTIVE
 $env:GPHOTOS_INTERACTIVE = '0' # never open a browser or wait for a person, however the script was started
+# What GPhotos read of each export (every item's JSON sidecar and media header, by zip path, size and CRC-32) is kept
+# in the backup, not on this computer: a new computer, or the backup restored elsewhere, recognises the items of the
+# next export from the zip directories alone instead of fetching one sidecar per item (a request and ~1 KB each).
+$previousCache = $env:GPHOTOS_TAKEOUT_CACHE
+if (-not $env:GPHOTOS_TAKEOUT_CACHE) { $env:GPHOTOS_TAKEOUT_CACHE = Join-Path $Destination '.gphotos/takeout-cache' }
 try {
     Import-Module $ModulePath -ErrorAction Stop
     if (-not (Get-Command Get-GPhotosMediaItem).Parameters.ContainsKey('TakeoutArchive')) {
@@ -190,6 +197,7 @@ catch {
 }
 finally {
     $env:GPHOTOS_INTERACTIVE = $previousInteractive
+    $env:GPHOTOS_TAKEOUT_CACHE = $previousCache
     Get-ChildItem -LiteralPath $LogFolder -Filter 'takeout-*.log' -ErrorAction SilentlyContinue |
         Sort-Object Name -Descending | Select-Object -Skip 60 | Remove-Item -ErrorAction SilentlyContinue
 }

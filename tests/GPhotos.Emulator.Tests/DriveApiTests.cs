@@ -241,6 +241,34 @@ public sealed class DriveApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Media_sizes_make_plain_items_that_large_and_a_repeated_export_keeps_their_bytes()
+    {
+        var added = await _emu.Control("drive/exports", new { items = 80, parts = 2, photoSize = 200_000, videoSize = 1_500_000, seed = 4 });
+        Assert.Equal(200_000, added.GetProperty("photoSize").GetInt64());
+        var first = _drive.Exports[^1];
+        var second = _drive.AddExport(newItems: 2, parts: 2);
+        var plain = Manifest(first).Where(i => i.Quirk == "plain").ToList();
+        Assert.NotEmpty(plain);
+        // Exactly the size asked (the payload pads the header), photos and videos alike.
+        Assert.All(plain, i => Assert.Equal(i.MimeType == "video/mp4" ? 1_500_000 : 200_000, i.Size));
+        Assert.Contains(plain, i => i.MimeType == "video/mp4");
+        // The bytes of the repeated library are the same (a re-run recognises them by name, size and CRC-32).
+        var again = Manifest(second).ToDictionary(i => i.Id);
+        Assert.All(plain, i => Assert.Equal(i.Sha256, again[i.Id].Sha256));
+        Assert.Equal(first.ItemCount + 2, second.ItemCount);
+        // The parts hold the bytes (random payloads do not deflate away).
+        Assert.True(first.Parts.Sum(p => p.Size) > plain.Sum(i => i.Size), "parts smaller than their media");
+
+        // The counters log each range asked for.
+        using (var res = await Media(first.Parts[0].Id, "bytes=10-19")) Assert.Equal(HttpStatusCode.PartialContent, res.StatusCode);
+        var counters = await _emu.Json(_emu.Get("/__emulator/drive/counters", null));
+        Assert.Equal(first.Parts[0].Id + " 10-19", counters.GetProperty("ranges")[0].GetString());
+    }
+
+    private static List<GPhotos.Emulator.Takeout.TakeoutManifestItem> Manifest(DriveExport e) =>
+        JsonSerializer.Deserialize<GPhotos.Emulator.Takeout.TakeoutManifest>(File.ReadAllText(e.ManifestPath), GPhotos.Emulator.Takeout.TakeoutGenerator.ManifestJson)!.Items;
+
+    [Fact]
     public async Task The_control_API_adds_exports_and_faults_and_reports_counters()
     {
         var added = await _emu.Control("drive/exports", new { parts = 2, format = "mixed", exportTime = "2026-11-20T10:15:00Z" });

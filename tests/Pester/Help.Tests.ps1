@@ -59,6 +59,15 @@ Describe 'about_GPhotos' {
         @{ Topic = 'the retry delay variable'; Pattern = 'GPHOTOS_RETRY_DELAY_SCALE' }
         @{ Topic = 'the interactive override'; Pattern = 'GPHOTOS_INTERACTIVE' }
         @{ Topic = 'that the API cannot delete'; Pattern = 'cannot delete' }
+        # The unattended Takeout set-up (issue 14): every step a user must get right, and why.
+        @{ Topic = 'Takeout delivered to Drive'; Pattern = '"Add\s+to\s+Drive"' }
+        @{ Topic = 'the 2-month schedule and zip parts'; Pattern = '(?s)Export\s+every\s+2\s+months.*file\s+type\s+\.zip' }
+        @{ Topic = 'the nightly example script'; Pattern = 'Backup-TakeoutFromDrive\.ps1' }
+        @{ Topic = 'removing exports once saved'; Pattern = '(?s)Remove-GPhotosTakeoutArchive\s+-Destination.*permanent' }
+        @{ Topic = 'the recipe for a full quota'; Pattern = 'no\s+room\s+for\s+a\s+second\s+copy' }
+        @{ Topic = 'the restricted Drive scopes and the unverified-app screen'; Pattern = '(?s)"restricted"\s+scopes.*hasn.t\s+verified\s+this\s+app' }
+        @{ Topic = 'that a Testing client stops an unattended job within a week'; Pattern = '(?s)"Testing"\s+loses\s+its\s+refresh\s+token\s+after\s+7\s+days' }
+        @{ Topic = 'the Takeout entry cache and a new computer'; Pattern = '(?s)GPHOTOS_TAKEOUT_CACHE.*new\s+computer' }
     ) {
         $text | Should -Match $Pattern
     }

@@ -138,13 +138,22 @@ Describe 'Remove-GPhotosTakeoutArchive with Drive parts' {
         Set-Content (Join-Path $dest '.gphotos/index.jsonl') '' -NoNewline
     }
 
-    It 'never deletes a Drive part it cannot read in place' -Skip:($driveReaderWired) {
+    It 'never deletes a Drive part it cannot read, and says which part and why; the readable part is verified on its own' -Skip:(-not $driveReaderWired) {
         Connect-GPhotos -AccessToken (New-TestToken $emu -Scope 'https://www.googleapis.com/auth/drive').accessToken
-        $r = @(Get-GPhotosTakeoutArchive -Latest | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue)
-        @($r.Status | Select-Object -Unique) | Should -Be 'Refused'
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'TakeoutArchiveUnreadable,*'
-        $errs[0].CategoryInfo.Category | Should -Be 'ReadError'
-        (Get-DriveFile).Count | Should -Be 2
+        Get-GPhotosTakeoutArchive -Latest | Get-GPhotosMediaItem -WarningAction SilentlyContinue |
+            Save-GPhotosMediaItem -Path $dest -IncludeMotionVideo -WarningAction SilentlyContinue | Out-Null
+        # Everything is saved; then part 1 is damaged in Drive (its end cut off: no central directory) before the
+        # listing Remove reads, so the listing pins the damaged version and only the read can tell.
+        $victim = $export.parts[0]
+        Invoke-Emulator $emu "drive/files/$($victim.id)/replace" -Method Post -Body @{ truncateTo = [long]($victim.size / 2) } | Out-Null
+        $r = @(Get-GPhotosTakeoutArchive -Latest -WarningAction SilentlyContinue | Remove-GPhotosTakeoutArchive -Destination $dest -Force -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+        ($r | Where-Object DriveFileId -EQ $victim.id).Status | Should -Be 'Refused'
+        $unreadable = @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'TakeoutArchiveUnreadable,*' })
+        $unreadable.Count | Should -Be 1
+        $unreadable[0].CategoryInfo.Category | Should -Be 'ReadError'
+        "$($unreadable[0])" | Should -BeLike "*$($victim.name)*was not removed*could not be read*"
+        @(Get-DriveFile | Where-Object id -EQ $victim.id).Count | Should -Be 1
+        (Invoke-Emulator $emu 'drive/counters').requests.'drive.files.delete' | Should -BeLessOrEqual 1
     }
 
     It 'refuses with the unsaved items named, deletes nothing with -WhatIf, then removes after a Save' -Skip:(-not $driveReaderWired) {

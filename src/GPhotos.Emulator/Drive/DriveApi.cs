@@ -249,6 +249,7 @@ internal sealed class DriveApi
             ctx.Response.ContentType = f.MimeType;
             ctx.Response.ContentLength = length;
             if (partial) ctx.Response.Headers.ContentRange = $"bytes {start}-{end}/{size}";
+            _drive.Counters.Range(id, start, start + length - 1);
             file.Position = start;
             var buffer = new byte[1 << 16];
             long left = length;

@@ -37,7 +37,8 @@ internal sealed class DriveControl
                         items: Int(body, "items"), parts: Int(body, "parts") ?? 3, format: Str(body, "format") ?? "zip", seed: Int(body, "seed"),
                         exportTime: Str(body, "exportTime") is string t ? DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : null,
                         arrivalInterval: Int(body, "arrivalIntervalSeconds") is int s ? TimeSpan.FromSeconds(s) : null,
-                        newItems: Int(body, "newItems"), language: Str(body, "language") ?? "en");
+                        newItems: Int(body, "newItems"), language: Str(body, "language") ?? "en",
+                        photoSize: Int(body, "photoSize") is int ps && ps >= 0 ? ps : null, videoSize: Int(body, "videoSize") is int vs && vs >= 0 ? vs : null);
                     await Ok(ctx, ExportJson(export));
                     return;
                 }
@@ -76,7 +77,7 @@ internal sealed class DriveControl
                 case "counters" when HttpMethods.IsGet(m):
                 {
                     var k = _drive.Counters;
-                    await Ok(ctx, new { requests = k.Requests, totalRequests = k.TotalRequests, mediaBytesServed = k.MediaBytesServed, mediaRequestsByFile = k.MediaRequestsByFile, faultsInjected = k.FaultsInjected });
+                    await Ok(ctx, new { requests = k.Requests, totalRequests = k.TotalRequests, mediaBytesServed = k.MediaBytesServed, mediaRequestsByFile = k.MediaRequestsByFile, faultsInjected = k.FaultsInjected, ranges = k.Ranges.ToArray() });
                     return;
                 }
                 case "counters" when HttpMethods.IsDelete(m):
@@ -102,7 +103,7 @@ internal sealed class DriveControl
 
     private static object ExportJson(DriveExport e) => new
     {
-        e.ExportTime, e.Seed, e.Items, e.ItemCount, e.Format, e.ManifestPath, parts = e.Parts.Select(FileJson).ToList(),
+        e.ExportTime, e.Seed, e.Items, e.ItemCount, e.Format, e.ManifestPath, e.PhotoSize, e.VideoSize, parts = e.Parts.Select(FileJson).ToList(),
     };
 
     private static async Task<JsonElement> Body(HttpContext ctx)

@@ -50,7 +50,8 @@ public sealed class DriveFaultRule
 }
 
 /// <summary>What one generated export put into Drive.</summary>
-public sealed record DriveExport(string ExportTime, int Seed, int Items, int ItemCount, string Format, IReadOnlyList<DriveFileRecord> Parts, string ManifestPath);
+public sealed record DriveExport(string ExportTime, int Seed, int Items, int ItemCount, string Format, IReadOnlyList<DriveFileRecord> Parts, string ManifestPath,
+    long PhotoSize = 0, long VideoSize = 0);
 
 /// <summary>
 /// The emulated My Drive of one emulator: a <c>Takeout</c> folder holding exports written by the emulator's own
@@ -144,7 +145,7 @@ public sealed class DriveStore
     /// <paramref name="newItems"/> repeats the previous export (same seed and items) plus that many new items.
     /// </summary>
     public DriveExport AddExport(int? items = null, int parts = 3, string format = "zip", int? seed = null, DateTimeOffset? exportTime = null,
-        TimeSpan? arrivalInterval = null, int? newItems = null, string language = "en")
+        TimeSpan? arrivalInterval = null, int? newItems = null, string language = "en", long? photoSize = null, long? videoSize = null)
     {
         if (format != "zip" && format != "mixed") throw new ArgumentException("format must be zip or mixed (the generator writes every even-numbered part as .tgz).");
         if (parts < 1 || parts > 50) throw new ArgumentException("parts must be 1..50.");
@@ -155,6 +156,9 @@ public sealed class DriveStore
             if (previous == null) throw new ArgumentException("newItems repeats the previous export, and there is none.");
             seed ??= previous.Seed;
             items ??= previous.ItemCount + add;
+            // The same library with new items: its media keep their sizes.
+            photoSize ??= previous.PhotoSize;
+            videoSize ??= previous.VideoSize;
         }
         var now = State.Clock.UtcNow;
         var time = (exportTime ?? now).ToUniversalTime();
@@ -163,6 +167,7 @@ public sealed class DriveStore
         var manifest = TakeoutGenerator.Generate(new TakeoutGeneratorOptions
         {
             OutputDirectory = outDir, Seed = seed ?? 1, Parts = parts, Tgz = format == "mixed", Items = items ?? 0, Language = language,
+            PhotoSize = photoSize ?? 0, VideoSize = videoSize ?? 0,
         });
         var folder = TakeoutFolder();
         var interval = arrivalInterval ?? TimeSpan.Zero;
@@ -182,7 +187,8 @@ public sealed class DriveStore
             };
             added.Add(rec);
         }
-        var export = new DriveExport(stamp, seed ?? 1, items ?? 0, manifest.Items.Count, format, added, Path.Combine(outDir, TakeoutGenerator.ManifestFileName));
+        var export = new DriveExport(stamp, seed ?? 1, items ?? 0, manifest.Items.Count, format, added, Path.Combine(outDir, TakeoutGenerator.ManifestFileName),
+            photoSize ?? 0, videoSize ?? 0);
         lock (_gate)
         {
             foreach (var r in added) _files[r.Id] = r;
@@ -309,6 +315,9 @@ public sealed class DriveCounters
     public ConcurrentDictionary<string, long> Requests { get; } = new();
     public ConcurrentDictionary<string, long> MediaRequestsByFile { get; } = new();
     public ConcurrentDictionary<string, long> FaultsInjected { get; } = new();
+    /// <summary>The first <see cref="MaxRangesLogged"/> alt=media requests as "fileId start-end" (what a byte target is missed by).</summary>
+    public ConcurrentQueue<string> Ranges { get; } = new();
+    public const int MaxRangesLogged = 10_000;
     /// <summary>Body bytes of alt=media answers actually written.</summary>
     public long MediaBytesServed => Interlocked.Read(ref _bytes);
     public long TotalRequests => Interlocked.Read(ref _requests);
@@ -316,12 +325,16 @@ public sealed class DriveCounters
 
     internal void Request(string name) { Interlocked.Increment(ref _requests); Requests.AddOrUpdate(name, 1, static (_, v) => v + 1); }
     internal void Media(string fileId) => MediaRequestsByFile.AddOrUpdate(fileId, 1, static (_, v) => v + 1);
+    internal void Range(string fileId, long start, long end)
+    {
+        if (Ranges.Count < MaxRangesLogged) Ranges.Enqueue(fileId + " " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + end.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
     internal void Bytes(long n) => Interlocked.Add(ref _bytes, n);
     internal void Fault(string kind) => FaultsInjected.AddOrUpdate(kind, 1, static (_, v) => v + 1);
 
     public void Clear()
     {
-        Requests.Clear(); MediaRequestsByFile.Clear(); FaultsInjected.Clear();
+        Requests.Clear(); MediaRequestsByFile.Clear(); FaultsInjected.Clear(); Ranges.Clear();
         Interlocked.Exchange(ref _bytes, 0); Interlocked.Exchange(ref _requests, 0);
     }
 }

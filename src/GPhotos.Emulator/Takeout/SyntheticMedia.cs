@@ -82,6 +82,38 @@ internal static class SyntheticMedia
         return ms.ToArray();
     }
 
+    /// <summary>An ISO-BMFF file's start whose mdat box announces <paramref name="payload"/> bytes that the caller writes after it.</summary>
+    public static byte[] BmffHead(string brand, long payload)
+    {
+        var ms = new MemoryStream();
+        var ftyp = Encoding.ASCII.GetBytes(brand).Concat(new byte[] { 0, 0, 2, 0 }).Concat(Encoding.ASCII.GetBytes(brand + "mp41")).ToArray();
+        Box(ms, "ftyp", ftyp);
+        var head = new byte[8];
+        BinaryPrimitives.WriteUInt32BigEndian(head, (uint)(payload + 8));
+        Encoding.ASCII.GetBytes("mdat").CopyTo(head, 4);
+        ms.Write(head);
+        return ms.ToArray();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="length"/> pseudo-random bytes from <paramref name="seed"/> (same seed, same bytes) to
+    /// <paramref name="s"/> and <paramref name="sha"/>: a filler's payload is made when its part is written, never held.
+    /// </summary>
+    public static void WriteFill(Stream s, System.Security.Cryptography.IncrementalHash sha, int seed, long length)
+    {
+        var rng = new Random(seed);
+        var buffer = new byte[(int)Math.Min(length, 1 << 16)];
+        long left = length;
+        while (left > 0)
+        {
+            int n = (int)Math.Min(left, buffer.Length);
+            rng.NextBytes(buffer.AsSpan(0, n));
+            s.Write(buffer, 0, n);
+            sha.AppendData(buffer, 0, n);
+            left -= n;
+        }
+    }
+
     /// <summary>Header of the large video: an ftyp box and the start of an mdat box; zeros follow.</summary>
     public static byte[] LargeVideoHeader()
     {

@@ -36,6 +36,7 @@ public static class TakeoutGenerator
 
     private const string Usage =
         "usage: takeout --out DIR [--seed N] [--parts N] [--tgz] [--folders] [--items N] [--lang en|de|fr|es] [--large]\n" +
+        "               [--photo-size BYTES] [--video-size BYTES]\n" +
         "  Writes a synthetic Google Takeout export of Google Photos into DIR plus DIR/manifest.json.\n" +
         "  --seed N    same seed, same bytes (default 1)\n" +
         "  --parts N   number of parts (default 3)\n" +
@@ -43,7 +44,10 @@ public static class TakeoutGenerator
         "  --folders   write the parts as extracted folders instead of archives\n" +
         "  --items N   add plain items until there are at least N items (the quirk set is always included)\n" +
         "  --lang L    folder-name language (default en)\n" +
-        "  --large     add one 4 GiB + 1 MiB video as a stored zip64 entry (about 7 s, 4 GB of disk)";
+        "  --large     add one 4 GiB + 1 MiB video as a stored zip64 entry (about 7 s, 4 GB of disk)\n" +
+        "  --photo-size BYTES, --video-size BYTES\n" +
+        "              size of each plain photo / video added by --items (default 0.5-2 KB / 2-8 KB); the bytes are\n" +
+        "              made while each part is written, so memory does not grow with them";
 
     /// <summary>Entry point of the emulator's <c>takeout</c> verb. Returns 0 on success, 2 on bad usage, 1 on failure.</summary>
     public static int Run(string[] args)
@@ -57,6 +61,7 @@ public static class TakeoutGenerator
             {
                 string Value() => i + 1 < a.Count ? a[++i] : throw new ArgumentException($"{a[i]} needs a value.");
                 int Int() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 ? v : throw new ArgumentException($"{a[i]} needs a non-negative number.");
+                long Size() => long.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0 && v <= int.MaxValue ? v : throw new ArgumentException($"{a[i]} needs a number of bytes (0 to 2147483647).");
                 switch (a[i].ToLowerInvariant())
                 {
                     case "--out": o.OutputDirectory = Value(); break;
@@ -67,6 +72,8 @@ public static class TakeoutGenerator
                     case "--tgz": o.Tgz = true; break;
                     case "--folders": o.Folders = true; break;
                     case "--large": o.Large = true; break;
+                    case "--photo-size": o.PhotoSize = Size(); break;
+                    case "--video-size": o.VideoSize = Size(); break;
                     case "-h": case "--help": case "-?": Console.WriteLine(Usage); return 0;
                     default: throw new ArgumentException($"Unknown option '{a[i]}'.");
                 }
@@ -109,7 +116,9 @@ public static class TakeoutGenerator
         plan.AssignParts();
         plan.Write(dir);
         var manifest = plan.Manifest(dir);
-        File.WriteAllText(Path.Combine(dir, ManifestFileName), JsonSerializer.Serialize(manifest, ManifestJson), new UTF8Encoding(false));
+        // Straight to the file: at 500k items the manifest is about 500 MB of JSON, twice that as one string.
+        using (var file = new FileStream(Path.Combine(dir, ManifestFileName), FileMode.Create, FileAccess.Write, FileShare.None))
+            JsonSerializer.Serialize(file, manifest, ManifestJson);
         return manifest;
     }
 
@@ -155,6 +164,7 @@ public static class TakeoutGenerator
         public Item? EditedOf;
         public string? EditedSuffix;
         public byte[]? MotionBytes;
+        public Fill? Fill;                    // a payload made while writing (plain items): Bytes is the head
         public string? MotionExt;             // companion name = media base + MotionExt
         public bool SidecarOtherPart, MotionOtherPart;
 
@@ -165,15 +175,20 @@ public static class TakeoutGenerator
         public bool HasSidecar => EditedOf != null ? EditedOf.HasSidecar : Style != Style.None;
     }
 
+    /// <summary>Pseudo-random bytes written after the head, then <see cref="Tail"/> (a JPEG's end marker).</summary>
+    private sealed record Fill(int Seed, long Length, byte[] Tail);
+
     private sealed class FileOut
     {
         public required string Path;        // full entry path inside a part
         public byte[]? Bytes;
+        public Item? SidecarOf;             // a JSON sidecar, made when its part is written (never held: 500k items)
+        public Fill? Fill;
         public long LargeSize;
         public Item? Item;
         public int Part = -1;
         public string? Sha256;
-        public long Size => LargeSize > 0 ? LargeSize : Bytes!.Length;
+        public long Size => LargeSize > 0 ? LargeSize : Bytes!.Length + (Fill == null ? 0 : Fill.Length + Fill.Tail.Length);
     }
 
     private sealed class Plan
@@ -373,7 +388,20 @@ public static class TakeoutGenerator
             {
                 int year = 2015 + _rng.Next(10);
                 Item it;
-                if (_rng.Next(10) == 0) it = Bmff("plain", $"VID_{year}{i:000000}.mp4", year, "isom", "video/mp4", _rng.Next(3) == 0 ? Style.Old : Style.New);
+                if (_rng.Next(10) == 0)
+                {
+                    var taken = RandomTime(year);
+                    var style = _rng.Next(3) == 0 ? Style.Old : Style.New;
+                    int head = SyntheticMedia.BmffHead("isom", 0).Length;
+                    long length = _o.VideoSize > 0 ? Math.Max(0, _o.VideoSize - head) : 2000 + _rng.Next(6000);
+                    it = new Item
+                    {
+                        Quirk = "plain", Title = $"VID_{year}{i:000000}.mp4", Year = year, Style = style, UrlId = NewUrlId(),
+                        Taken = taken, Created = taken + _rng.Next(1, 30 * 86400), Mime = "video/mp4",
+                        Bytes = SyntheticMedia.BmffHead("isom", length), Fill = new Fill(_rng.Next(), length, Array.Empty<byte>()),
+                    };
+                    _items.Add(it);
+                }
                 else
                 {
                     var taken = RandomTime(year);
@@ -383,7 +411,11 @@ public static class TakeoutGenerator
                         UrlId = NewUrlId(), Taken = taken, Created = taken + 1000, Mime = "image/jpeg", W = 4000, H = 3000,
                         ExifDate = DateTime.UnixEpoch.AddSeconds(taken),
                     };
-                    it.Bytes = SyntheticMedia.Jpeg(_rng, 4000, 3000, it.ExifDate, 500 + _rng.Next(1500));
+                    // The JPEG without its payload and end marker; both are written with the part.
+                    var jpeg = SyntheticMedia.Jpeg(_rng, 4000, 3000, it.ExifDate, 0);
+                    it.Bytes = jpeg[..^2];
+                    long length = _o.PhotoSize > 0 ? Math.Max(0, _o.PhotoSize - jpeg.Length) : 500 + _rng.Next(1500);
+                    it.Fill = new Fill(_rng.Next(), length, new byte[] { 0xFF, 0xD9 });
                     _items.Add(it);
                 }
                 if (_rng.Next(4) == 0) { it.Lat = Math.Round(_rng.NextDouble() * 120 - 60, 6); it.Lon = Math.Round(_rng.NextDouble() * 300 - 150, 6); it.Alt = 0; }
@@ -444,13 +476,13 @@ public static class TakeoutGenerator
                     var files = FilesOf(folder);
                     var (name, index) = it.MediaNameOverride != null ? (it.MediaNameOverride, 0) : MediaName(folder, it.Title);
                     if (it.MediaNameOverride != null) MediaName(folder, it.MediaNameOverride);
-                    var media = new FileOut { Path = $"{_root}/{folder}/{name}", Bytes = it.Bytes, LargeSize = it.LargeSize, Item = it };
+                    var media = new FileOut { Path = $"{_root}/{folder}/{name}", Bytes = it.Bytes, Fill = it.Fill, LargeSize = it.LargeSize, Item = it };
                     files.Add(media);
                     it.Media.Add(media);
                     FileOut? sidecar = null, motion = null;
                     if (it.Style != Style.None)
                     {
-                        sidecar = new FileOut { Path = $"{_root}/{folder}/{SidecarName(it, index)}", Bytes = SidecarJson(it) };
+                        sidecar = new FileOut { Path = $"{_root}/{folder}/{SidecarName(it, index)}", SidecarOf = it };
                         files.Add(sidecar);
                     }
                     if (it.MotionBytes != null)
@@ -553,10 +585,12 @@ public static class TakeoutGenerator
             foreach (var f in files)
             {
                 var e = new PaxTarEntry(TarEntryType.RegularFile, f.Path) { ModificationTime = EntryTime, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
-                var data = new MemoryStream(f.Bytes!, writable: false);
+                // A tar header needs the length first: the content is made in memory, one file at a time.
+                var data = new MemoryStream();
+                WriteContent(f, data);
+                data.Position = 0;
                 e.DataStream = data;
                 tar.WriteEntry(e);
-                f.Sha256 = Convert.ToHexString(SHA256.HashData(f.Bytes!)).ToLowerInvariant();
             }
         }
 
@@ -574,8 +608,15 @@ public static class TakeoutGenerator
         private static void WriteContent(FileOut f, Stream s)
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            s.Write(f.Bytes!);
-            sha.AppendData(f.Bytes!);
+            byte[] bytes = f.Bytes ?? SidecarJson(f.SidecarOf!);
+            s.Write(bytes);
+            sha.AppendData(bytes);
+            if (f.Fill is { } fill)
+            {
+                SyntheticMedia.WriteFill(s, sha, fill.Seed, fill.Length);
+                s.Write(fill.Tail);
+                sha.AppendData(fill.Tail);
+            }
             if (f.LargeSize > 0)
             {
                 var zeros = new byte[1 << 20];

@@ -29,6 +29,12 @@ public sealed class TakeoutGeneratorOptions
 
     /// <summary>Add one video of 4 GiB + 1 MiB as a stored zip64 entry of part 1 (about 7 s and 4 GB of disk).</summary>
     public bool Large { get; set; }
+
+    /// <summary>Bytes of each plain (filler) photo; 0: 0.5–2 KB. Realistic sizes make download throughput measurable.</summary>
+    public long PhotoSize { get; set; }
+
+    /// <summary>Bytes of each plain (filler) video; 0: 2–8 KB.</summary>
+    public long VideoSize { get; set; }
 }
 
 /// <summary>What a correct Takeout reader must produce from a generated export (written as manifest.json).</summary>

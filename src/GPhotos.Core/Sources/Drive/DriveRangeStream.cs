@@ -121,6 +121,16 @@ namespace GPhotos.Sources.Drive
                         await FetchBlockAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
                         return FromBlocks(buffer, offset, count);
                     }
+                    if (hinted && _position == _hintStart && count < _o.BlockSize)
+                    {
+                        // A reader that starts small may stop after the head of what it announced (the media probe reads
+                        // a few KB of a 300 KB photo for its size and date, then Save reads the whole entry): the first
+                        // block comes alone and stays cached for Save, the rest in one range when read on. One range for
+                        // the whole entry sent its unread rest over the wire and then again: 1.7 x the bytes of new
+                        // items. (A reader that asks for more at once, the zip directory's, gets the whole range.)
+                        await FetchBlockAsync(_position, _o.BlockSize, ct).ConfigureAwait(false);
+                        return FromBlocks(buffer, offset, count);
+                    }
                     if (hinted)
                     {
                         await OpenCursorAsync(_position, _hintEnd - _position, ct).ConfigureAwait(false);
