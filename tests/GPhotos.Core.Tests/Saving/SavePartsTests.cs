@@ -182,4 +182,18 @@ public class SavePartsTests
         SaveEvent fatal = Assert.Single(Events(run), e => e.Kind == SaveEventKind.Fatal); // reported once, the first error
         Assert.Equal("first", fatal.Error?.Message ?? run.FatalError!.Message);
     }
+
+    [Theory]
+    [InlineData(2021, 3, 14, 10, 15, 9, DateTimeKind.Utc)]
+    [InlineData(1, 1, 1, 0, 0, 0, DateTimeKind.Utc)]
+    [InlineData(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc)]
+    [InlineData(1999, 12, 31, 23, 59, 59, DateTimeKind.Local)]
+    [InlineData(2024, 2, 29, 12, 0, 0, DateTimeKind.Unspecified)]
+    public void The_same_photo_key_time_is_the_UTC_second_as_the_format_string_gave_it(int y, int mo, int d, int h, int mi, int s, DateTimeKind kind)
+    {
+        // Formatted by hand for speed (several times per saved item); the index holds keys written the old way.
+        var time = new DateTime(y, mo, d, h, mi, s, kind).AddTicks(9_999_999 - 1);
+        Assert.Equal(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), SameMedia.Taken(time));
+        Assert.Null(SameMedia.Taken(null));
+    }
 }

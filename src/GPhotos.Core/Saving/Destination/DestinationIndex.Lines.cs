@@ -137,49 +137,89 @@ namespace GPhotos.Saving
             return true;
         }
 
+        /// <summary>
+        /// One index line. Written by hand rather than through a JsonTextWriter (a writer, a StringWriter and a
+        /// property call per field, under the index's hot path once per saved file); the same JSON, read back by
+        /// <see cref="TryParseLine"/> and by older versions (Newtonsoft), as tests check.
+        /// </summary>
         internal static string Serialize(IndexEntry e)
         {
-            var sb = new StringBuilder(256);
-            using (var writer = new JsonTextWriter(new StringWriter(sb, CultureInfo.InvariantCulture)) { Formatting = Formatting.None })
+            var sb = new StringBuilder(256 + (e.Path?.Length ?? 0) * 2);
+            sb.Append('{');
+            Field(sb, "id", e.Id, first: true);
+            Field(sb, "source", e.Source);
+            Field(sb, "path", e.Path);
+            Number(sb, "size", e.Size);
+            Field(sb, "saved", e.SavedUtc.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            if (e.MotionChecked) sb.Append(",\"motionChecked\":true");
+            if (e.MotionPath != null)
             {
-                writer.WriteStartObject();
-                writer.WritePropertyName("id"); writer.WriteValue(e.Id);
-                writer.WritePropertyName("source"); writer.WriteValue(e.Source);
-                writer.WritePropertyName("path"); writer.WriteValue(e.Path);
-                writer.WritePropertyName("size"); writer.WriteValue(e.Size);
-                writer.WritePropertyName("saved"); writer.WriteValue(e.SavedUtc.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
-                if (e.MotionChecked) { writer.WritePropertyName("motionChecked"); writer.WriteValue(true); }
-                if (e.MotionPath != null)
-                {
-                    writer.WritePropertyName("motion"); writer.WriteValue(e.MotionPath);
-                    writer.WritePropertyName("motionSize"); writer.WriteValue(e.MotionSize ?? 0);
-                }
-                if (e.MetadataPath != null) { writer.WritePropertyName("metadata"); writer.WriteValue(e.MetadataPath); }
-                Optional(writer, "sha256", e.Sha256);
-                if (e.MotionPath != null) Optional(writer, "motionSha256", e.MotionSha256);
-                if (e.ContentChanged) { writer.WritePropertyName("contentChanged"); writer.WriteValue(true); }
-                Optional(writer, "name", e.Name);
-                Optional(writer, "taken", e.Taken);
-                if (e.Width.HasValue) { writer.WritePropertyName("width"); writer.WriteValue(e.Width.Value); }
-                if (e.Height.HasValue) { writer.WritePropertyName("height"); writer.WriteValue(e.Height.Value); }
-                Optional(writer, "type", e.MediaType);
-                if (e.Links != null && e.Links.Count > 0)
-                {
-                    writer.WritePropertyName("links");
-                    writer.WriteStartArray();
-                    foreach (string link in e.Links) writer.WriteValue(link);
-                    writer.WriteEndArray();
-                }
-                writer.WriteEndObject();
+                Field(sb, "motion", e.MotionPath);
+                Number(sb, "motionSize", e.MotionSize ?? 0);
             }
-            return sb.ToString();
+            if (e.MetadataPath != null) Field(sb, "metadata", e.MetadataPath);
+            if (e.Sha256 != null) Field(sb, "sha256", e.Sha256);
+            if (e.MotionPath != null && e.MotionSha256 != null) Field(sb, "motionSha256", e.MotionSha256);
+            if (e.ContentChanged) sb.Append(",\"contentChanged\":true");
+            if (e.Name != null) Field(sb, "name", e.Name);
+            if (e.Taken != null) Field(sb, "taken", e.Taken);
+            if (e.Width.HasValue) Number(sb, "width", e.Width.Value);
+            if (e.Height.HasValue) Number(sb, "height", e.Height.Value);
+            if (e.MediaType != null) Field(sb, "type", e.MediaType);
+            if (e.Links != null && e.Links.Count > 0)
+            {
+                sb.Append(",\"links\":[");
+                for (int i = 0; i < e.Links.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    Quoted(sb, e.Links[i]);
+                }
+                sb.Append(']');
+            }
+            return sb.Append('}').ToString();
         }
 
-        private static void Optional(JsonTextWriter writer, string name, string value)
+        private static void Field(StringBuilder sb, string name, string value, bool first = false)
         {
-            if (value == null) return;
-            writer.WritePropertyName(name);
-            writer.WriteValue(value);
+            if (!first) sb.Append(',');
+            sb.Append('"').Append(name).Append("\":");
+            if (value == null) sb.Append("null");
+            else Quoted(sb, value);
+        }
+
+        private static void Number(StringBuilder sb, string name, long value) =>
+            sb.Append(",\"").Append(name).Append("\":").Append(value.ToString(CultureInfo.InvariantCulture));
+
+        /// <summary>A JSON string as Newtonsoft's default escaping writes it: quote, backslash, control characters and the JavaScript line separators escaped, the rest as is.</summary>
+        private static void Quoted(StringBuilder sb, string value)
+        {
+            sb.Append('"');
+            int run = 0;
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                string escape;
+                switch (c)
+                {
+                    case '"': escape = "\\\""; break;
+                    case '\\': escape = "\\\\"; break;
+                    case '\n': escape = "\\n"; break;
+                    case '\r': escape = "\\r"; break;
+                    case '\t': escape = "\\t"; break;
+                    case '\b': escape = "\\b"; break;
+                    case '\f': escape = "\\f"; break;
+                    case '\u0085': escape = "\\u0085"; break;
+                    case '\u2028': escape = "\\u2028"; break;
+                    case '\u2029': escape = "\\u2029"; break;
+                    default:
+                        escape = c < ' ' ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : null;
+                        break;
+                }
+                if (escape == null) continue;
+                sb.Append(value, run, i - run).Append(escape);
+                run = i + 1;
+            }
+            sb.Append(value, run, value.Length - run).Append('"');
         }
     }
 }

@@ -36,8 +36,38 @@ namespace GPhotos.Saving
             return string.Join("\u001f", name, taken, width.Value.ToString(CultureInfo.InvariantCulture), height.Value.ToString(CultureInfo.InvariantCulture), type);
         }
 
-        private static string Taken(DateTime? time) =>
-            time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        /// <summary>
+        /// yyyy-MM-ddTHH:mm:ssZ (UTC, to the second). Written by hand: a custom format string is parsed on every
+        /// call, and this runs several times per saved item (preview, plan, index line, index key).
+        /// </summary>
+        internal static string Taken(DateTime? time)
+        {
+            if (!time.HasValue) return null;
+            DateTime t = time.Value.ToUniversalTime();
+            var c = new char[20];
+            Digits(c, 0, t.Year, 4);
+            c[4] = '-';
+            Digits(c, 5, t.Month, 2);
+            c[7] = '-';
+            Digits(c, 8, t.Day, 2);
+            c[10] = 'T';
+            Digits(c, 11, t.Hour, 2);
+            c[13] = ':';
+            Digits(c, 14, t.Minute, 2);
+            c[16] = ':';
+            Digits(c, 17, t.Second, 2);
+            c[19] = 'Z';
+            return new string(c);
+        }
+
+        private static void Digits(char[] into, int at, int value, int width)
+        {
+            for (int i = at + width - 1; i >= at; i--)
+            {
+                into[i] = (char)('0' + value % 10);
+                value /= 10;
+            }
+        }
 
         /// <summary>Copies without GPS (Picker, Library) give way to the Takeout original; nothing else is replaced.</summary>
         public static bool IsUpgrade(string savedSource, MediaSource incoming) =>
