@@ -45,28 +45,14 @@ namespace GPhotos.Saving
             if (!time.HasValue) return null;
             DateTime t = time.Value.ToUniversalTime();
             var c = new char[20];
-            Digits(c, 0, t.Year, 4);
-            c[4] = '-';
-            Digits(c, 5, t.Month, 2);
-            c[7] = '-';
-            Digits(c, 8, t.Day, 2);
-            c[10] = 'T';
-            Digits(c, 11, t.Hour, 2);
-            c[13] = ':';
-            Digits(c, 14, t.Minute, 2);
-            c[16] = ':';
-            Digits(c, 17, t.Second, 2);
-            c[19] = 'Z';
-            return new string(c);
-        }
-
-        private static void Digits(char[] into, int at, int value, int width)
-        {
-            for (int i = at + width - 1; i >= at; i--)
+            int at = 0;
+            foreach ((int value, int width, char after) in new[] { (t.Year, 4, '-'), (t.Month, 2, '-'), (t.Day, 2, 'T'), (t.Hour, 2, ':'), (t.Minute, 2, ':'), (t.Second, 2, 'Z') })
             {
-                into[i] = (char)('0' + value % 10);
-                value /= 10;
+                for (int i = at + width - 1, v = value; i >= at; i--, v /= 10) c[i] = (char)('0' + v % 10);
+                c[at + width] = after;
+                at += width + 1;
             }
+            return new string(c);
         }
 
         /// <summary>Copies without GPS (Picker, Library) give way to the Takeout original; nothing else is replaced.</summary>
