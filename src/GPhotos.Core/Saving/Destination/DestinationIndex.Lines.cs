@@ -14,16 +14,90 @@ namespace GPhotos.Saving
         /// One JSON line to an entry, token by token (no JObject per line: a 10,000-line index is read on every run).
         /// False when the line is not one complete JSON object.
         /// </summary>
-        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry)
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry) =>
+            TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
+
+        /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
         {
             id = null;
             removed = false;
             entry = null;
-            string source = null, path = null, motion = null, metadata = null, saved = null;
-            string sha = null, motionSha = null, name = null, taken = null, type = null;
-            long? size = null, motionSize = null, width = null, height = null;
-            List<string> links = null;
-            bool motionChecked = false, complete = false, contentChanged = false;
+            // The lines this version writes take the fast reader; anything else (escapes, spaces, floats, nested
+            // values, damage) the full JSON reader, which decides.
+            var f = new LineFields();
+            if (jsonOnly || !FastLine.TryRead(line, f))
+            {
+                f = new LineFields();
+                if (!TryReadJson(line, f)) return false;
+            }
+            id = f.Id;
+            removed = f.Removed;
+            if (removed || string.IsNullOrEmpty(id)) return true;
+            if (!IsSafeRelativePath(f.Path) || !f.Size.HasValue || f.Size < 0) return true; // unusable entry: ignored
+            DateTime.TryParse(f.Saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
+            entry = new IndexEntry
+            {
+                Id = id,
+                Source = f.Source,
+                Path = f.Path,
+                Size = f.Size.Value,
+                SavedUtc = savedUtc,
+                MotionChecked = f.MotionChecked,
+                MotionPath = IsSafeRelativePath(f.Motion) ? f.Motion : null,
+                MotionSize = f.MotionSize,
+                MetadataPath = IsSafeRelativePath(f.Metadata) ? f.Metadata : null,
+                Sha256 = IsSha256(f.Sha) ? f.Sha : null,
+                MotionSha256 = IsSha256(f.MotionSha) ? f.MotionSha : null,
+                ContentChanged = f.ContentChanged,
+                Name = f.Name,
+                Taken = f.Taken,
+                Width = f.Width,
+                Height = f.Height,
+                MediaType = f.Type,
+                Links = f.Links?.FindAll(IsSafeRelativePath),
+            };
+            return true;
+        }
+
+        /// <summary>What one line says, field by field (last occurrence wins, unknown names ignored).</summary>
+        private sealed class LineFields
+        {
+            public string Id, Source, Path, Motion, Metadata, Saved, Sha, MotionSha, Name, Taken, Type;
+            public long? Size, MotionSize, Width, Height;
+            public List<string> Links;
+            public bool Removed, MotionChecked, ContentChanged;
+
+            public void Set(string property, object v)
+            {
+                switch (property)
+                {
+                    case "id": Id = v as string; break;
+                    case "removed": Removed = v is bool rb && rb; break;
+                    case "source": Source = v as string; break;
+                    case "path": Path = v as string; break;
+                    case "size": Size = ToInt64(v); break;
+                    case "saved": Saved = v as string; break;
+                    case "motionChecked": MotionChecked = v is bool mb && mb; break;
+                    case "motion": Motion = v as string; break;
+                    case "motionSize": MotionSize = ToInt64(v); break;
+                    case "metadata": Metadata = v as string; break;
+                    case "sha256": Sha = v as string; break;
+                    case "motionSha256": MotionSha = v as string; break;
+                    case "contentChanged": ContentChanged = v is bool cb && cb; break;
+                    case "name": Name = v as string; break;
+                    case "taken": Taken = v as string; break;
+                    case "width": Width = ToInt64(v); break;
+                    case "height": Height = ToInt64(v); break;
+                    case "type": Type = v as string; break;
+                }
+            }
+        }
+
+        /// <summary>Any JSON: false when the line is not one complete object.</summary>
+        private static bool TryReadJson(string line, LineFields f)
+        {
+            bool complete = false;
             try
             {
                 using (var r = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
@@ -35,30 +109,9 @@ namespace GPhotos.Saving
                         if (r.TokenType != JsonToken.PropertyName) return false;
                         string property = (string)r.Value;
                         if (!r.Read()) return false;
-                        if (r.TokenType == JsonToken.StartArray && property == "links") { links = ReadStrings(r); continue; }
+                        if (r.TokenType == JsonToken.StartArray && property == "links") { f.Links = ReadStrings(r); continue; }
                         if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) { r.Skip(); continue; }
-                        object v = r.Value;
-                        switch (property)
-                        {
-                            case "id": id = v as string; break;
-                            case "removed": removed = v is bool rb && rb; break;
-                            case "source": source = v as string; break;
-                            case "path": path = v as string; break;
-                            case "size": size = ToInt64(v); break;
-                            case "saved": saved = v as string; break;
-                            case "motionChecked": motionChecked = v is bool mb && mb; break;
-                            case "motion": motion = v as string; break;
-                            case "motionSize": motionSize = ToInt64(v); break;
-                            case "metadata": metadata = v as string; break;
-                            case "sha256": sha = v as string; break;
-                            case "motionSha256": motionSha = v as string; break;
-                            case "contentChanged": contentChanged = v is bool cb && cb; break;
-                            case "name": name = v as string; break;
-                            case "taken": taken = v as string; break;
-                            case "width": width = ToInt64(v); break;
-                            case "height": height = ToInt64(v); break;
-                            case "type": type = v as string; break;
-                        }
+                        f.Set(property, r.Value);
                     }
                     if (!complete || r.Read()) return false; // torn, or trailing garbage
                 }
@@ -67,30 +120,6 @@ namespace GPhotos.Saving
             {
                 return false;
             }
-            if (removed || string.IsNullOrEmpty(id)) return true;
-            if (!IsSafeRelativePath(path) || !size.HasValue || size < 0) return true; // unusable entry: ignored
-            DateTime.TryParse(saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
-            entry = new IndexEntry
-            {
-                Id = id,
-                Source = source,
-                Path = path,
-                Size = size.Value,
-                SavedUtc = savedUtc,
-                MotionChecked = motionChecked,
-                MotionPath = IsSafeRelativePath(motion) ? motion : null,
-                MotionSize = motionSize,
-                MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
-                Sha256 = IsSha256(sha) ? sha : null,
-                MotionSha256 = IsSha256(motionSha) ? motionSha : null,
-                ContentChanged = contentChanged,
-                Name = name,
-                Taken = taken,
-                Width = width,
-                Height = height,
-                MediaType = type,
-                Links = links?.FindAll(IsSafeRelativePath),
-            };
             return true;
         }
 
