@@ -104,6 +104,7 @@ public sealed class MeasureBenchStatusCommand : PSCmdlet
     $result.peakBefore = $self.PeakWorkingSet64
     $gcBefore = [GC]::CollectionCount(0), [GC]::CollectionCount(1), [GC]::CollectionCount(2)
     $cpu0 = $self.TotalProcessorTime.TotalSeconds
+    $alloc0 = [GC]::GetTotalAllocatedBytes($true)
     $emu0 = Get-EmulatorCpu
     $errors = $null
     $sw = [System.Diagnostics.Stopwatch]::StartNew()
@@ -137,6 +138,8 @@ public sealed class MeasureBenchStatusCommand : PSCmdlet
     $self.Refresh()
     $result.elapsedSeconds = $sw.Elapsed.TotalSeconds
     $result.cpuSeconds = $self.TotalProcessorTime.TotalSeconds - $cpu0
+    # Every thread's allocations during the workload (a per-item cost the wall time hides on a loaded machine).
+    $result.allocatedBytes = [GC]::GetTotalAllocatedBytes($true) - $alloc0
     $result.emulatorCpuSeconds = $emu1 - $emu0
     $result.peakWorkingSet = $self.PeakWorkingSet64
     $result.endWorkingSet = $self.WorkingSet64

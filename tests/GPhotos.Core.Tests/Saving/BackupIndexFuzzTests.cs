@@ -33,6 +33,27 @@ public class BackupIndexFuzzTests
     }, iterations: FuzzHarness.Iterations() / 3);
 
     [Fact]
+    public void The_fast_line_reader_and_the_JSON_reader_agree_on_every_line() => FuzzHarness.Text("index-fast-line", Lines.Concat(new[]
+    {
+        "{\"id\":\"C\",\"source\":null,\"path\":\"c.jpg\",\"size\":-0,\"saved\":\"2026-01-02T03:04:05.0000000Z\",\"motionChecked\":false,\"width\":01,\"height\":1.0,\"links\":[]}",
+        "{\"id\":\"E\",\"path\":\"e.jpg\",\"size\":3,\"motionChecked\":false,\"contentChanged\":false,\"removed\":false,\"motion\":\"e.mp4\",\"motionSize\":-4}",
+        "{\"id\":\"D\",\"path\":\"d\\u00e9.jpg\",\"size\":99999999999999999999,\"id\":7,\"links\":\"x\",\"links\":[\"a\",null]} ",
+    }).ToArray(), text =>
+    {
+        // The index is read by a fast reader for the lines Save writes and by Newtonsoft for anything else; a line
+        // must mean the same to both (a planted or damaged line cannot read differently depending on its shape).
+        foreach (string line in text.Split('\n'))
+        {
+            bool fast = DestinationIndex.TryParseLine(line, out string? id1, out bool removed1, out IndexEntry? e1);
+            bool json = DestinationIndex.TryParseLine(line, out string? id2, out bool removed2, out IndexEntry? e2, jsonOnly: true);
+            Assert.Equal(json, fast);
+            Assert.Equal(id2, id1);
+            Assert.Equal(removed2, removed1);
+            Assert.Equal(e2 == null ? null : DestinationIndex.Serialize(e2), e1 == null ? null : DestinationIndex.Serialize(e1));
+        }
+    }, iterations: FuzzHarness.Iterations() / 3);
+
+    [Fact]
     public void A_check_of_a_damaged_index_reports_problems_and_stays_inside_the_destination()
     {
         using var folder = new TempFolder();

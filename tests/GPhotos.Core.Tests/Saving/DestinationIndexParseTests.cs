@@ -1,4 +1,6 @@
 using GPhotos.Saving;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace GPhotos.Core.Tests.Saving;
@@ -70,5 +72,44 @@ public class DestinationIndexParseTests
             Assert.False(stale.TryOpenForAppend());
         }
         finally { Directory.Delete(folder, true); }
+    }
+
+    [Theory]
+    [InlineData("2024/03/IMG_0001.JPG")]
+    [InlineData("Ünïcödé/日本語 \"quoted\" back\\slash.jpg")]
+    [InlineData("ctl\u0001\u001f tab\t nl\n cr\r bs\b ff\f nel\u0085 ls\u2028 ps\u2029 del\u007f.jpg")]
+    [InlineData("emoji 😀 and a lone surrogate \ud800.jpg")]
+    public void A_line_written_by_hand_is_the_JSON_Newtonsoft_wrote_and_reads_back(string text)
+    {
+        // The serializer was hand-written for speed (once per saved file); older versions read these lines with
+        // Newtonsoft, so the line must be the same JSON (same fields, same values) as its writer produced.
+        var e = new IndexEntry
+        {
+            Id = "id-" + text, Source = "Takeout", Path = "p/" + text, Size = 9_876_543_210, SavedUtc = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234),
+            MotionChecked = true, MotionPath = "m/" + text, MotionSize = 42, MetadataPath = "x/" + text + ".json",
+            Sha256 = new string('a', 64), MotionSha256 = new string('b', 64), ContentChanged = true,
+            Name = text, Taken = "2021-03-14T10:15:00Z", Width = 4032, Height = 3024, MediaType = "Photo", Links = new() { "albums/" + text, "albums/two" },
+        };
+        string line = DestinationIndex.Serialize(e);
+        var reference = new JObject
+        {
+            ["id"] = e.Id, ["source"] = e.Source, ["path"] = e.Path, ["size"] = e.Size, ["saved"] = e.SavedUtc.ToString("o"),
+            ["motionChecked"] = true, ["motion"] = e.MotionPath, ["motionSize"] = 42, ["metadata"] = e.MetadataPath,
+            ["sha256"] = e.Sha256, ["motionSha256"] = e.MotionSha256, ["contentChanged"] = true,
+            ["name"] = e.Name, ["taken"] = e.Taken, ["width"] = 4032, ["height"] = 3024, ["type"] = "Photo", ["links"] = new JArray("albums/" + text, "albums/two"),
+        };
+        Assert.Equal(reference.ToString(Formatting.None), line); // byte for byte what Newtonsoft writes
+        Assert.DoesNotContain('\n', line); // one line
+        Assert.True(DestinationIndex.TryParseLine(line, out string id, out _, out IndexEntry back));
+        Assert.Equal(e.Id, id);
+        if (DestinationIndex.IsSafeRelativePath(e.Path)) // an unsafe path (control characters, backslash) is read and ignored
+        {
+            Assert.Equal(e.Name, back.Name);
+            Assert.Equal(e.Links, back.Links);
+        }
+
+        var bare = new IndexEntry { Id = "A", Source = null, Path = "a.jpg", Size = 0, SavedUtc = e.SavedUtc };
+        Assert.Equal(new JObject { ["id"] = "A", ["source"] = null, ["path"] = "a.jpg", ["size"] = 0, ["saved"] = e.SavedUtc.ToString("o") }.ToString(Formatting.None),
+            DestinationIndex.Serialize(bare));
     }
 }

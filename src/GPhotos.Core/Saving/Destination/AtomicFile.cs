@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace GPhotos.Saving
 {
@@ -76,6 +77,12 @@ namespace GPhotos.Saving
             catch (UnauthorizedAccessException) { }
         }
 
+        /// <summary>
+        /// Linux keeps no settable creation time: .NET's SetCreationTime there sets the last-write time again (a stat
+        /// and a utimensat per file for nothing, since both are the same capture time).
+        /// </summary>
+        private static readonly bool CreationTimeIsWriteTime = RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+
         /// <summary>Last-write (and creation, where the OS keeps one) time from the capture time; best effort.</summary>
         public static void SetTimes(string path, DateTime? creationTime)
         {
@@ -88,6 +95,7 @@ namespace GPhotos.Saving
             catch (UnauthorizedAccessException) { }
             catch (ArgumentOutOfRangeException) { } // before 1601 on Windows
             catch (PlatformNotSupportedException) { }
+            if (CreationTimeIsWriteTime) return;
             try { File.SetCreationTimeUtc(path, utc); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }

@@ -95,10 +95,18 @@ namespace GPhotos.Saving
             {
                 // Replace only what the index says is ours; anything else must not exist (a file that appeared
                 // during the download makes the rename fail instead of being overwritten).
-                if (original != null) _store.Place(original.TempPath, plan.FullPath, owned);
+                if (original != null)
+                {
+                    _store.Place(original.TempPath, plan.FullPath, owned);
+                    original.Placed = true;
+                }
                 placing = motionFull;
                 owned = existing?.MotionPath != null && existing.MotionPath == motionRelative;
-                if (motion != null) _store.Place(motion.TempPath, motionFull, owned);
+                if (motion != null)
+                {
+                    _store.Place(motion.TempPath, motionFull, owned);
+                    motion.Placed = true;
+                }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

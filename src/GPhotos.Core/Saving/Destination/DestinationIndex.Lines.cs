@@ -14,16 +14,90 @@ namespace GPhotos.Saving
         /// One JSON line to an entry, token by token (no JObject per line: a 10,000-line index is read on every run).
         /// False when the line is not one complete JSON object.
         /// </summary>
-        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry)
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry) =>
+            TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
+
+        /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
         {
             id = null;
             removed = false;
             entry = null;
-            string source = null, path = null, motion = null, metadata = null, saved = null;
-            string sha = null, motionSha = null, name = null, taken = null, type = null;
-            long? size = null, motionSize = null, width = null, height = null;
-            List<string> links = null;
-            bool motionChecked = false, complete = false, contentChanged = false;
+            // The lines this version writes take the fast reader; anything else (escapes, spaces, floats, nested
+            // values, damage) the full JSON reader, which decides.
+            var f = new LineFields();
+            if (jsonOnly || !FastLine.TryRead(line, f))
+            {
+                f = new LineFields();
+                if (!TryReadJson(line, f)) return false;
+            }
+            id = f.Id;
+            removed = f.Removed;
+            if (removed || string.IsNullOrEmpty(id)) return true;
+            if (!IsSafeRelativePath(f.Path) || !f.Size.HasValue || f.Size < 0) return true; // unusable entry: ignored
+            DateTime.TryParse(f.Saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
+            entry = new IndexEntry
+            {
+                Id = id,
+                Source = f.Source,
+                Path = f.Path,
+                Size = f.Size.Value,
+                SavedUtc = savedUtc,
+                MotionChecked = f.MotionChecked,
+                MotionPath = IsSafeRelativePath(f.Motion) ? f.Motion : null,
+                MotionSize = f.MotionSize,
+                MetadataPath = IsSafeRelativePath(f.Metadata) ? f.Metadata : null,
+                Sha256 = IsSha256(f.Sha) ? f.Sha : null,
+                MotionSha256 = IsSha256(f.MotionSha) ? f.MotionSha : null,
+                ContentChanged = f.ContentChanged,
+                Name = f.Name,
+                Taken = f.Taken,
+                Width = f.Width,
+                Height = f.Height,
+                MediaType = f.Type,
+                Links = f.Links?.FindAll(IsSafeRelativePath),
+            };
+            return true;
+        }
+
+        /// <summary>What one line says, field by field (last occurrence wins, unknown names ignored).</summary>
+        private sealed class LineFields
+        {
+            public string Id, Source, Path, Motion, Metadata, Saved, Sha, MotionSha, Name, Taken, Type;
+            public long? Size, MotionSize, Width, Height;
+            public List<string> Links;
+            public bool Removed, MotionChecked, ContentChanged;
+
+            public void Set(string property, object v)
+            {
+                switch (property)
+                {
+                    case "id": Id = v as string; break;
+                    case "removed": Removed = v is bool rb && rb; break;
+                    case "source": Source = v as string; break;
+                    case "path": Path = v as string; break;
+                    case "size": Size = ToInt64(v); break;
+                    case "saved": Saved = v as string; break;
+                    case "motionChecked": MotionChecked = v is bool mb && mb; break;
+                    case "motion": Motion = v as string; break;
+                    case "motionSize": MotionSize = ToInt64(v); break;
+                    case "metadata": Metadata = v as string; break;
+                    case "sha256": Sha = v as string; break;
+                    case "motionSha256": MotionSha = v as string; break;
+                    case "contentChanged": ContentChanged = v is bool cb && cb; break;
+                    case "name": Name = v as string; break;
+                    case "taken": Taken = v as string; break;
+                    case "width": Width = ToInt64(v); break;
+                    case "height": Height = ToInt64(v); break;
+                    case "type": Type = v as string; break;
+                }
+            }
+        }
+
+        /// <summary>Any JSON: false when the line is not one complete object.</summary>
+        private static bool TryReadJson(string line, LineFields f)
+        {
+            bool complete = false;
             try
             {
                 using (var r = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
@@ -35,30 +109,9 @@ namespace GPhotos.Saving
                         if (r.TokenType != JsonToken.PropertyName) return false;
                         string property = (string)r.Value;
                         if (!r.Read()) return false;
-                        if (r.TokenType == JsonToken.StartArray && property == "links") { links = ReadStrings(r); continue; }
+                        if (r.TokenType == JsonToken.StartArray && property == "links") { f.Links = ReadStrings(r); continue; }
                         if (r.TokenType == JsonToken.StartObject || r.TokenType == JsonToken.StartArray) { r.Skip(); continue; }
-                        object v = r.Value;
-                        switch (property)
-                        {
-                            case "id": id = v as string; break;
-                            case "removed": removed = v is bool rb && rb; break;
-                            case "source": source = v as string; break;
-                            case "path": path = v as string; break;
-                            case "size": size = ToInt64(v); break;
-                            case "saved": saved = v as string; break;
-                            case "motionChecked": motionChecked = v is bool mb && mb; break;
-                            case "motion": motion = v as string; break;
-                            case "motionSize": motionSize = ToInt64(v); break;
-                            case "metadata": metadata = v as string; break;
-                            case "sha256": sha = v as string; break;
-                            case "motionSha256": motionSha = v as string; break;
-                            case "contentChanged": contentChanged = v is bool cb && cb; break;
-                            case "name": name = v as string; break;
-                            case "taken": taken = v as string; break;
-                            case "width": width = ToInt64(v); break;
-                            case "height": height = ToInt64(v); break;
-                            case "type": type = v as string; break;
-                        }
+                        f.Set(property, r.Value);
                     }
                     if (!complete || r.Read()) return false; // torn, or trailing garbage
                 }
@@ -67,30 +120,6 @@ namespace GPhotos.Saving
             {
                 return false;
             }
-            if (removed || string.IsNullOrEmpty(id)) return true;
-            if (!IsSafeRelativePath(path) || !size.HasValue || size < 0) return true; // unusable entry: ignored
-            DateTime.TryParse(saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
-            entry = new IndexEntry
-            {
-                Id = id,
-                Source = source,
-                Path = path,
-                Size = size.Value,
-                SavedUtc = savedUtc,
-                MotionChecked = motionChecked,
-                MotionPath = IsSafeRelativePath(motion) ? motion : null,
-                MotionSize = motionSize,
-                MetadataPath = IsSafeRelativePath(metadata) ? metadata : null,
-                Sha256 = IsSha256(sha) ? sha : null,
-                MotionSha256 = IsSha256(motionSha) ? motionSha : null,
-                ContentChanged = contentChanged,
-                Name = name,
-                Taken = taken,
-                Width = width,
-                Height = height,
-                MediaType = type,
-                Links = links?.FindAll(IsSafeRelativePath),
-            };
             return true;
         }
 
@@ -137,49 +166,89 @@ namespace GPhotos.Saving
             return true;
         }
 
+        /// <summary>
+        /// One index line. Written by hand rather than through a JsonTextWriter (a writer, a StringWriter and a
+        /// property call per field, under the index's hot path once per saved file); the same JSON, read back by
+        /// <see cref="TryParseLine"/> and by older versions (Newtonsoft), as tests check.
+        /// </summary>
         internal static string Serialize(IndexEntry e)
         {
-            var sb = new StringBuilder(256);
-            using (var writer = new JsonTextWriter(new StringWriter(sb, CultureInfo.InvariantCulture)) { Formatting = Formatting.None })
+            var sb = new StringBuilder(256 + (e.Path?.Length ?? 0) * 2);
+            sb.Append('{');
+            Field(sb, "id", e.Id, first: true);
+            Field(sb, "source", e.Source);
+            Field(sb, "path", e.Path);
+            Number(sb, "size", e.Size);
+            Field(sb, "saved", e.SavedUtc.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            if (e.MotionChecked) sb.Append(",\"motionChecked\":true");
+            if (e.MotionPath != null)
             {
-                writer.WriteStartObject();
-                writer.WritePropertyName("id"); writer.WriteValue(e.Id);
-                writer.WritePropertyName("source"); writer.WriteValue(e.Source);
-                writer.WritePropertyName("path"); writer.WriteValue(e.Path);
-                writer.WritePropertyName("size"); writer.WriteValue(e.Size);
-                writer.WritePropertyName("saved"); writer.WriteValue(e.SavedUtc.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
-                if (e.MotionChecked) { writer.WritePropertyName("motionChecked"); writer.WriteValue(true); }
-                if (e.MotionPath != null)
-                {
-                    writer.WritePropertyName("motion"); writer.WriteValue(e.MotionPath);
-                    writer.WritePropertyName("motionSize"); writer.WriteValue(e.MotionSize ?? 0);
-                }
-                if (e.MetadataPath != null) { writer.WritePropertyName("metadata"); writer.WriteValue(e.MetadataPath); }
-                Optional(writer, "sha256", e.Sha256);
-                if (e.MotionPath != null) Optional(writer, "motionSha256", e.MotionSha256);
-                if (e.ContentChanged) { writer.WritePropertyName("contentChanged"); writer.WriteValue(true); }
-                Optional(writer, "name", e.Name);
-                Optional(writer, "taken", e.Taken);
-                if (e.Width.HasValue) { writer.WritePropertyName("width"); writer.WriteValue(e.Width.Value); }
-                if (e.Height.HasValue) { writer.WritePropertyName("height"); writer.WriteValue(e.Height.Value); }
-                Optional(writer, "type", e.MediaType);
-                if (e.Links != null && e.Links.Count > 0)
-                {
-                    writer.WritePropertyName("links");
-                    writer.WriteStartArray();
-                    foreach (string link in e.Links) writer.WriteValue(link);
-                    writer.WriteEndArray();
-                }
-                writer.WriteEndObject();
+                Field(sb, "motion", e.MotionPath);
+                Number(sb, "motionSize", e.MotionSize ?? 0);
             }
-            return sb.ToString();
+            if (e.MetadataPath != null) Field(sb, "metadata", e.MetadataPath);
+            if (e.Sha256 != null) Field(sb, "sha256", e.Sha256);
+            if (e.MotionPath != null && e.MotionSha256 != null) Field(sb, "motionSha256", e.MotionSha256);
+            if (e.ContentChanged) sb.Append(",\"contentChanged\":true");
+            if (e.Name != null) Field(sb, "name", e.Name);
+            if (e.Taken != null) Field(sb, "taken", e.Taken);
+            if (e.Width.HasValue) Number(sb, "width", e.Width.Value);
+            if (e.Height.HasValue) Number(sb, "height", e.Height.Value);
+            if (e.MediaType != null) Field(sb, "type", e.MediaType);
+            if (e.Links != null && e.Links.Count > 0)
+            {
+                sb.Append(",\"links\":[");
+                for (int i = 0; i < e.Links.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    Quoted(sb, e.Links[i]);
+                }
+                sb.Append(']');
+            }
+            return sb.Append('}').ToString();
         }
 
-        private static void Optional(JsonTextWriter writer, string name, string value)
+        private static void Field(StringBuilder sb, string name, string value, bool first = false)
         {
-            if (value == null) return;
-            writer.WritePropertyName(name);
-            writer.WriteValue(value);
+            if (!first) sb.Append(',');
+            sb.Append('"').Append(name).Append("\":");
+            if (value == null) sb.Append("null");
+            else Quoted(sb, value);
+        }
+
+        private static void Number(StringBuilder sb, string name, long value) =>
+            sb.Append(",\"").Append(name).Append("\":").Append(value.ToString(CultureInfo.InvariantCulture));
+
+        /// <summary>A JSON string as Newtonsoft's default escaping writes it: quote, backslash, control characters and the JavaScript line separators escaped, the rest as is.</summary>
+        private static void Quoted(StringBuilder sb, string value)
+        {
+            sb.Append('"');
+            int run = 0;
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                string escape;
+                switch (c)
+                {
+                    case '"': escape = "\\\""; break;
+                    case '\\': escape = "\\\\"; break;
+                    case '\n': escape = "\\n"; break;
+                    case '\r': escape = "\\r"; break;
+                    case '\t': escape = "\\t"; break;
+                    case '\b': escape = "\\b"; break;
+                    case '\f': escape = "\\f"; break;
+                    case '\u0085': escape = "\\u0085"; break;
+                    case '\u2028': escape = "\\u2028"; break;
+                    case '\u2029': escape = "\\u2029"; break;
+                    default:
+                        escape = c < ' ' ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) : null;
+                        break;
+                }
+                if (escape == null) continue;
+                sb.Append(value, run, i - run).Append(escape);
+                run = i + 1;
+            }
+            sb.Append(value, run, value.Length - run).Append('"');
         }
     }
 }

@@ -77,6 +77,8 @@ namespace GPhotos.Saving
     {
         public const string FileName = "index.jsonl";
 
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+
         private readonly object _sync = new object();
         private readonly Dictionary<string, IndexEntry> _entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
 
@@ -214,7 +216,7 @@ namespace GPhotos.Saving
                 _append = null;
                 try
                 {
-                    AtomicFile.WriteAllBytes(_path, new UTF8Encoding(false).GetBytes(text.ToString()), scratchFolder, replace: true);
+                    AtomicFile.WriteAllBytes(_path, Utf8.GetBytes(text.ToString()), scratchFolder, replace: true);
                     _lines = _entries.Count;
                 }
                 finally
@@ -333,7 +335,7 @@ namespace GPhotos.Saving
         private void WriteLine(string line)
         {
             if (_append == null) throw new InvalidOperationException("The destination index is not open for writing.");
-            byte[] bytes = new UTF8Encoding(false).GetBytes((_lineOpen ? "\n" : "") + line + "\n");
+            byte[] bytes = Utf8.GetBytes(_lineOpen ? "\n" + line + "\n" : line + "\n");
             try
             {
                 _append.Write(bytes, 0, bytes.Length);

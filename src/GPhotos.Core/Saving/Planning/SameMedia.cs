@@ -36,8 +36,24 @@ namespace GPhotos.Saving
             return string.Join("\u001f", name, taken, width.Value.ToString(CultureInfo.InvariantCulture), height.Value.ToString(CultureInfo.InvariantCulture), type);
         }
 
-        private static string Taken(DateTime? time) =>
-            time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        /// <summary>
+        /// yyyy-MM-ddTHH:mm:ssZ (UTC, to the second). Written by hand: a custom format string is parsed on every
+        /// call, and this runs several times per saved item (preview, plan, index line, index key).
+        /// </summary>
+        internal static string Taken(DateTime? time)
+        {
+            if (!time.HasValue) return null;
+            DateTime t = time.Value.ToUniversalTime();
+            var c = new char[20];
+            int at = 0;
+            foreach ((int value, int width, char after) in new[] { (t.Year, 4, '-'), (t.Month, 2, '-'), (t.Day, 2, 'T'), (t.Hour, 2, ':'), (t.Minute, 2, ':'), (t.Second, 2, 'Z') })
+            {
+                for (int i = at + width - 1, v = value; i >= at; i--, v /= 10) c[i] = (char)('0' + v % 10);
+                c[at + width] = after;
+                at += width + 1;
+            }
+            return new string(c);
+        }
 
         /// <summary>Copies without GPS (Picker, Library) give way to the Takeout original; nothing else is replaced.</summary>
         public static bool IsUpgrade(string savedSource, MediaSource incoming) =>

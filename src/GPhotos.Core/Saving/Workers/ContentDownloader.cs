@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
@@ -25,6 +26,9 @@ namespace GPhotos.Saving
 
         /// <summary>SHA-256 of the bytes written, lowercase hex: hashed from the same buffer as they streamed to disk.</summary>
         public string Sha256 { get; }
+
+        /// <summary>Renamed into place: there is no temp file left to delete.</summary>
+        public bool Placed { get; set; }
     }
 
     /// <summary>
@@ -35,6 +39,9 @@ namespace GPhotos.Saving
     {
         /// <summary>80 KiB: Stream.CopyTo's default, and below the 85,000-byte large-object-heap threshold.</summary>
         public const int BufferSize = 81920;
+
+        /// <summary>Windows has overlapped file I/O; elsewhere a FileStream's async write is a sync write on the thread pool.</summary>
+        private static readonly bool OverlappedWrites = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         /// <summary>Bytes kept from the start of the body to recognise a JPEG or an HTML page.</summary>
         private const int HeadSize = 64;
@@ -68,8 +75,11 @@ namespace GPhotos.Saving
                     FileStream file;
                     try
                     {
-                        // bufferSize 1: no second buffer behind ours; Asynchronous: overlapped I/O on Windows.
-                        file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+                        // bufferSize 1: no second buffer behind ours. Asynchronous only where the OS has overlapped
+                        // I/O (Windows); elsewhere .NET "async" file writes are synchronous ones queued to the
+                        // thread pool, a hop per chunk that cost CPU per file and bought nothing.
+                        file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                            OverlappedWrites ? FileOptions.Asynchronous : FileOptions.None);
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                     {
@@ -99,11 +109,19 @@ namespace GPhotos.Saving
                             }
                             try
                             {
-                                // Hash while the write is in flight (both only read the buffer): the hash costs
-                                // little more than the time the disk takes anyway.
-                                Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
-                                sha.AppendData(buffer, 0, read);
-                                await write.ConfigureAwait(false);
+                                if (OverlappedWrites)
+                                {
+                                    // Hash while the write is in flight (both only read the buffer).
+                                    Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
+                                    sha.AppendData(buffer, 0, read);
+                                    await write.ConfigureAwait(false);
+                                }
+                                else
+                                {
+                                    // Into the page cache: microseconds, on this thread (the fsync below is what waits for the disk).
+                                    file.Write(buffer, 0, read);
+                                    sha.AppendData(buffer, 0, read);
+                                }
                             }
                             catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
                             {
@@ -124,7 +142,7 @@ namespace GPhotos.Saving
 
                         try
                         {
-                            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                            if (OverlappedWrites) await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                             file.Flush(true); // to the disk, not just the OS cache: the rename must not outrun the data
                         }
                         catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)

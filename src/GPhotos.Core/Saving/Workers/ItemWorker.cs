@@ -100,8 +100,9 @@ namespace GPhotos.Saving
             }
             finally
             {
-                AtomicFile.TryDelete(original?.TempPath); // gone after a successful rename; removed otherwise
-                AtomicFile.TryDelete(motion?.TempPath);
+                // Removed unless renamed into place (a delete of a name that is gone is a wasted system call per file).
+                if (original != null && !original.Placed) AtomicFile.TryDelete(original.TempPath);
+                if (motion != null && !motion.Placed) AtomicFile.TryDelete(motion.TempPath);
                 events.EndItem();
             }
         }
