@@ -51,26 +51,43 @@ namespace GPhotos.Sources.Takeout
         public IndexedEntry Entry;
         public TakeoutSidecar Json;
         public string RawStem;   // name without "(n).json"
-        public string Stem;      // RawStem without a (cut) ".supplemental-metadata"
+        private int _stemLength; // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
+        private bool _titleIsStem;
         public int Index;        // n of "(n).json"
         public bool Consumed;    // owned by one media
         public bool Borrowed;    // shared by an edited copy / forgotten duplicate
         public bool Truncated;
+
+        /// <summary>RawStem without a (cut) ".supplemental-metadata".</summary>
+        public string Stem => _stemLength == RawStem.Length ? RawStem : RawStem.Substring(0, _stemLength);
+
+        /// <summary>
+        /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time
+        /// (one is kept per sidecar until the read ends).
+        /// </summary>
+        public string Title => _titleIsStem ? Stem : Json.Title;
 
         public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
         {
             var name = TakeoutNames.Nfc(e.FileName);
             var stem = name.Substring(0, name.Length - 5); // ".json"
             var raw = TakeoutNames.SplitIndex(stem, out var index);
-            return new SidecarFile
+            var f = new SidecarFile
             {
                 Entry = e,
                 Json = json,
                 RawStem = raw,
-                Stem = TakeoutNames.StripSupplemental(raw),
+                _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,
                 Truncated = TakeoutNames.LooksTruncated(raw),
             };
+            var title = json.Title;
+            if (title != null && title.Length == f._stemLength && string.CompareOrdinal(title, 0, raw, 0, f._stemLength) == 0)
+            {
+                f._titleIsStem = true;
+                json.Title = null;
+            }
+            return f;
         }
     }
 
@@ -139,8 +156,8 @@ namespace GPhotos.Sources.Takeout
             }
             foreach (var s in folder.Sidecars)
             {
-                if (s.Consumed || string.IsNullOrEmpty(s.Json.Title)) continue;
-                foreach (var title in TitleForms(s.Json.Title))
+                if (s.Consumed || string.IsNullOrEmpty(s.Title)) continue;
+                foreach (var title in TitleForms(s.Title))
                 {
                     if (!byName.TryGetValue(Key(title, s.Index), out var list)) continue;
                     var m = list.FirstOrDefault(x => x.Sidecar == null);
@@ -263,7 +280,7 @@ namespace GPhotos.Sources.Takeout
 
         private static MediaFile Disambiguate(List<MediaFile> found, SidecarFile s)
         {
-            var title = s.Json.Title;
+            var title = s.Title;
             if (string.IsNullOrEmpty(title)) return null;
             title = TakeoutNames.Nfc(title);
             var exact = found.Where(m => string.Equals(m.Name.FullNoIndex, title, StringComparison.OrdinalIgnoreCase)).ToList();

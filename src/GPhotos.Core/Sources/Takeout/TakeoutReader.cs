@@ -143,10 +143,13 @@ namespace GPhotos.Sources.Takeout
                     _stats.IndexTime = sw.Elapsed;
                     var ids = new HashSet<string>(StringComparer.Ordinal);
                     int emitted = 0;
-                    foreach (var g in groups)
+                    for (int i = 0; i < groups.Count; i++)
                     {
                         _ct.ThrowIfCancellationRequested();
+                        var g = groups[i];
+                        groups[i] = null; // what an emitted item needed goes as the read goes on (Save runs meanwhile)
                         var item = Build(g, ids);
+                        foreach (var c in g.Copies) c.Entry.ReleaseExtra(); // probes read for grouping or emission
                         if (item == null) continue;
                         emitted++;
                         if (emitted % 100 == 0) Report(TakeoutReadPhase.Emitting, items: emitted, total: groups.Count);
@@ -180,11 +183,13 @@ namespace GPhotos.Sources.Takeout
                     {
                         // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
                         // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
-                        names.TryGetValue(e.EntryPath, out var seen);
+                        var entryPath = e.EntryPath;
+                        names.TryGetValue(entryPath, out var seen);
                         e.Occurrence = seen + 1;
-                        names[e.EntryPath] = e.Occurrence;
+                        names[entryPath] = e.Occurrence;
                         if (e.Occurrence == 2)
-                            Warn($"'{e.EntryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
+                            Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
+                        e.DropStoredPath();
                         e.Ordinal = _ordinal++;
                         a.Entries.Add(e);
                         if (_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);

@@ -13,15 +13,40 @@ namespace GPhotos.Sources.Takeout
     /// </summary>
     internal sealed class TakeoutSidecar
     {
+        // One is kept per sidecar until the read ends (sidecars are matched across parts): only what an item uses, in
+        // few bytes. The url is rebuilt from the id when it has Google's usual form; times are ticks (0 = absent) and
+        // coordinates NaN when absent, instead of nullable fields.
+        private const string UrlPrefix = "https://photos.google.com/photo/";
+        private string _url;
+        private long _taken, _created;
+        private double _lat = double.NaN, _lon = double.NaN, _alt = double.NaN;
+
         public string Title;
         public string Description;
-        public string Url;
         public string PhotoId;              // from Url: https://photos.google.com/photo/<id>
-        public DateTime? PhotoTakenTime;    // UTC
-        public DateTime? CreationTime;      // UTC (upload)
-        public double? Latitude, Longitude, Altitude;
+
+        public string Url
+        {
+            get => _url ?? (PhotoId != null ? UrlPrefix + PhotoId : null);
+            set { _url = value; PhotoId = IdFromUrl(value); if (PhotoId != null && IsUsualUrl(value, PhotoId)) _url = null; }
+        }
+
+        /// <summary>UTC.</summary>
+        public DateTime? PhotoTakenTime { get => FromTicks(_taken); set => _taken = value?.Ticks ?? 0; }
+        /// <summary>UTC (upload).</summary>
+        public DateTime? CreationTime { get => FromTicks(_created); set => _created = value?.Ticks ?? 0; }
+        public double? Latitude { get => FromNaN(_lat); set => _lat = value ?? double.NaN; }
+        public double? Longitude { get => FromNaN(_lon); set => _lon = value ?? double.NaN; }
+        public double? Altitude { get => FromNaN(_alt); set => _alt = value ?? double.NaN; }
         public IReadOnlyList<string> People = Array.Empty<string>();
         public bool Favorited, Archived, Trashed;
+
+        private static DateTime? FromTicks(long t) => t == 0 ? (DateTime?)null : new DateTime(t, DateTimeKind.Utc);
+        private static double? FromNaN(double d) => double.IsNaN(d) ? (double?)null : d;
+
+        private static bool IsUsualUrl(string url, string id)
+            => url.Length == UrlPrefix.Length + id.Length && url.StartsWith(UrlPrefix, StringComparison.Ordinal)
+               && string.CompareOrdinal(url, UrlPrefix.Length, id, 0, id.Length) == 0;
 
         /// <summary>True when the JSON is an album's metadata.json (new form or the older "albumData" wrapper).</summary>
         public bool IsAlbumMetadata;
@@ -57,7 +82,7 @@ namespace GPhotos.Sources.Takeout
             bool sawAccessOrDate = false, sawMediaField = false, sawTaken = false;
             (double? Lat, double? Lon, double? Alt) geo = (null, null, null), geoExif = (null, null, null);
             bool albumData = false;
-            string albumDataTitle = null;
+            string albumDataTitle = null, url = null;
 
             while (NextProperty(r, out var name))
             {
@@ -65,7 +90,7 @@ namespace GPhotos.Sources.Takeout
                 {
                     case "title": s.Title = ReadScalar(r); break;
                     case "description": s.Description = ReadScalar(r); break;
-                    case "url": s.Url = ReadScalar(r); sawMediaField = true; break;
+                    case "url": url = ReadScalar(r); sawMediaField = true; break;
                     case "photoTakenTime": s.PhotoTakenTime = ReadTimestamp(r); sawMediaField = sawTaken = true; break;
                     case "creationTime": s.CreationTime = ReadTimestamp(r); sawMediaField = true; break;
                     case "geoData": geo = ReadGeo(r); sawMediaField = true; break;
@@ -88,7 +113,7 @@ namespace GPhotos.Sources.Takeout
                 return new TakeoutSidecar { IsAlbumMetadata = true, AlbumTitle = albumDataTitle };
             }
 
-            s.PhotoId = IdFromUrl(s.Url);
+            s.Url = url;
             var g = geo.Lat != null ? geo : geoExif;
             s.Latitude = g.Lat;
             s.Longitude = g.Lon;
