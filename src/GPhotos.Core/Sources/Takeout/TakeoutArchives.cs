@@ -196,6 +196,7 @@ namespace GPhotos.Sources.Takeout
                 var dir = ZipDirectory.Read(a.ZipFile, ct);
                 a.ZipDir = dir;
                 TakeoutContent.ShareDirectory(TakeoutPartSources.Key(a.Path), dir);
+                a.Entries.Capacity = dir.Count; // one array, not a growing one's outgrown copies
                 for (int i = 0; i < dir.Count; i++)
                 {
                     if ((i & 255) == 0) ct.ThrowIfCancellationRequested();

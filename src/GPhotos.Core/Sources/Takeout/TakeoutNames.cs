@@ -270,6 +270,11 @@ namespace GPhotos.Sources.Takeout
 
         public string FullNoIndex => Index == 0 ? Name : CoreBase + Ext;
 
+        /// <summary>Length of <see cref="Base"/> (a prefix of <see cref="Name"/>).</summary>
+        public int BaseLength => _dot;
+        /// <summary>Length of <see cref="CoreBase"/> (a prefix of <see cref="Name"/>).</summary>
+        public int CoreLength => _core;
+
         public static ParsedMediaName Parse(string fileName)
         {
             var name = TakeoutNames.Nfc(fileName);

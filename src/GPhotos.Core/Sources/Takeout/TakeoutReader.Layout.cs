@@ -23,7 +23,7 @@ namespace GPhotos.Sources.Takeout
             /// </remarks>
             private void ClassifyEntries()
             {
-                var seen = new Dictionary<ulong, IndexedEntry>();
+                var seen = new Dictionary<ulong, IndexedEntry>(_archives.Sum(a => a.Entries.Count)); // sized once: see MatchAll
                 Dictionary<string, IndexedEntry> collided = null; // paths whose hash another path already has (rare)
                 var rootsOf = new Dictionary<IndexedArchive, List<string>>();
                 int dupReported = 0;

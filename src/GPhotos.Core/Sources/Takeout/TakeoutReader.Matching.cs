@@ -118,8 +118,10 @@ namespace GPhotos.Sources.Takeout
                 }
                 _stats.OrphanSidecars = orphans;
 
-                var groups = new Dictionary<GroupKey, ItemGroup>(GroupKeyComparer.Instance);
-                var order = new List<ItemGroup>();
+                // Sized once: a growing table leaves its outgrown arrays (large objects) behind until a full collection.
+                int mediaCount = _folders.Values.Sum(f => f.Media.Count);
+                var groups = new Dictionary<GroupKey, ItemGroup>(mediaCount, GroupKeyComparer.Instance);
+                var order = new List<ItemGroup>(mediaCount);
                 foreach (var f in _folders.Values.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
                     foreach (var m in f.Media)
@@ -172,6 +174,7 @@ namespace GPhotos.Sources.Takeout
                     g.Primary = primary;
                     g.Copies.TrimExcess();
                 }
+                order.TrimExcess();
                 // Primaries are distinct entries with distinct ordinals: an in-place sort gives the order a stable one did.
                 order.Sort((x, y) => x.Primary.Entry.Ordinal.CompareTo(y.Primary.Entry.Ordinal));
                 return order;
@@ -183,10 +186,18 @@ namespace GPhotos.Sources.Takeout
             /// </summary>
             private void MergeLooseCopies(List<ItemGroup> order)
             {
+                // Only the names of such copies are looked up: the table holds those alone (usually none), not two
+                // keys for every copy of the export.
+                var wanted = new HashSet<GroupKey>(GroupKeyComparer.Instance);
+                foreach (var g in order)
+                    if (g.NoSidecar && g.Copies.All(c => c.Folder.Kind == FolderKind.Album))
+                        wanted.Add(new GroupKey(0, null, g.Copies[0].Name.FullNoIndex, g.Copies[0].Entry.Size, null));
+                if (wanted.Count == 0) return;
                 var index = new Dictionary<GroupKey, ItemGroup>(GroupKeyComparer.Instance);
                 var ambiguous = new HashSet<GroupKey>(GroupKeyComparer.Instance);
                 void Index(GroupKey k, ItemGroup g)
                 {
+                    if (!wanted.Contains(k)) return;
                     if (index.TryGetValue(k, out var other) && !ReferenceEquals(other, g)) ambiguous.Add(k);
                     else index[k] = g;
                 }

@@ -168,9 +168,20 @@ namespace GPhotos.Sources.Takeout
             // ---------------------------------------------------------------------------------------------
             // Indexing
 
+            /// <summary>FNV-1a, 64-bit, over the UTF-16 code units (ordinal).</summary>
+            private static ulong NameHash(string s)
+            {
+                ulong h = 14695981039346656037UL;
+                foreach (var c in s) h = (h ^ c) * 1099511628211UL;
+                return h;
+            }
+
             private void IndexAll()
             {
                 int done = 0;
+                // Names seen in the current input, by 64-bit hash (the name compared on a hit): a table of every name as a
+                // string was alive until the input ended. One table, emptied per input, so it grows once.
+                var seenNames = new Dictionary<ulong, (IndexedEntry First, int Count)>();
                 foreach (var path in _owner._paths)
                 {
                     _ct.ThrowIfCancellationRequested();
@@ -178,15 +189,23 @@ namespace GPhotos.Sources.Takeout
                     _archives.Add(a);
                     _stats.Archives++;
                     Report(TakeoutReadPhase.Indexing, path, done);
-                    var names = new Dictionary<string, int>(StringComparer.Ordinal);
+                    seenNames.Clear();
+                    Dictionary<string, int> collided = null; // names whose hash another name has (rare)
                     void Add(IndexedEntry e)
                     {
                         // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
                         // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
                         var entryPath = e.EntryPath;
-                        names.TryGetValue(entryPath, out var seen);
-                        e.Occurrence = seen + 1;
-                        names[entryPath] = e.Occurrence;
+                        var h = NameHash(entryPath);
+                        if (!seenNames.TryGetValue(h, out var slot)) { seenNames[h] = (e, 1); e.Occurrence = 1; }
+                        else if (string.Equals(slot.First.EntryPath, entryPath, StringComparison.Ordinal)) { e.Occurrence = slot.Count + 1; seenNames[h] = (slot.First, e.Occurrence); }
+                        else
+                        {
+                            collided = collided ?? new Dictionary<string, int>(StringComparer.Ordinal);
+                            collided.TryGetValue(entryPath, out var seen);
+                            e.Occurrence = seen + 1;
+                            collided[entryPath] = e.Occurrence;
+                        }
                         if (e.Occurrence == 2)
                             Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
                         e.DropStoredPath();
