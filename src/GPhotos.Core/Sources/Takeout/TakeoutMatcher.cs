@@ -50,35 +50,53 @@ namespace GPhotos.Sources.Takeout
     {
         public IndexedEntry Entry;
         public TakeoutSidecar Json;
-        public string RawStem;   // name without "(n).json"
-        private int _stemLength; // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
-
-        public int StemLength => _stemLength;
+        private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
+        private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
         private bool _titleIsStem;
-        public int Index;        // n of "(n).json"
-        public bool Consumed;    // owned by one media
-        public bool Borrowed;    // shared by an edited copy / forgotten duplicate
+        public int Index;         // n of "(n).json"
+        public bool Consumed;     // owned by one media
+        public bool Borrowed;     // shared by an edited copy / forgotten duplicate
         public bool Truncated;
 
+        /// <summary>The NFC name without "(n).json". Not stored between matches: one is kept per sidecar until the read ends.</summary>
+        public string RawStem => _rawStem ?? CutRawStem(Entry, out _);
+
+        public int StemLength => _stemLength;
+
         /// <summary>RawStem without a (cut) ".supplemental-metadata".</summary>
-        public string Stem => _stemLength == RawStem.Length ? RawStem : RawStem.Substring(0, _stemLength);
+        public string Stem
+        {
+            get
+            {
+                var raw = RawStem;
+                return _stemLength == raw.Length ? raw : raw.Substring(0, _stemLength);
+            }
+        }
 
         /// <summary>
-        /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time
-        /// (one is kept per sidecar until the read ends).
+        /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time.
         /// </summary>
         public string Title => _titleIsStem ? Stem : Json.Title;
 
-        public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
+        /// <summary>Keeps <see cref="RawStem"/> while the folder is matched (it is asked for many times there).</summary>
+        public void Pin() => _rawStem = RawStem;
+
+        public void Unpin() => _rawStem = null;
+
+        private static string CutRawStem(IndexedEntry e, out int index)
         {
             var name = TakeoutNames.Nfc(e.FileName);
             var stem = name.Substring(0, name.Length - 5); // ".json"
-            var raw = TakeoutNames.SplitIndex(stem, out var index);
+            return TakeoutNames.SplitIndex(stem, out index);
+        }
+
+        public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
+        {
+            var raw = CutRawStem(e, out var index);
             var f = new SidecarFile
             {
                 Entry = e,
                 Json = json,
-                RawStem = raw,
                 _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,
                 Truncated = TakeoutNames.LooksTruncated(raw),
@@ -108,6 +126,13 @@ namespace GPhotos.Sources.Takeout
         private static NameKey Key(string name, int index) => new NameKey(name, name.Length, index);
 
         public static void Match(TakeoutFolder folder)
+        {
+            foreach (var s in folder.Sidecars) s.Pin();
+            try { MatchPinned(folder); }
+            finally { foreach (var s in folder.Sidecars) s.Unpin(); }
+        }
+
+        private static void MatchPinned(TakeoutFolder folder)
         {
             var media = folder.Media;
             var sidecarsByName = new Dictionary<NameKey, object>(folder.Sidecars.Count * 2, NameKeyComparer.Instance);

@@ -17,7 +17,16 @@ namespace GPhotos.Sources.Takeout
             private sealed class ItemGroup
             {
                 public string Id;         // the url id (or its -edited/-n form); a fallback id is computed at emission
-                public readonly List<MediaFile> Copies = new List<MediaFile>(1); // one in seven items has album copies
+                // An exact-size array, not a List: one per item, and six in seven items have a single copy.
+                public MediaFile[] Copies = Array.Empty<MediaFile>();
+
+                public void Add(params MediaFile[] more)
+                {
+                    var all = new MediaFile[Copies.Length + more.Length];
+                    Copies.CopyTo(all, 0);
+                    more.CopyTo(all, Copies.Length);
+                    Copies = all;
+                }
                 public MediaFile Primary;
                 public bool IdFromUrl;
                 public bool NoSidecar;    // grouped by name, size and EXIF time (its first copy had no sidecar)
@@ -155,7 +164,7 @@ namespace GPhotos.Sources.Takeout
                             groups[key] = g;
                             order.Add(g);
                         }
-                        g.Copies.Add(m);
+                        g.Add(m);
                     }
                 }
                 groups = null; // the keys are not needed past here
@@ -172,7 +181,6 @@ namespace GPhotos.Sources.Takeout
                         if (ca < pa || (ca == pa && c.Entry.Ordinal < primary.Entry.Ordinal)) primary = c;
                     }
                     g.Primary = primary;
-                    g.Copies.TrimExcess();
                 }
                 order.TrimExcess();
                 // Primaries are distinct entries with distinct ordinals: an in-place sort gives the order a stable one did.
@@ -221,7 +229,7 @@ namespace GPhotos.Sources.Takeout
                     var targetTime = target.Copies.Select(c => c.Sidecar?.Json.PhotoTakenTime).FirstOrDefault(t => t != null);
                     var copyTime = g.Copies[0].Entry.Probe?.DateTaken;
                     if (targetTime != null && copyTime != null && Math.Abs((targetTime.Value - copyTime.Value).TotalHours) > 14.1) continue;
-                    target.Copies.AddRange(g.Copies);
+                    target.Add(g.Copies);
                     order.RemoveAt(i);
                 }
             }
@@ -364,7 +372,7 @@ namespace GPhotos.Sources.Takeout
                 };
 
                 _stats.Items++;
-                _stats.DuplicatesMerged += g.Copies.Count - 1;
+                _stats.DuplicatesMerged += g.Copies.Length - 1;
                 if (p.Sidecar == null) _stats.WithoutSidecar++;
                 if (p.Borrow == BorrowKind.Edited) _stats.EditedCopies++;
                 if (companion != null) _stats.MotionCompanions++;

@@ -59,10 +59,32 @@ namespace GPhotos.Sources.Takeout
 
         public static TakeoutSidecar Parse(Stream stream, bool nameSaysAlbum)
         {
-            using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true))
-            using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double, MaxDepth = 64 })
+            // One sidecar per item is parsed: buffers sized to the JSON (a 4 KB reader buffer and its 8 KB of chars were
+            // most of the garbage of a 100k-item listing), and the parser's char buffer reused.
+            int bufferSize = stream.CanSeek ? (int)Math.Max(128, Math.Min(4096, stream.Length - stream.Position)) : 4096;
+            using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: bufferSize, leaveOpen: true))
+            using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double, MaxDepth = 64, ArrayPool = ReusedChars.Instance })
             {
                 return Read(json, nameSaysAlbum);
+            }
+        }
+
+        /// <summary>Keeps one returned buffer per thread for the next parse (the parser rents a few KB per document).</summary>
+        private sealed class ReusedChars : IArrayPool<char>
+        {
+            public static readonly ReusedChars Instance = new ReusedChars();
+            [ThreadStatic] private static char[] _kept;
+
+            public char[] Rent(int minimumLength)
+            {
+                var kept = _kept;
+                if (kept != null && kept.Length >= minimumLength) { _kept = null; return kept; }
+                return new char[minimumLength];
+            }
+
+            public void Return(char[] array)
+            {
+                if (array != null && array.Length <= 64 * 1024 && (_kept == null || array.Length > _kept.Length)) _kept = array;
             }
         }
 
@@ -114,6 +136,7 @@ namespace GPhotos.Sources.Takeout
             }
 
             s.Url = url;
+            if (s.Description != null && s.Description.Length == 0) s.Description = null; // what an item shows for "" too; one string less per sidecar
             var g = geo.Lat != null ? geo : geoExif;
             s.Latitude = g.Lat;
             s.Longitude = g.Lon;
