@@ -2,7 +2,6 @@ using System.Text;
 using GPhotos.Model;
 using GPhotos.Sources.Takeout;
 using Xunit;
-using Xunit.Abstractions;
 using static GPhotos.Core.Tests.Takeout.TakeoutFixtures;
 
 namespace GPhotos.Core.Tests.Takeout;
@@ -16,20 +15,14 @@ public sealed class TakeoutCompactIndexTests
 {
     private const string Year = "Takeout/Google Photos/Photos from 2021/";
     private readonly TakeoutExports _exports;
-    private readonly ITestOutputHelper _out;
 
-    public TakeoutCompactIndexTests(TakeoutExports exports, ITestOutputHelper output)
-    {
-        _exports = exports;
-        _out = output;
-    }
+    public TakeoutCompactIndexTests(TakeoutExports exports) => _exports = exports;
 
-    private (List<MediaItem> Items, TakeoutReader Reader) Read(params string[] paths)
+    /// <summary>Every item of the parts, and the reader (its stats hold the warnings).</summary>
+    private static (List<MediaItem> Items, TakeoutReader Reader) Read(params string[] parts)
     {
-        var reader = new TakeoutReader(paths, new TakeoutReaderOptions { ArchiveError = _ => { } });
-        var items = reader.ReadItems().ToList();
-        foreach (var w in reader.Stats.Warnings) _out.WriteLine("warning: " + w);
-        return (items, reader);
+        var reader = new TakeoutReader(parts);
+        return (reader.ReadItems().ToList(), reader);
     }
 
     [Fact]
