@@ -259,7 +259,7 @@ function Invoke-ScalePhase {
         $script:Runs["scale.$size.takeout"] = $t
         $script:Runs["scale.$size.library"] = $l
         Add-ScaleRows $t $l
-        Add-Row '6 scale' ('{0:N0}: inputs: Takeout generator / Library reset' -f $t.items) ('{0:0.0} s / {1:0.0} s' -f $t.input.generatorSeconds, $(if ($l) { $l.generateSeconds } else { [double]::NaN })) '' $null '' $null `
+        Add-Row '6 scale' ('{0:N0}: inputs: Takeout generator / Library reset' -f $t.items) ('{0:0.0} s / {1}' -f $t.input.generatorSeconds, $(if ($l) { '{0:0.0} s' -f $l.generateSeconds } else { 'not run' })) '' $null '' $null `
             ('{0}generator peak RSS {1}; parts {2}, manifest {3}' -f $(if ($t.input.cached) { 'cached; ' } else { '' }), (Format-MB $t.input.generatorPeakRss), (Format-MB $t.input.partBytes), (Format-MB $t.input.manifestBytes))
         $done += [pscustomobject]@{ T = $t; L = $l }
     }
