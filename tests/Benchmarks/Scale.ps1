@@ -6,6 +6,10 @@
 
 function Get-ScaleCacheRoot { Join-Path $WorkFolder 'cache' }
 
+# GPHOTOS_BENCH_SCALE_ONLY=TakeoutListing: only the Takeout listing rows (GPhotos and the minimal reader; minutes instead
+# of the saves' hour at 500k), for work on the reader's memory. Unset: every row.
+$ScaleListingOnly = $env:GPHOTOS_BENCH_SCALE_ONLY -eq 'TakeoutListing'
+
 function Get-GeneratorStamp {
     # Inputs are cached by their parameters and by the generator's source, so a changed generator makes new ones.
     $src = Join-Path $PSScriptRoot '../../src/GPhotos.Emulator/Takeout'
@@ -130,6 +134,7 @@ function Invoke-ScaleTakeout([int] $Items) {
         Write-Step ("  listing run {0}: GPhotos {1:0.00} s peak +{2}; floor {3:0.00} s peak +{4}" -f $r, $l.elapsedSeconds, (Format-MB $l.peakAboveIdle),
             $(if ($f) { $f.elapsedSeconds } else { [double]::NaN }), $(if ($f) { Format-MB $f.peakAboveIdle } else { '-' }))
     }
+    if ($ScaleListingOnly) { return [pscustomobject]$res }
     $dest = Join-Path $DownloadRoot "scale-takeout-$Items"
     $unzipDest = Join-Path $DownloadRoot "scale-unzip-$Items"
     Assert-FreeDisk $Items 'the saved copies'
@@ -196,6 +201,7 @@ function Add-ScaleRows($T, $L) {
             ('GPhotos CPU {0:0.0} s; minimal reader peak +{1}' -f (Get-Median $T.list.cpuSeconds), (Format-MB $fp))
     }
     Add-Row $ph ($at + 'Takeout listing, peak working set above idle') ('{0} ({1:N0} B/item)' -f (Format-MB $lp), ($lp / $n)) $(if ($T.floor) { 'minimal reader {0:N0} B/item' -f ($fp / $n) } else { '' }) $null '<= 1 KB/item' (($lp / $n) -le 1024)
+    if ($ScaleListingOnly) { return }
     Add-Row $ph ($at + 'Takeout first Save (media only)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
         ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2} ({3:N0} B/item)' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle), ($T.first.peakAboveIdle / $n))
     Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
@@ -230,12 +236,14 @@ function Add-GrowthRows($Small, $Large) {
         'Library first Save time' = { param($s) $s.L.first.elapsedSeconds }
         'Library re-run time' = { param($s) $s.L.again.elapsedSeconds }
     }
+    if ($ScaleListingOnly) { foreach ($k in @($pairs.Keys)) { if ($k -notlike 'Takeout listing*') { $pairs.Remove($k) } } }
     foreach ($k in $pairs.Keys) {
         $a = [double](& $pairs[$k] $Small); $b = [double](& $pairs[$k] $Large)
         $g = if ($a -gt 0) { $b / $a } else { [double]::NaN }
         Add-Row $ph ($span + $k) ('{0:0.00}x' -f $g) '' $g $target ($g -le $linear * 1.1) $note
         $note = ''
     }
+    if ($ScaleListingOnly) { return }
     $a = Get-Median $Small.L.list.peakAboveIdle; $b = Get-Median $Large.L.list.peakAboveIdle
     Add-Row $ph ($span + 'Library listing peak above idle') ('{0} -> {1}' -f (Format-MB $a), (Format-MB $b)) '' ($b / $a) 'flat (about 1.0)' (($b / $a) -le 1.5)
 }
@@ -247,11 +255,11 @@ function Invoke-ScalePhase {
     $done = @()
     foreach ($size in $sizes) {
         $t = Invoke-ScaleTakeout $size
-        $l = Invoke-ScaleLibrary $t.items
+        $l = if ($ScaleListingOnly) { $null } else { Invoke-ScaleLibrary $t.items }
         $script:Runs["scale.$size.takeout"] = $t
         $script:Runs["scale.$size.library"] = $l
         Add-ScaleRows $t $l
-        Add-Row '6 scale' ('{0:N0}: inputs: Takeout generator / Library reset' -f $t.items) ('{0:0.0} s / {1:0.0} s' -f $t.input.generatorSeconds, $l.generateSeconds) '' $null '' $null `
+        Add-Row '6 scale' ('{0:N0}: inputs: Takeout generator / Library reset' -f $t.items) ('{0:0.0} s / {1}' -f $t.input.generatorSeconds, $(if ($l) { '{0:0.0} s' -f $l.generateSeconds } else { 'not run' })) '' $null '' $null `
             ('{0}generator peak RSS {1}; parts {2}, manifest {3}' -f $(if ($t.input.cached) { 'cached; ' } else { '' }), (Format-MB $t.input.generatorPeakRss), (Format-MB $t.input.partBytes), (Format-MB $t.input.manifestBytes))
         $done += [pscustomobject]@{ T = $t; L = $l }
     }

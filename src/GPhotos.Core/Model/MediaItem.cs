@@ -66,8 +66,24 @@ namespace GPhotos.Model
             get => MediaMetadata?.Height;
             set => Metadata().Height = value;
         }
-        public string CameraMake { get; set; }
-        public string CameraModel { get; set; }
+
+        /// <summary>
+        /// Stored once, in <see cref="MediaMetadata"/>'s <c>Video</c> or <c>Photo</c> (Google's nesting); this is the short
+        /// name for it. Setting it writes there (the video's when the item has video metadata or is a video).
+        /// </summary>
+        public string CameraMake
+        {
+            get => MediaMetadata?.Video?.CameraMake ?? MediaMetadata?.Photo?.CameraMake;
+            set { if (value != null || HasCamera) { var v = VideoFor(); if (v != null) v.CameraMake = value; else PhotoFor().CameraMake = value; } }
+        }
+
+        /// <summary>Stored once, like <see cref="CameraMake"/>.</summary>
+        public string CameraModel
+        {
+            get => MediaMetadata?.Video?.CameraModel ?? MediaMetadata?.Photo?.CameraModel;
+            set { if (value != null || HasCamera) { var v = VideoFor(); if (v != null) v.CameraModel = value; else PhotoFor().CameraModel = value; } }
+        }
+
         public string Description { get; set; }
         public string ProductUrl { get; set; }
 
@@ -126,6 +142,23 @@ namespace GPhotos.Model
         public override string ToString() => Filename ?? Id ?? base.ToString();
 
         private MediaMetadata Metadata() => MediaMetadata ?? (MediaMetadata = new MediaMetadata());
+
+        private bool HasCamera => MediaMetadata?.Photo != null || MediaMetadata?.Video != null;
+
+        // Where a camera field set from outside goes: the video metadata when there is some (or the item is a video),
+        // else the photo metadata (made when missing): never a second copy.
+        private VideoMetadata VideoFor()
+        {
+            var m = Metadata();
+            if (m.Video == null && m.Photo == null && MediaType == MediaType.Video) m.Video = new VideoMetadata();
+            return m.Video;
+        }
+
+        private PhotoMetadata PhotoFor()
+        {
+            var m = Metadata();
+            return m.Photo ?? (m.Photo = new PhotoMetadata());
+        }
 
         /// <summary>
         /// A copy a content source may refresh (its base URL) without touching the caller's object. Shallow: the

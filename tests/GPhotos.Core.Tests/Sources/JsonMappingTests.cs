@@ -70,6 +70,47 @@ public class JsonMappingTests
         Assert.Equal("Apple", item.MediaMetadata.Video.CameraMake);
     }
 
+    [Fact]
+    public void Camera_make_and_model_are_stored_once_in_the_photo_or_video_metadata()
+    {
+        MediaItem photo = LibraryJson.ToMediaItem(JObject.Parse(@"{ ""id"": ""P"", ""mimeType"": ""image/jpeg"",
+          ""mediaMetadata"": { ""photo"": { ""cameraMake"": ""Google"", ""cameraModel"": ""Pixel 8"" } } }"), Now);
+        Assert.Equal("Google", photo.CameraMake);
+        // One storage: a change through either name is seen through the other.
+        photo.MediaMetadata.Photo.CameraModel = "Pixel 9";
+        Assert.Equal("Pixel 9", photo.CameraModel);
+        photo.CameraMake = "Alphabet";
+        Assert.Equal("Alphabet", photo.MediaMetadata.Photo.CameraMake);
+        Assert.Null(photo.MediaMetadata.Video);
+
+        MediaItem video = PickerJson.ToMediaItem(JObject.Parse(@"{ ""id"": ""V"", ""type"": ""VIDEO"",
+          ""mediaFile"": { ""mimeType"": ""video/mp4"", ""mediaFileMetadata"": { ""cameraMake"": ""Apple"", ""cameraModel"": ""iPhone 15"",
+            ""videoMetadata"": { ""processingStatus"": ""READY"" } } } }"), "S", Now);
+        Assert.Equal("iPhone 15", video.CameraModel);
+        video.CameraModel = null;
+        Assert.Null(video.MediaMetadata.Video.CameraModel);
+        Assert.Null(video.MediaMetadata.Photo);
+
+        // Set on a bare item (a script's own object): it goes where Google's nesting puts it, by type.
+        var bare = new MediaItem { MediaType = MediaType.Video, CameraMake = "GoPro" };
+        Assert.Equal("GoPro", bare.MediaMetadata.Video.CameraMake);
+        Assert.Null(bare.MediaMetadata.Photo);
+        var none = new MediaItem { CameraMake = null };
+        Assert.Null(none.MediaMetadata.Photo);
+        Assert.Null(none.CameraMake);
+    }
+
+    [Fact]
+    public void The_flat_metadata_properties_are_read_through_not_copied()
+    {
+        // Every flat property of MediaItem that mirrors MediaMetadata has no field of its own: found by reflection, so
+        // a property added later with a second copy fails here.
+        var fields = typeof(MediaItem).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+            .Select(f => f.Name).ToList();
+        foreach (var name in new[] { "CreationTime", "Width", "Height", "CameraMake", "CameraModel", "TakeoutArchive", "TakeoutEntry", "Size", "MotionVideoEntry", "MotionVideoArchive" })
+            Assert.DoesNotContain(fields, f => f.Contains("<" + name + ">", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("5s", 5000)]
     [InlineData("0.008s", 8)]

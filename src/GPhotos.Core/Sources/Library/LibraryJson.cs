@@ -59,11 +59,7 @@ namespace GPhotos.Sources.Library
                 ProductUrl = String(json, "productUrl"),
                 BaseUrl = String(json, "baseUrl"),
                 BaseUrlReceived = receivedUtc,
-                CreationTime = metadata.CreationTime,
-                Width = metadata.Width,
-                Height = metadata.Height,
-                CameraMake = metadata.Video?.CameraMake ?? metadata.Photo?.CameraMake,
-                CameraModel = metadata.Video?.CameraModel ?? metadata.Photo?.CameraModel,
+                // Capture time, size and camera live in MediaMetadata only; MediaItem's flat properties read them there.
                 MediaMetadata = metadata,
                 ContributorName = String(Child(json, "contributorInfo"), "displayName"),
             };

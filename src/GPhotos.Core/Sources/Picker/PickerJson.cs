@@ -62,11 +62,7 @@ namespace GPhotos.Sources.Picker
                 MediaType = mediaType,
                 BaseUrl = String(file, "baseUrl"),
                 BaseUrlReceived = receivedUtc,
-                CreationTime = metadata.CreationTime,
-                Width = metadata.Width,
-                Height = metadata.Height,
-                CameraMake = make,
-                CameraModel = model,
+                // Capture time, size and camera live in MediaMetadata only; MediaItem's flat properties read them there.
                 MediaMetadata = metadata,
             };
         }

@@ -43,38 +43,89 @@ namespace GPhotos.Sources.Takeout
     }
 
     /// <summary>One file of an input: its name and size, and for tar inputs what the single pass already read.</summary>
+    /// <remarks>
+    /// Kept for every media file and sidecar of the export until the read ends (sidecars are matched across parts), so it
+    /// is small: a zip entry's path is not stored (the part's <see cref="ZipDirectory"/> holds it once, as UTF-8), and
+    /// the JSON/probe state, which most entries never have or hold only briefly, lives in a side object.
+    /// </remarks>
     internal sealed class IndexedEntry
     {
         public IndexedArchive Archive;
-        public string EntryPath;          // as stored, forward slashes
         public long Size;
         public long Ordinal;              // global order over all inputs
         public int ZipIndex = -1;         // zip inputs: the entry's slot in Archive.ZipDir
+
+        /// <summary>1 for the first entry of this name in its input, 2 for a second entry of the same name, ...</summary>
+        public int Occurrence = 1;
+
+        private string _path;
+        private Extra _x;
+
+        /// <summary>As stored, forward slashes. Zip entries: read from the part's directory each time (see <see cref="DropStoredPath"/>).</summary>
+        public string EntryPath
+        {
+            get => _path ?? (ZipIndex >= 0 && Archive?.ZipDir != null ? Archive.ZipDir.Name(ZipIndex) : null);
+            set => _path = value;
+        }
+
+        /// <summary>Forgets the stored path when the zip directory can give it again (one string less per entry).</summary>
+        public void DropStoredPath()
+        {
+            if (ZipIndex >= 0 && Archive?.ZipDir != null) _path = null;
+        }
 
         /// <summary>Zip inputs: CRC-32 from the central directory (the entry cache's key); null otherwise.</summary>
         // The CRC-32 lives in the zip directory's table; an entry known otherwise (a cache's own checks) may carry one.
         public uint? Crc
         {
-            get => ZipIndex >= 0 && Archive?.ZipDir != null ? Archive.ZipDir.Crc(ZipIndex) : _crc;
-            set => _crc = value;
+            get => ZipIndex >= 0 && Archive?.ZipDir != null ? Archive.ZipDir.Crc(ZipIndex) : _x?.Crc;
+            set { if (value != null || _x != null) X.Crc = value; }
         }
-        private uint? _crc;
-        public TakeoutSidecar Json;       // JSON entries: parsed (tar: during the pass; zip/folder: after listing)
-        public string JsonError;
-        public byte[] JsonBytes;          // transient: the bytes just read, for the entry cache
-        public bool JsonRead;
-        public MediaProbeResult Probe;    // tar inputs: probed during the pass; others: when emitted
-        public string ProbeError;
 
-        /// <summary>1 for the first entry of this name in its input, 2 for a second entry of the same name, ...</summary>
-        public int Occurrence = 1;
+        /// <summary>JSON entries: parsed (tar: during the pass; zip/folder: when the reader classifies the entry).</summary>
+        public TakeoutSidecar Json { get => _x?.Json; set { if (value != null || _x != null) X.Json = value; } }
+        public string JsonError { get => _x?.JsonError; set { if (value != null || _x != null) X.JsonError = value; } }
+        /// <summary>Transient: the bytes just read, for the entry cache.</summary>
+        public byte[] JsonBytes { get => _x?.JsonBytes; set { if (value != null || _x != null) X.JsonBytes = value; } }
+        public bool JsonRead { get => _x?.JsonRead ?? false; set { if (value || _x != null) X.JsonRead = value; } }
+        /// <summary>Tar inputs: probed during the pass; others: when needed (emission, or grouping an item without sidecar).</summary>
+        public MediaProbeResult Probe { get => _x?.Probe; set { if (value != null || _x != null) X.Probe = value; } }
+        public string ProbeError { get => _x?.ProbeError; set { if (value != null || _x != null) X.ProbeError = value; } }
+
+        private Extra X => _x ?? (_x = new Extra());
+
+        /// <summary>Drops what an entry no longer needs once its sidecar was taken over or its item emitted.</summary>
+        public void ReleaseExtra()
+        {
+            if (_x == null) return;
+            if (_x.Crc == null && _x.JsonError == null && _x.ProbeError == null) { _x = null; return; }
+            _x.Json = null;
+            _x.JsonBytes = null;
+            _x.Probe = null;
+        }
+
+        private sealed class Extra
+        {
+            public uint? Crc;
+            public TakeoutSidecar Json;
+            public string JsonError;
+            public byte[] JsonBytes;
+            public bool JsonRead;
+            public MediaProbeResult Probe;
+            public string ProbeError;
+        }
 
         /// <summary>What <see cref="TakeoutContent"/> opens: the name, with "#n" for the n-th entry of a repeated name.</summary>
         public string Address => TakeoutArchives.Address(EntryPath, Occurrence);
 
-        // Set by the reader once the Photos root is known.
-        public string Relative;           // NFC path below the Photos root, null when outside it
-        public string FileName => EntryPath.Substring(EntryPath.LastIndexOf('/') + 1);
+        public string FileName
+        {
+            get
+            {
+                var p = EntryPath;
+                return p.Substring(p.LastIndexOf('/') + 1);
+            }
+        }
     }
 
     internal static class TakeoutArchives
@@ -145,6 +196,7 @@ namespace GPhotos.Sources.Takeout
                 var dir = ZipDirectory.Read(a.ZipFile, ct);
                 a.ZipDir = dir;
                 TakeoutContent.ShareDirectory(TakeoutPartSources.Key(a.Path), dir);
+                a.Entries.Capacity = dir.Count; // one array, not a growing one's outgrown copies
                 for (int i = 0; i < dir.Count; i++)
                 {
                     if ((i & 255) == 0) ct.ThrowIfCancellationRequested();

@@ -50,27 +50,64 @@ namespace GPhotos.Sources.Takeout
     {
         public IndexedEntry Entry;
         public TakeoutSidecar Json;
-        public string RawStem;   // name without "(n).json"
-        public string Stem;      // RawStem without a (cut) ".supplemental-metadata"
-        public int Index;        // n of "(n).json"
-        public bool Consumed;    // owned by one media
-        public bool Borrowed;    // shared by an edited copy / forgotten duplicate
+        private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
+        private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
+        private bool _titleIsStem;
+        public int Index;         // n of "(n).json"
+        public bool Consumed;     // owned by one media
+        public bool Borrowed;     // shared by an edited copy / forgotten duplicate
         public bool Truncated;
 
-        public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
+        /// <summary>The NFC name without "(n).json". Not stored between matches: one is kept per sidecar until the read ends.</summary>
+        public string RawStem => _rawStem ?? CutRawStem(Entry, out _);
+
+        public int StemLength => _stemLength;
+
+        /// <summary>RawStem without a (cut) ".supplemental-metadata".</summary>
+        public string Stem
+        {
+            get
+            {
+                var raw = RawStem;
+                return _stemLength == raw.Length ? raw : raw.Substring(0, _stemLength);
+            }
+        }
+
+        /// <summary>
+        /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time.
+        /// </summary>
+        public string Title => _titleIsStem ? Stem : Json.Title;
+
+        /// <summary>Keeps <see cref="RawStem"/> while the folder is matched (it is asked for many times there).</summary>
+        public void Pin() => _rawStem = RawStem;
+
+        public void Unpin() => _rawStem = null;
+
+        private static string CutRawStem(IndexedEntry e, out int index)
         {
             var name = TakeoutNames.Nfc(e.FileName);
             var stem = name.Substring(0, name.Length - 5); // ".json"
-            var raw = TakeoutNames.SplitIndex(stem, out var index);
-            return new SidecarFile
+            return TakeoutNames.SplitIndex(stem, out index);
+        }
+
+        public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
+        {
+            var raw = CutRawStem(e, out var index);
+            var f = new SidecarFile
             {
                 Entry = e,
                 Json = json,
-                RawStem = raw,
-                Stem = TakeoutNames.StripSupplemental(raw),
+                _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,
                 Truncated = TakeoutNames.LooksTruncated(raw),
             };
+            var title = json.Title;
+            if (title != null && title.Length == f._stemLength && string.CompareOrdinal(title, 0, raw, 0, f._stemLength) == 0)
+            {
+                f._titleIsStem = true;
+                json.Title = null;
+            }
+            return f;
         }
     }
 
@@ -83,23 +120,34 @@ namespace GPhotos.Sources.Takeout
         private static readonly HashSet<string> MotionVideoExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".mp", ".mov", ".mp4", ".m4v" };
         private static readonly HashSet<string> MotionPhotoExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".heic", ".heif", ".dng" };
 
-        private static string Key(string name, int index) => name + "\u0001" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The lookups below are keyed by (name or a prefix of it, "(n)" index), ignoring case, without a string made per
+        // key, and a key with one value holds it without a List: a year folder holds tens of thousands of files, and
+        // every folder's tables were alive at once with the whole index (about 80 MB at 100k items).
+        private static NameKey Key(string name, int index) => new NameKey(name, name.Length, index);
 
         public static void Match(TakeoutFolder folder)
         {
+            foreach (var s in folder.Sidecars) s.Pin();
+            try { MatchPinned(folder); }
+            finally { foreach (var s in folder.Sidecars) s.Unpin(); }
+        }
+
+        private static void MatchPinned(TakeoutFolder folder)
+        {
             var media = folder.Media;
-            var sidecarsByName = new Dictionary<string, List<SidecarFile>>(StringComparer.OrdinalIgnoreCase);
+            var sidecarsByName = new Dictionary<NameKey, object>(folder.Sidecars.Count * 2, NameKeyComparer.Instance);
             foreach (var s in folder.Sidecars)
             {
                 AddTo(sidecarsByName, Key(s.RawStem, s.Index), s);
-                if (!string.Equals(s.Stem, s.RawStem, StringComparison.OrdinalIgnoreCase)) AddTo(sidecarsByName, Key(s.Stem, s.Index), s);
+                // Stem is RawStem or a strict prefix of it: a shorter one is another name.
+                if (s.StemLength != s.RawStem.Length) AddTo(sidecarsByName, new NameKey(s.RawStem, s.StemLength, s.Index), s);
             }
 
             SidecarFile Find(string name, int index, bool includeTaken)
             {
-                if (!sidecarsByName.TryGetValue(Key(name, index), out var list)) return null;
-                foreach (var s in list) if (!s.Consumed) return s;
-                return includeTaken ? list[0] : null;
+                if (!sidecarsByName.TryGetValue(Key(name, index), out var found)) return null;
+                for (int i = 0; i < CountOf(found); i++) { var s = At<SidecarFile>(found, i); if (!s.Consumed) return s; }
+                return includeTaken ? At<SidecarFile>(found, 0) : null;
             }
 
             void Own(MediaFile m, SidecarFile s, string rule)
@@ -130,7 +178,7 @@ namespace GPhotos.Sources.Takeout
             MatchTruncated(folder);
 
             // Pass D: the sidecar's title is the media name.
-            var byName = new Dictionary<string, List<MediaFile>>(StringComparer.OrdinalIgnoreCase);
+            var byName = new Dictionary<NameKey, object>(NameKeyComparer.Instance);
             foreach (var m in media)
             {
                 if (m.Sidecar != null) continue;
@@ -139,27 +187,33 @@ namespace GPhotos.Sources.Takeout
             }
             foreach (var s in folder.Sidecars)
             {
-                if (s.Consumed || string.IsNullOrEmpty(s.Json.Title)) continue;
-                foreach (var title in TitleForms(s.Json.Title))
+                if (s.Consumed || string.IsNullOrEmpty(s.Title)) continue;
+                foreach (var title in TitleForms(s.Title))
                 {
                     if (!byName.TryGetValue(Key(title, s.Index), out var list)) continue;
-                    var m = list.FirstOrDefault(x => x.Sidecar == null);
+                    MediaFile m = null;
+                    for (int i = 0; i < CountOf(list) && m == null; i++) if (At<MediaFile>(list, i).Sidecar == null) m = At<MediaFile>(list, i);
                     if (m != null) { Own(m, s, "title"); break; }
                 }
             }
 
             // Pass F: motion/live photo videos without a sidecar of their own belong to the photo of the same stem.
-            var photosByStem = new Dictionary<string, MediaFile>(StringComparer.OrdinalIgnoreCase);
-            foreach (var m in media)
-            {
-                if (!MotionPhotoExtensions.Contains(m.Name.Ext)) continue;
-                foreach (var stem in PhotoStems(m.Name.Base))
-                    if (!photosByStem.ContainsKey(stem)) photosByStem[stem] = m;
-            }
+            // Built only when a video without sidecar is there to pair (most folders have none).
+            Dictionary<NameKey, MediaFile> photosByStem = null;
             foreach (var v in media)
             {
                 if (v.Sidecar != null || !MotionVideoExtensions.Contains(v.Name.Ext)) continue;
-                if (photosByStem.TryGetValue(v.Name.Base, out var photo) && photo.Companion == null && !ReferenceEquals(photo, v))
+                if (photosByStem == null)
+                {
+                    photosByStem = new Dictionary<NameKey, MediaFile>(NameKeyComparer.Instance);
+                    foreach (var m in media)
+                    {
+                        if (!MotionPhotoExtensions.Contains(m.Name.Ext)) continue;
+                        foreach (var stem in PhotoStems(m.Name.Name, m.Name.BaseLength))
+                            if (!photosByStem.ContainsKey(stem)) photosByStem[stem] = m;
+                    }
+                }
+                if (photosByStem.TryGetValue(new NameKey(v.Name.Name, v.Name.BaseLength, 0), out var photo) && photo.Companion == null && !ReferenceEquals(photo, v))
                 {
                     photo.Companion = v;
                     v.IsCompanion = true;
@@ -189,8 +243,8 @@ namespace GPhotos.Sources.Takeout
             }
 
             // Pass E: edited copies share their original's sidecar ("IMG-edited.jpg" → "IMG.HEIC" or "IMG.jpg").
-            var byCore = new Dictionary<string, List<MediaFile>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var m in media) AddTo(byCore, Key(m.Name.CoreBase, m.Name.Index), m);
+            // Built only when an edited copy is there to pair.
+            Dictionary<NameKey, object> byCore = null;
             foreach (var m in media)
             {
                 if (m.Sidecar != null || m.IsCompanion) continue;
@@ -201,8 +255,14 @@ namespace GPhotos.Sources.Takeout
                 m.Borrow = BorrowKind.Edited;
                 m.EditedSuffix = suffix;
                 MediaFile original = null;
-                if (byCore.TryGetValue(Key(origCore, k), out var originals))
+                if (byCore == null)
                 {
+                    byCore = new Dictionary<NameKey, object>(media.Count, NameKeyComparer.Instance);
+                    foreach (var o in media) AddTo(byCore, new NameKey(o.Name.Name, o.Name.CoreLength, o.Name.Index), o);
+                }
+                if (byCore.TryGetValue(Key(origCore, k), out var found))
+                {
+                    var originals = Enumerable.Range(0, CountOf(found)).Select(i => At<MediaFile>(found, i)).ToList();
                     // Same extension first, then any (an edited HEIC is saved as JPG).
                     original = originals.FirstOrDefault(o => !ReferenceEquals(o, m) && !o.IsCompanion && string.Equals(o.Name.Ext, m.Name.Ext, StringComparison.OrdinalIgnoreCase))
                             ?? originals.FirstOrDefault(o => !ReferenceEquals(o, m) && !o.IsCompanion && o.Borrow != BorrowKind.Edited);
@@ -263,7 +323,7 @@ namespace GPhotos.Sources.Takeout
 
         private static MediaFile Disambiguate(List<MediaFile> found, SidecarFile s)
         {
-            var title = s.Json.Title;
+            var title = s.Title;
             if (string.IsNullOrEmpty(title)) return null;
             title = TakeoutNames.Nfc(title);
             var exact = found.Where(m => string.Equals(m.Name.FullNoIndex, title, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -303,19 +363,53 @@ namespace GPhotos.Sources.Takeout
             if (changed) yield return new string(chars);
         }
 
-        /// <summary>"PXL_1.MP" (of "PXL_1.MP.jpg") matches the video "PXL_1.MP"; "PXL_1" matches "PXL_1.mp4".</summary>
-        private static IEnumerable<string> PhotoStems(string photoBase)
+        /// <summary>"PXL_1.MP" (of "PXL_1.MP.jpg") matches the video "PXL_1.MP"; "PXL_1" matches "PXL_1.mp4". Keys over the photo's name.</summary>
+        private static IEnumerable<NameKey> PhotoStems(string name, int baseLength)
         {
-            yield return photoBase;
+            yield return new NameKey(name, baseLength, 0);
             foreach (var tag in new[] { ".MP", ".MV", ".MOTION" })
-                if (photoBase.EndsWith(tag, StringComparison.OrdinalIgnoreCase))
-                    yield return photoBase.Substring(0, photoBase.Length - tag.Length);
+                if (baseLength >= tag.Length && string.Compare(name, baseLength - tag.Length, tag, 0, tag.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                    yield return new NameKey(name, baseLength - tag.Length, 0);
         }
 
-        private static void AddTo<T>(Dictionary<string, List<T>> d, string key, T value)
+        /// <summary>One value as itself, more in a List (most keys have one).</summary>
+        private static void AddTo<T>(Dictionary<NameKey, object> d, NameKey key, T value) where T : class
         {
-            if (!d.TryGetValue(key, out var list)) d[key] = list = new List<T>();
-            list.Add(value);
+            if (!d.TryGetValue(key, out var have)) d[key] = value;
+            else if (have is List<T> list) list.Add(value);
+            else d[key] = new List<T> { (T)have, value };
         }
+
+        private static int CountOf(object values) => values is System.Collections.ICollection c ? c.Count : 1;
+
+        private static T At<T>(object values, int i) where T : class => values as T ?? ((List<T>)values)[i];
+    }
+
+    /// <summary>A name, or its first <see cref="Length"/> characters, with a "(n)" index: a lookup key without a string made for it.</summary>
+    internal readonly struct NameKey
+    {
+        public readonly string Text;
+        public readonly int Length;
+        public readonly int Index;
+
+        public NameKey(string text, int length, int index)
+        {
+            Text = text;
+            Length = length;
+            Index = index;
+        }
+    }
+
+    /// <summary>Compares <see cref="NameKey"/>s as <see cref="StringComparer.OrdinalIgnoreCase"/> compares the names they stand for.</summary>
+    internal sealed class NameKeyComparer : IEqualityComparer<NameKey>
+    {
+        public static readonly NameKeyComparer Instance = new NameKeyComparer();
+
+        public bool Equals(NameKey a, NameKey b)
+            => a.Index == b.Index && a.Length == b.Length && string.Compare(a.Text, 0, b.Text, 0, a.Length, StringComparison.OrdinalIgnoreCase) == 0;
+
+        // The framework's own hash of the name (a prefix is cut for it: short-lived, not kept by the table).
+        public int GetHashCode(NameKey k)
+            => StringComparer.OrdinalIgnoreCase.GetHashCode(k.Length == k.Text.Length ? k.Text : k.Text.Substring(0, k.Length)) * 31 + k.Index;
     }
 }

@@ -250,33 +250,54 @@ namespace GPhotos.Sources.Takeout
     }
 
     /// <summary>A media file name taken apart: "IMG_1234(1).JPG" → base "IMG_1234(1)", core "IMG_1234", index 1, ext ".JPG".</summary>
-    internal sealed class ParsedMediaName
+    /// <remarks>
+    /// One per media file, kept until the read ends: only the name is stored, with the positions of its parts; the
+    /// parts are cut when asked (matching, emission), and common extensions come from a shared pool.
+    /// </remarks>
+    internal struct ParsedMediaName
     {
         public string Name;      // NFC file name
-        public string Ext;       // with the dot, as written; "" when none
-        public string Base;      // Name without Ext
-        public string CoreBase;  // Base without a trailing "(n)"
+        private int _dot;        // where Ext starts; Name.Length when none
+        private int _core;       // length of CoreBase
         public int Index;        // the n of "(n)", 0 when none
 
-        public string FullNoIndex => CoreBase + Ext;
+        /// <summary>With the dot, as written; "" when none.</summary>
+        public string Ext => _dot >= Name.Length ? string.Empty : PooledExtension(Name, _dot);
+        /// <summary>Name without Ext.</summary>
+        public string Base => _dot >= Name.Length ? Name : Name.Substring(0, _dot);
+        /// <summary>Base without a trailing "(n)".</summary>
+        public string CoreBase => _core == Name.Length ? Name : _core == _dot ? Base : Name.Substring(0, _core);
+
+        public string FullNoIndex => Index == 0 ? Name : CoreBase + Ext;
+
+        /// <summary>Length of <see cref="Base"/> (a prefix of <see cref="Name"/>).</summary>
+        public int BaseLength => _dot;
+        /// <summary>Length of <see cref="CoreBase"/> (a prefix of <see cref="Name"/>).</summary>
+        public int CoreLength => _core;
 
         public static ParsedMediaName Parse(string fileName)
         {
             var name = TakeoutNames.Nfc(fileName);
-            var p = new ParsedMediaName { Name = name };
+            var p = new ParsedMediaName { Name = name, _dot = name.Length };
             var dot = name.LastIndexOf('.');
-            if (dot > 0 && name.Length - dot <= 6 && name.Length - dot >= 2)
-            {
-                p.Ext = name.Substring(dot);
-                p.Base = name.Substring(0, dot);
-            }
-            else
-            {
-                p.Ext = string.Empty;
-                p.Base = name;
-            }
-            p.CoreBase = TakeoutNames.SplitIndex(p.Base, out p.Index);
+            if (dot > 0 && name.Length - dot <= 6 && name.Length - dot >= 2) p._dot = dot;
+            var b = p.Base;
+            p._core = TakeoutNames.SplitIndex(b, out p.Index).Length;
             return p;
+        }
+
+        private static readonly string[] CommonExtensions =
+        {
+            ".jpg", ".JPG", ".jpeg", ".JPEG", ".png", ".PNG", ".heic", ".HEIC", ".mp4", ".MP4", ".mov", ".MOV", ".gif",
+            ".GIF", ".webp", ".dng", ".DNG", ".mp", ".MP", ".m4v", ".3gp", ".avi", ".mkv", ".tif", ".tiff", ".bmp",
+        };
+
+        private static string PooledExtension(string name, int dot)
+        {
+            int length = name.Length - dot;
+            foreach (var e in CommonExtensions)
+                if (e.Length == length && string.CompareOrdinal(name, dot, e, 0, length) == 0) return e;
+            return name.Substring(dot);
         }
     }
 }

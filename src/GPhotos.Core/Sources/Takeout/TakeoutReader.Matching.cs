@@ -16,18 +16,99 @@ namespace GPhotos.Sources.Takeout
 
             private sealed class ItemGroup
             {
-                public string Key;
-                public string Id;
-                public readonly List<MediaFile> Copies = new List<MediaFile>();
+                public string Id;         // the url id (or its -edited/-n form); a fallback id is computed at emission
+                // An exact-size array, not a List: one per item, and six in seven items have a single copy.
+                public MediaFile[] Copies = Array.Empty<MediaFile>();
+
+                public void Add(params MediaFile[] more)
+                {
+                    var all = new MediaFile[Copies.Length + more.Length];
+                    Copies.CopyTo(all, 0);
+                    more.CopyTo(all, Copies.Length);
+                    Copies = all;
+                }
                 public MediaFile Primary;
                 public bool IdFromUrl;
+                public bool NoSidecar;    // grouped by name, size and EXIF time (its first copy had no sidecar)
+            }
+
+            /// <summary>
+            /// What makes two copies one item. A struct rather than a concatenated string: one was made per media
+            /// file and all were alive at once with the whole index (about 200 B per item at the peak).
+            /// </summary>
+            private readonly struct GroupKey
+            {
+                public readonly byte Kind;     // 1 url id, 2 sidecar without id, 3 no sidecar, 0 MergeLooseCopies' name|size
+                public readonly string Id;
+                public readonly string Name;   // compared ignoring case (invariant lower case, as before)
+                public readonly long Size;
+                public readonly long Ticks;    // long.MinValue when there is no time
+                public readonly long Split;    // 0, or 1 + the ordinal of a file kept apart from an equal key
+
+                public GroupKey(byte kind, string id, string name, long size, DateTime? time, long split = 0)
+                {
+                    Kind = kind; Id = id; Name = name; Size = size; Ticks = time?.Ticks ?? long.MinValue; Split = split;
+                }
+
+                public GroupKey WithSplit(long ordinal) => new GroupKey(Kind, Id, Name, Size, Ticks == long.MinValue ? (DateTime?)null : new DateTime(Ticks), ordinal + 1);
+            }
+
+            private sealed class GroupKeyComparer : IEqualityComparer<GroupKey>
+            {
+                public static readonly GroupKeyComparer Instance = new GroupKeyComparer();
+
+                public bool Equals(GroupKey a, GroupKey b)
+                    => a.Kind == b.Kind && a.Size == b.Size && a.Ticks == b.Ticks && a.Split == b.Split
+                       && string.Equals(a.Id, b.Id, StringComparison.Ordinal) && SameLower(a.Name, b.Name);
+
+                public int GetHashCode(GroupKey k)
+                {
+                    unchecked
+                    {
+                        int h = k.Kind * 31 + k.Size.GetHashCode();
+                        h = h * 31 + k.Ticks.GetHashCode();
+                        h = h * 31 + k.Split.GetHashCode();
+                        h = h * 31 + (k.Id == null ? 0 : StringComparer.Ordinal.GetHashCode(k.Id));
+                        return h * 31 + LowerHash(k.Name);
+                    }
+                }
+
+                // The keys were TakeoutNames.Lower (NFC, then ToLowerInvariant) strings: the names here are NFC already,
+                // and lowering char by char is the same except for surrogate pairs, which take the string way.
+                private static bool SameLower(string a, string b)
+                {
+                    if (ReferenceEquals(a, b)) return true;
+                    if (a == null || b == null || a.Length != b.Length) return false;
+                    if (HasSurrogate(a) || HasSurrogate(b)) return string.Equals(a.ToLowerInvariant(), b.ToLowerInvariant(), StringComparison.Ordinal);
+                    for (int i = 0; i < a.Length; i++)
+                        if (a[i] != b[i] && char.ToLowerInvariant(a[i]) != char.ToLowerInvariant(b[i])) return false;
+                    return true;
+                }
+
+                private static int LowerHash(string s)
+                {
+                    if (s == null) return 0;
+                    if (HasSurrogate(s)) return StringComparer.Ordinal.GetHashCode(s.ToLowerInvariant());
+                    unchecked
+                    {
+                        int h = (int)2166136261;
+                        foreach (var c in s) h = (h ^ char.ToLowerInvariant(c)) * 16777619;
+                        return h;
+                    }
+                }
+
+                private static bool HasSurrogate(string s)
+                {
+                    foreach (var c in s) if (char.IsSurrogate(c)) return true;
+                    return false;
+                }
             }
 
             private List<ItemGroup> MatchAll()
             {
                 Report(TakeoutReadPhase.Matching);
-                AssignRelativePaths();
-                BuildFolders();
+                ClassifyEntries();
+                FinishFolders();
                 foreach (var f in _folders.Values)
                 {
                     _ct.ThrowIfCancellationRequested();
@@ -46,8 +127,10 @@ namespace GPhotos.Sources.Takeout
                 }
                 _stats.OrphanSidecars = orphans;
 
-                var groups = new Dictionary<string, ItemGroup>(StringComparer.Ordinal);
-                var order = new List<ItemGroup>();
+                // Sized once: a growing table leaves its outgrown arrays (large objects) behind until a full collection.
+                int mediaCount = _folders.Values.Sum(f => f.Media.Count);
+                var groups = new Dictionary<GroupKey, ItemGroup>(mediaCount, GroupKeyComparer.Instance);
+                var order = new List<ItemGroup>(mediaCount);
                 foreach (var f in _folders.Values.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
                     foreach (var m in f.Media)
@@ -60,9 +143,9 @@ namespace GPhotos.Sources.Takeout
                         // together or, split by folder, stop album copies merging with their year-folder copy.
                         // Without an id: same name, size and capture time (sidecar time, else EXIF time read from the
                         // file: only files without sidecar are probed here).
-                        var key = ownerId != null ? "id:" + ownerId + "|" + m.Entry.Size + "|" + TakeoutNames.Lower(FilenameFor(m)) + "|" + (m.Sidecar.Json.PhotoTakenTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "")
-                            : m.Sidecar != null ? "st:" + TakeoutNames.Lower(FilenameFor(m)) + "|" + m.Entry.Size + "|" + (m.Sidecar.Json.PhotoTakenTime?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "")
-                            : "ns:" + TakeoutNames.Lower(m.Name.FullNoIndex) + "|" + m.Entry.Size + "|" + (EnsureProbe(m.Entry)?.DateTaken?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "");
+                        var key = ownerId != null ? new GroupKey(1, ownerId, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
+                            : m.Sidecar != null ? new GroupKey(2, null, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
+                            : new GroupKey(3, null, m.Name.FullNoIndex, m.Entry.Size, EnsureProbe(m.Entry)?.DateTaken);
                         // One item has one copy per folder, and only one outside albums (its year folder).
                         bool split = false;
                         if (groups.TryGetValue(key, out var g)
@@ -70,70 +153,84 @@ namespace GPhotos.Sources.Takeout
                                 || (ownerId == null && f.Kind != FolderKind.Album && g.Copies.Any(c => c.Folder.Kind != FolderKind.Album))))
                         {
                             // Two files of one folder never are one item: keep both, apart.
-                            key = key + "#" + m.Entry.Archive.Order + ":" + m.Entry.Address;
+                            key = key.WithSplit(m.Entry.Ordinal);
                             split = true;
                             g = null;
                             if (ownerId != null) Warn($"'{m.Entry.EntryPath}' shares its sidecar id with another file of the same folder; both are kept.");
                         }
                         if (g == null && !groups.TryGetValue(key, out g))
                         {
-                            g = new ItemGroup { Key = key, Id = ownerId, IdFromUrl = ownerId != null && !split };
+                            g = new ItemGroup { Id = ownerId, IdFromUrl = ownerId != null && !split, NoSidecar = key.Kind == 3 };
                             groups[key] = g;
                             order.Add(g);
                         }
-                        g.Copies.Add(m);
+                        g.Add(m);
                     }
                 }
+                groups = null; // the keys are not needed past here
 
-                MergeLooseCopies(order, groups);
+                MergeLooseCopies(order);
 
                 foreach (var g in order)
                 {
-                    g.Primary = g.Copies
-                        .OrderBy(c => c.Folder.Kind == FolderKind.Album ? 1 : 0)
-                        .ThenBy(c => c.Entry.Ordinal)
-                        .First();
-                    if (!g.IdFromUrl) g.Id = FallbackId(StableRelativePath(g.Primary));
+                    var primary = g.Copies[0];
+                    foreach (var c in g.Copies)
+                    {
+                        // Outside albums first, then the first in the export (what OrderBy/ThenBy chose before).
+                        int ca = c.Folder.Kind == FolderKind.Album ? 1 : 0, pa = primary.Folder.Kind == FolderKind.Album ? 1 : 0;
+                        if (ca < pa || (ca == pa && c.Entry.Ordinal < primary.Entry.Ordinal)) primary = c;
+                    }
+                    g.Primary = primary;
                 }
-                return order.OrderBy(g => g.Primary.Entry.Ordinal).ToList();
+                order.TrimExcess();
+                // Primaries are distinct entries with distinct ordinals: an in-place sort gives the order a stable one did.
+                order.Sort((x, y) => x.Primary.Entry.Ordinal.CompareTo(y.Primary.Entry.Ordinal));
+                return order;
             }
 
             /// <summary>
             /// A copy without sidecar found only in albums joins an item of the same name and size (the album folder
             /// lost its JSON, or the year folder numbered the name differently).
             /// </summary>
-            private void MergeLooseCopies(List<ItemGroup> order, Dictionary<string, ItemGroup> groups)
+            private void MergeLooseCopies(List<ItemGroup> order)
             {
-                var index = new Dictionary<string, ItemGroup>(StringComparer.Ordinal);
-                var ambiguous = new HashSet<string>(StringComparer.Ordinal);
-                void Index(string k, ItemGroup g)
+                // Only the names of such copies are looked up: the table holds those alone (usually none), not two
+                // keys for every copy of the export.
+                var wanted = new HashSet<GroupKey>(GroupKeyComparer.Instance);
+                foreach (var g in order)
+                    if (g.NoSidecar && g.Copies.All(c => c.Folder.Kind == FolderKind.Album))
+                        wanted.Add(new GroupKey(0, null, g.Copies[0].Name.FullNoIndex, g.Copies[0].Entry.Size, null));
+                if (wanted.Count == 0) return;
+                var index = new Dictionary<GroupKey, ItemGroup>(GroupKeyComparer.Instance);
+                var ambiguous = new HashSet<GroupKey>(GroupKeyComparer.Instance);
+                void Index(GroupKey k, ItemGroup g)
                 {
+                    if (!wanted.Contains(k)) return;
                     if (index.TryGetValue(k, out var other) && !ReferenceEquals(other, g)) ambiguous.Add(k);
                     else index[k] = g;
                 }
                 foreach (var g in order)
                 {
-                    if (g.Key.StartsWith("ns:", StringComparison.Ordinal)) continue;
+                    if (g.NoSidecar) continue;
                     foreach (var c in g.Copies)
                     {
-                        Index(TakeoutNames.Lower(c.Name.FullNoIndex) + "|" + c.Entry.Size, g);
-                        Index(TakeoutNames.Lower(FilenameFor(c)) + "|" + c.Entry.Size, g);
+                        Index(new GroupKey(0, null, c.Name.FullNoIndex, c.Entry.Size, null), g);
+                        Index(new GroupKey(0, null, FilenameFor(c), c.Entry.Size, null), g);
                     }
                 }
                 for (int i = order.Count - 1; i >= 0; i--)
                 {
                     var g = order[i];
-                    if (!g.Key.StartsWith("ns:", StringComparison.Ordinal) || g.Copies.Any(c => c.Folder.Kind != FolderKind.Album)) continue;
-                    var k = TakeoutNames.Lower(g.Copies[0].Name.FullNoIndex) + "|" + g.Copies[0].Entry.Size;
+                    if (!g.NoSidecar || g.Copies.Any(c => c.Folder.Kind != FolderKind.Album)) continue;
+                    var k = new GroupKey(0, null, g.Copies[0].Name.FullNoIndex, g.Copies[0].Entry.Size, null);
                     if (ambiguous.Contains(k) || !index.TryGetValue(k, out var target)) continue;
                     if (g.Copies.Any(c => target.Copies.Any(t => ReferenceEquals(t.Folder, c.Folder)))) continue;
                     // EXIF time has no zone: only a difference beyond any zone offset tells two photos apart.
                     var targetTime = target.Copies.Select(c => c.Sidecar?.Json.PhotoTakenTime).FirstOrDefault(t => t != null);
                     var copyTime = g.Copies[0].Entry.Probe?.DateTaken;
                     if (targetTime != null && copyTime != null && Math.Abs((targetTime.Value - copyTime.Value).TotalHours) > 14.1) continue;
-                    target.Copies.AddRange(g.Copies);
+                    target.Add(g.Copies);
                     order.RemoveAt(i);
-                    groups.Remove(g.Key);
                 }
             }
 
@@ -173,7 +270,7 @@ namespace GPhotos.Sources.Takeout
             /// <summary>The sidecar title (the untruncated original name); for an edited copy with its edit suffix.</summary>
             private static string FilenameFor(MediaFile m)
             {
-                var title = m.Sidecar?.Json.Title;
+                var title = m.Sidecar?.Title;
                 if (string.IsNullOrWhiteSpace(title)) return m.Name.Name;
                 title = TakeoutNames.Nfc(title);
                 if (m.Borrow == BorrowKind.Edited)
@@ -210,7 +307,7 @@ namespace GPhotos.Sources.Takeout
                     return null;
                 }
 
-                var id = g.Id;
+                var id = g.IdFromUrl ? g.Id : FallbackId(StableRelativePath(p));
                 if (!ids.Add(id))
                 {
                     var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.Address).Substring(0, 8);
@@ -243,11 +340,6 @@ namespace GPhotos.Sources.Takeout
                     Filename = filename,
                     MimeType = mime,
                     MediaType = type,
-                    CreationTime = created,
-                    Width = probe?.Width,
-                    Height = probe?.Height,
-                    CameraMake = probe?.CameraMake,
-                    CameraModel = probe?.CameraModel,
                     Description = string.IsNullOrEmpty(sc?.Description) ? null : sc.Description,
                     ProductUrl = sc?.Url,
                     Latitude = sc?.Latitude,
@@ -273,13 +365,14 @@ namespace GPhotos.Sources.Takeout
                         CreationTime = created,
                         Width = probe?.Width,
                         Height = probe?.Height,
-                        Photo = type == MediaType.Photo ? new PhotoMetadata { CameraMake = probe?.CameraMake, CameraModel = probe?.CameraModel } : null,
+                        // An item of unknown type whose head named a camera keeps it (the flat CameraMake reads it here).
+                        Photo = type == MediaType.Photo || (type == MediaType.Unspecified && (probe?.CameraMake != null || probe?.CameraModel != null)) ? new PhotoMetadata { CameraMake = probe?.CameraMake, CameraModel = probe?.CameraModel } : null,
                         Video = type == MediaType.Video ? new VideoMetadata { CameraMake = probe?.CameraMake, CameraModel = probe?.CameraModel, Status = VideoProcessingStatus.Ready } : null,
                     },
                 };
 
                 _stats.Items++;
-                _stats.DuplicatesMerged += g.Copies.Count - 1;
+                _stats.DuplicatesMerged += g.Copies.Length - 1;
                 if (p.Sidecar == null) _stats.WithoutSidecar++;
                 if (p.Borrow == BorrowKind.Edited) _stats.EditedCopies++;
                 if (companion != null) _stats.MotionCompanions++;

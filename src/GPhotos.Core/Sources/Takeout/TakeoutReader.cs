@@ -142,10 +142,13 @@ namespace GPhotos.Sources.Takeout
                     _stats.IndexTime = sw.Elapsed;
                     var ids = new HashSet<string>(StringComparer.Ordinal);
                     int emitted = 0;
-                    foreach (var g in groups)
+                    for (int i = 0; i < groups.Count; i++)
                     {
                         _ct.ThrowIfCancellationRequested();
+                        var g = groups[i];
+                        groups[i] = null; // what an emitted item needed goes as the read goes on (Save runs meanwhile)
                         var item = Build(g, ids);
+                        foreach (var c in g.Copies) c.Entry.ReleaseExtra(); // probes read for grouping or emission
                         if (item == null) continue;
                         emitted++;
                         if (emitted % 100 == 0) Report(TakeoutReadPhase.Emitting, items: emitted, total: groups.Count);
@@ -164,9 +167,20 @@ namespace GPhotos.Sources.Takeout
             // ---------------------------------------------------------------------------------------------
             // Indexing
 
+            /// <summary>FNV-1a, 64-bit, over the UTF-16 code units (ordinal).</summary>
+            private static ulong NameHash(string s)
+            {
+                ulong h = 14695981039346656037UL;
+                foreach (var c in s) h = (h ^ c) * 1099511628211UL;
+                return h;
+            }
+
             private void IndexAll()
             {
                 int done = 0;
+                // Names seen in the current input, by 64-bit hash (the name compared on a hit): a table of every name as a
+                // string was alive until the input ended. One table, emptied per input, so it grows once.
+                var seenNames = new Dictionary<ulong, (IndexedEntry First, int Count)>();
                 foreach (var path in _owner._paths)
                 {
                     _ct.ThrowIfCancellationRequested();
@@ -174,16 +188,26 @@ namespace GPhotos.Sources.Takeout
                     _archives.Add(a);
                     _stats.Archives++;
                     Report(TakeoutReadPhase.Indexing, path, done);
-                    var names = new Dictionary<string, int>(StringComparer.Ordinal);
+                    seenNames.Clear();
+                    Dictionary<string, int> collided = null; // names whose hash another name has (rare)
                     void Add(IndexedEntry e)
                     {
                         // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
                         // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
-                        names.TryGetValue(e.EntryPath, out var seen);
-                        e.Occurrence = seen + 1;
-                        names[e.EntryPath] = e.Occurrence;
+                        var entryPath = e.EntryPath;
+                        var h = NameHash(entryPath);
+                        if (!seenNames.TryGetValue(h, out var slot)) { seenNames[h] = (e, 1); e.Occurrence = 1; }
+                        else if (string.Equals(slot.First.EntryPath, entryPath, StringComparison.Ordinal)) { e.Occurrence = slot.Count + 1; seenNames[h] = (slot.First, e.Occurrence); }
+                        else
+                        {
+                            collided = collided ?? new Dictionary<string, int>(StringComparer.Ordinal);
+                            collided.TryGetValue(entryPath, out var seen);
+                            e.Occurrence = seen + 1;
+                            collided[entryPath] = e.Occurrence;
+                        }
                         if (e.Occurrence == 2)
-                            Warn($"'{e.EntryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
+                            Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
+                        e.DropStoredPath();
                         e.Ordinal = _ordinal++;
                         a.Entries.Add(e);
                         if (_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);

@@ -13,15 +13,40 @@ namespace GPhotos.Sources.Takeout
     /// </summary>
     internal sealed class TakeoutSidecar
     {
+        // One is kept per sidecar until the read ends (sidecars are matched across parts): only what an item uses, in
+        // few bytes. The url is rebuilt from the id when it has Google's usual form; times are ticks (0 = absent) and
+        // coordinates NaN when absent, instead of nullable fields.
+        private const string UrlPrefix = "https://photos.google.com/photo/";
+        private string _url;
+        private long _taken, _created;
+        private double _lat = double.NaN, _lon = double.NaN, _alt = double.NaN;
+
         public string Title;
         public string Description;
-        public string Url;
         public string PhotoId;              // from Url: https://photos.google.com/photo/<id>
-        public DateTime? PhotoTakenTime;    // UTC
-        public DateTime? CreationTime;      // UTC (upload)
-        public double? Latitude, Longitude, Altitude;
+
+        public string Url
+        {
+            get => _url ?? (PhotoId != null ? UrlPrefix + PhotoId : null);
+            set { _url = value; PhotoId = IdFromUrl(value); if (PhotoId != null && IsUsualUrl(value, PhotoId)) _url = null; }
+        }
+
+        /// <summary>UTC.</summary>
+        public DateTime? PhotoTakenTime { get => FromTicks(_taken); set => _taken = value?.Ticks ?? 0; }
+        /// <summary>UTC (upload).</summary>
+        public DateTime? CreationTime { get => FromTicks(_created); set => _created = value?.Ticks ?? 0; }
+        public double? Latitude { get => FromNaN(_lat); set => _lat = value ?? double.NaN; }
+        public double? Longitude { get => FromNaN(_lon); set => _lon = value ?? double.NaN; }
+        public double? Altitude { get => FromNaN(_alt); set => _alt = value ?? double.NaN; }
         public IReadOnlyList<string> People = Array.Empty<string>();
         public bool Favorited, Archived, Trashed;
+
+        private static DateTime? FromTicks(long t) => t == 0 ? (DateTime?)null : new DateTime(t, DateTimeKind.Utc);
+        private static double? FromNaN(double d) => double.IsNaN(d) ? (double?)null : d;
+
+        private static bool IsUsualUrl(string url, string id)
+            => url.Length == UrlPrefix.Length + id.Length && url.StartsWith(UrlPrefix, StringComparison.Ordinal)
+               && string.CompareOrdinal(url, UrlPrefix.Length, id, 0, id.Length) == 0;
 
         /// <summary>True when the JSON is an album's metadata.json (new form or the older "albumData" wrapper).</summary>
         public bool IsAlbumMetadata;
@@ -34,10 +59,32 @@ namespace GPhotos.Sources.Takeout
 
         public static TakeoutSidecar Parse(Stream stream, bool nameSaysAlbum)
         {
-            using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true))
-            using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double, MaxDepth = 64 })
+            // One sidecar per item is parsed: buffers sized to the JSON (a 4 KB reader buffer and its 8 KB of chars were
+            // most of the garbage of a 100k-item listing), and the parser's char buffer reused.
+            int bufferSize = stream.CanSeek ? (int)Math.Max(128, Math.Min(4096, stream.Length - stream.Position)) : 4096;
+            using (var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: bufferSize, leaveOpen: true))
+            using (var json = new JsonTextReader(reader) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double, MaxDepth = 64, ArrayPool = ReusedChars.Instance })
             {
                 return Read(json, nameSaysAlbum);
+            }
+        }
+
+        /// <summary>Keeps one returned buffer per thread for the next parse (the parser rents a few KB per document).</summary>
+        private sealed class ReusedChars : IArrayPool<char>
+        {
+            public static readonly ReusedChars Instance = new ReusedChars();
+            [ThreadStatic] private static char[] _kept;
+
+            public char[] Rent(int minimumLength)
+            {
+                var kept = _kept;
+                if (kept != null && kept.Length >= minimumLength) { _kept = null; return kept; }
+                return new char[minimumLength];
+            }
+
+            public void Return(char[] array)
+            {
+                if (array != null && array.Length <= 64 * 1024 && (_kept == null || array.Length > _kept.Length)) _kept = array;
             }
         }
 
@@ -57,7 +104,7 @@ namespace GPhotos.Sources.Takeout
             bool sawAccessOrDate = false, sawMediaField = false, sawTaken = false;
             (double? Lat, double? Lon, double? Alt) geo = (null, null, null), geoExif = (null, null, null);
             bool albumData = false;
-            string albumDataTitle = null;
+            string albumDataTitle = null, url = null;
 
             while (NextProperty(r, out var name))
             {
@@ -65,7 +112,7 @@ namespace GPhotos.Sources.Takeout
                 {
                     case "title": s.Title = ReadScalar(r); break;
                     case "description": s.Description = ReadScalar(r); break;
-                    case "url": s.Url = ReadScalar(r); sawMediaField = true; break;
+                    case "url": url = ReadScalar(r); sawMediaField = true; break;
                     case "photoTakenTime": s.PhotoTakenTime = ReadTimestamp(r); sawMediaField = sawTaken = true; break;
                     case "creationTime": s.CreationTime = ReadTimestamp(r); sawMediaField = true; break;
                     case "geoData": geo = ReadGeo(r); sawMediaField = true; break;
@@ -88,7 +135,8 @@ namespace GPhotos.Sources.Takeout
                 return new TakeoutSidecar { IsAlbumMetadata = true, AlbumTitle = albumDataTitle };
             }
 
-            s.PhotoId = IdFromUrl(s.Url);
+            s.Url = url;
+            if (s.Description != null && s.Description.Length == 0) s.Description = null; // what an item shows for "" too; one string less per sidecar
             var g = geo.Lat != null ? geo : geoExif;
             s.Latitude = g.Lat;
             s.Longitude = g.Lon;
