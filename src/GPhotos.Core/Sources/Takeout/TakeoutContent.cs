@@ -64,8 +64,15 @@ namespace GPhotos.Sources.Takeout
         /// it. A tgz scan or a part in Drive (network reads) is not.
         /// </summary>
         internal static bool OpensQuickly(string archivePath)
-            => archivePath != null && (KnownZips.ContainsKey(archivePath)
-                || (!TakeoutPartSources.IsRegistered(archivePath) && TakeoutArchives.DetectKind(archivePath) is var k && (k == TakeoutInputKind.Zip || k == TakeoutInputKind.Folder)));
+        {
+            if (archivePath == null) return false;
+            if (KnownZips.ContainsKey(archivePath)) return true;
+            if (TakeoutPartSources.IsRegistered(archivePath)) return false;
+            // By name, without a stat per item (a folder's entries are files on disk: quick too). A tar under an
+            // unusual name is opened inline then; its scan honours the token all the same.
+            return !(archivePath.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || archivePath.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)
+                || archivePath.EndsWith(".tar", StringComparison.OrdinalIgnoreCase));
+        }
 
         /// <summary>Opens the item's own file. The caller disposes the stream.</summary>
         /// <exception cref="ArgumentException">The item is not a Takeout item.</exception>
