@@ -56,9 +56,9 @@ namespace GPhotos.Sources.Takeout
             }
         }
 
-        private static TakeoutContentStream OpenZipEntry(string archivePath, string entryPath)
+        /// <summary>Opens an entry of the zip part <paramref name="key"/> (a full path or a registered key, <see cref="TakeoutPartSources.Key"/>).</summary>
+        private static TakeoutContentStream OpenZipEntry(string key, string entryPath)
         {
-            var key = TakeoutPartSources.Key(archivePath);
             var bag = Pool.GetOrAdd(key, _ => new ConcurrentBag<PooledZip>());
             ZipDirectory dir;
             if (!bag.TryTake(out var z))
@@ -73,8 +73,10 @@ namespace GPhotos.Sources.Takeout
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     z.Dispose();
-                    throw new TakeoutArchiveException(key, entryPath,
-                        $"Takeout part '{key}' cannot be opened: {ex.Message}", ex);
+                    ForgetKind(key); // detected afresh next time (a folder may have taken its place)
+                    throw new TakeoutArchiveException(key, entryPath, ex is FileNotFoundException || ex is DirectoryNotFoundException
+                        ? $"Takeout part '{key}' does not exist (moved or deleted since it was read?)."
+                        : $"Takeout part '{key}' cannot be opened: {ex.Message}", ex);
                 }
             }
             try

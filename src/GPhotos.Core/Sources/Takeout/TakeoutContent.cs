@@ -56,6 +56,24 @@ namespace GPhotos.Sources.Takeout
 
         private static TimeSpan _idleTimeout = TimeSpan.FromSeconds(30);
 
+        /// <summary>Archive paths (as items name them) already opened as zips, with their pool key.</summary>
+        private static readonly ConcurrentDictionary<string, string> KnownZips = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// True when opening this part's entries is quick local I/O (a zip or folder on disk): no thread switch is worth
+        /// it. A tgz scan or a part in Drive (network reads) is not.
+        /// </summary>
+        internal static bool OpensQuickly(string archivePath)
+        {
+            if (archivePath == null) return false;
+            if (KnownZips.ContainsKey(archivePath)) return true;
+            if (TakeoutPartSources.IsRegistered(archivePath)) return false;
+            // By name, without a stat per item (a folder's entries are files on disk: quick too). A tar under an
+            // unusual name is opened inline then; its scan honours the token all the same.
+            return !(archivePath.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || archivePath.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)
+                || archivePath.EndsWith(".tar", StringComparison.OrdinalIgnoreCase));
+        }
+
         /// <summary>Opens the item's own file. The caller disposes the stream.</summary>
         /// <exception cref="ArgumentException">The item is not a Takeout item.</exception>
         /// <exception cref="TakeoutArchiveException">The archive or entry is missing or unreadable.</exception>
@@ -82,10 +100,16 @@ namespace GPhotos.Sources.Takeout
         {
             if (archivePath == null) throw new ArgumentNullException(nameof(archivePath));
             if (entryPath == null) throw new ArgumentNullException(nameof(entryPath));
+            // A zip opened before is a zip: no stat (Directory.Exists) and no full-path computation per item.
+            if (KnownZips.TryGetValue(archivePath, out var knownKey)) return OpenZipEntry(knownKey, entryPath);
             var kind = TakeoutArchives.DetectKind(archivePath);
             switch (kind)
             {
-                case TakeoutInputKind.Zip: return OpenZipEntry(archivePath, entryPath);
+                case TakeoutInputKind.Zip:
+                    var key = TakeoutPartSources.Key(archivePath);
+                    var opened = OpenZipEntry(key, entryPath);
+                    if (IdleArchiveTimeout > TimeSpan.Zero) KnownZips[archivePath] = key; // forgotten with the part's pool
+                    return opened;
                 case TakeoutInputKind.Folder: return OpenFolderEntry(archivePath, entryPath);
                 case TakeoutInputKind.TarGz:
                 case TakeoutInputKind.Tar:
@@ -174,6 +198,9 @@ namespace GPhotos.Sources.Takeout
                 if (kv.Value.LastUsed < cutoff) ((ICollection<KeyValuePair<string, SharedDirectory>>)Directories).Remove(kv);
                 else any = true;
             }
+            // Kinds are remembered only while the part is in use: a part replaced later is detected again.
+            foreach (var kv in KnownZips)
+                if (!Pool.TryGetValue(kv.Value, out var b) || b.IsEmpty) ((ICollection<KeyValuePair<string, string>>)KnownZips).Remove(kv);
             any |= SweepCursors(cutoff);
             if (!any)
             {
@@ -208,10 +235,17 @@ namespace GPhotos.Sources.Takeout
         public static void ReleaseArchives(string archivePath)
         {
             var key = TakeoutPartSources.Key(archivePath);
+            ForgetKind(key);
             if (Pool.TryRemove(key, out var bag))
                 while (bag.TryTake(out var z)) z.Dispose();
             Directories.TryRemove(key, out _);
             ReleaseCursors(key);
+        }
+
+        private static void ForgetKind(string key)
+        {
+            foreach (var known in KnownZips)
+                if (known.Value == key) ((ICollection<KeyValuePair<string, string>>)KnownZips).Remove(known);
         }
 
         private static void Locate(MediaItem item, ContentVariant variant, out string archive, out string entry)
