@@ -127,7 +127,7 @@ public sealed class TakeoutFuzzTests
     private static void ReadWhole(string path)
     {
         var errors = new List<TakeoutArchiveException>();
-        var reader = new TakeoutReader(path, new TakeoutReaderOptions { ArchiveError = errors.Add, IncludeTrashed = true });
+        var reader = new TakeoutReader(path, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors), IncludeTrashed = true });
         foreach (var item in reader.ReadItems())
         {
             try
