@@ -11,8 +11,10 @@
       Takeout         Reads every Google Takeout export in -TakeoutPath (zips, .tgz, extracted folders). The whole
                       library with GPS, no sign-in needed. Point it at the folder your Takeout downloads land in.
       PickerSessions  Downloads what you picked in Google's picker since the last run. Start a session whenever you
-                      like, at the keyboard or on your phone, and put its id in the session file:
-                          (New-GPhotosPickerSession).Id | Add-Content D:\PhotoBackup\GPhotos-picker-sessions.txt
+                      like, at the keyboard or on your phone, and put its id in the session file (kept in the
+                      backup's .gphotos folder, made by the first run or by the New-Item line):
+                          New-Item -ItemType Directory -Force D:\PhotoBackup\.gphotos | Out-Null
+                          (New-GPhotosPickerSession).Id | Add-Content D:\PhotoBackup\.gphotos\picker-sessions.txt
                       Each night, sessions where you tapped Done are saved, then removed at Google and from the file;
                       sessions still open are kept for the next night; expired ones are dropped.
       Library         Items this OAuth client uploaded (the only ones Google's Library API shows since 2025).
@@ -54,6 +56,10 @@
 
     Drop the redirection to have cron mail you the summary and errors. The log files are in the -LogFolder either way.
 
+    The script's own files (its logs, the session list) are kept in <Destination>/.gphotos, beside the backup's
+    index: they travel with the backup, and Test-GPhotosBackup, which lists every other file it does not know as
+    "not in the index", knows that folder is GPhotos's. The last log line names the run's log file.
+
 .PARAMETER Destination
     The backup folder. Created when missing.
 
@@ -70,7 +76,8 @@
 
 .PARAMETER SessionFile
     PickerSessions: the file with one picking session id per line.
-    Default: GPhotos-picker-sessions.txt in -Destination.
+    Default: <Destination>/.gphotos/picker-sessions.txt (an existing GPhotos-picker-sessions.txt in -Destination, the
+    earlier default, is still read and moved there).
 
 .PARAMETER Layout
     Folders below -Destination: Flat, Year, YearMonth (default) or YearMonthDay, by capture time (UTC).
@@ -79,7 +86,7 @@
     The token cache folder, if Connect-GPhotos was given one when you signed in.
 
 .PARAMETER LogFolder
-    Where each run writes backup-<date>-<time>.log; the 60 newest are kept. Default: GPhotos-logs in -Destination.
+    Where each run writes backup-<date>-<time>.log; the 60 newest are kept. Default: <Destination>/.gphotos/logs.
 
 .PARAMETER ThrottleLimit
     Parallel downloads (1-64). Default 8.
@@ -102,7 +109,7 @@
 .EXAMPLE
     ./Backup-GooglePhotos.ps1 -Destination ~/PhotoBackup -Source PickerSessions -ClientSecretPath ~/.config/gphotos/client_secret.json
 
-    Saves everything picked in the sessions listed in ~/PhotoBackup/GPhotos-picker-sessions.txt.
+    Saves everything picked in the sessions listed in ~/PhotoBackup/.gphotos/picker-sessions.txt.
 
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File ./Backup-GooglePhotos.ps1 -Destination /srv/photos -Source Library -ClientSecretPath ~/client_secret.json; echo "exit code $?"
@@ -151,9 +158,18 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 
 $Destination = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Destination)
-if (-not $LogFolder) { $LogFolder = Join-Path $Destination 'GPhotos-logs' }
-if (-not $SessionFile) { $SessionFile = Join-Path $Destination 'GPhotos-picker-sessions.txt' }
+# The script's own files go in the backup's .gphotos folder: Test-GPhotosBackup reports any other file it does not know.
+$stateFolder = Join-Path $Destination '.gphotos'
+if (-not $LogFolder) { $LogFolder = Join-Path $stateFolder 'logs' }
 $null = New-Item -ItemType Directory -Force -Path $LogFolder
+if (-not $SessionFile) {
+    $SessionFile = Join-Path $stateFolder 'picker-sessions.txt'
+    # The earlier default, in the backup's own folder: moved into .gphotos; if it cannot be moved, read where it is.
+    $oldSessionFile = Join-Path $Destination 'GPhotos-picker-sessions.txt'
+    if ((Test-Path -LiteralPath $oldSessionFile) -and -not (Test-Path -LiteralPath $SessionFile)) {
+        try { Move-Item -LiteralPath $oldSessionFile -Destination $SessionFile } catch { $SessionFile = $oldSessionFile }
+    }
+}
 $LogFile = Join-Path $LogFolder ('backup-{0:yyyyMMdd-HHmmss}.log' -f (Get-Date))
 
 function Write-Log {
@@ -290,7 +306,7 @@ catch {
 finally {
     $env:GPHOTOS_INTERACTIVE = $previousInteractive
     $mb = [math]::Round($stats.Bytes / 1MB, 1)
-    Write-Log ("Done: {0} saved ({1} MB), {2} already there, {3} failed. Exit code {4}." -f $stats.Saved, $mb, $stats.Skipped, $stats.Failed, $exitCode)
+    Write-Log ("Done: {0} saved ({1} MB), {2} already there, {3} failed. Exit code {4}. Log: {5}" -f $stats.Saved, $mb, $stats.Skipped, $stats.Failed, $exitCode, $LogFile)
     Get-ChildItem -LiteralPath $LogFolder -Filter 'backup-*.log' | Sort-Object Name -Descending | Select-Object -Skip 60 | Remove-Item -ErrorAction SilentlyContinue
 }
 exit $exitCode

@@ -65,7 +65,9 @@
     The token cache folder, if Connect-GPhotos was given one when you signed in.
 
 .PARAMETER LogFolder
-    Where each run writes takeout-<date>-<time>.log; the 60 newest are kept. Default: GPhotos-logs in -Destination.
+    Where each run writes takeout-<date>-<time>.log; the 60 newest are kept. Default: <Destination>/.gphotos/logs, beside
+    the backup's index and the entry cache: it travels with the backup, and Test-GPhotosBackup knows the folder is
+    GPhotos's (any other file it does not know it lists as "not in the index"). The last log line names the file.
 
 .PARAMETER ModulePath
     The GPhotos module to import: a name or the path of GPhotos.psd1. Default: GPhotos (the installed module).
@@ -110,7 +112,8 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 2.0
 
 $Destination = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Destination)
-if (-not $LogFolder) { $LogFolder = Join-Path $Destination 'GPhotos-logs' }
+# In the backup's .gphotos folder: Test-GPhotosBackup reports any other file it does not know.
+if (-not $LogFolder) { $LogFolder = Join-Path $Destination '.gphotos/logs' }
 $null = New-Item -ItemType Directory -Force -Path $LogFolder
 $LogFile = Join-Path $LogFolder ('takeout-{0:yyyyMMdd-HHmmss}.log' -f (Get-Date))
 

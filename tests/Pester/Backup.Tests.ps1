@@ -188,3 +188,54 @@ Describe 'Each photo once across sources (emulator Library + Takeout)' {
         Test-GPhotosBackup -Path $dest -Full -Quiet | Should -BeExactly $true
     }
 }
+
+Describe 'examples/Backup-GooglePhotos.ps1 leaves a backup Test-GPhotosBackup finds clean' {
+    BeforeAll { Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force }
+
+    It 'saves a Takeout export as the scheduler runs it, keeps its log in .gphotos, names it, and -Quiet is true' {
+        $dest = Join-Path $TestDrive 'example-backup'
+        $example = Join-Path $PSScriptRoot '../../examples/Backup-GooglePhotos.ps1'
+        $run = {
+            Invoke-ChildPwsh -Environment @{ EXAMPLE = $example; DEST = $dest; TAKEOUT = $export } -Script @'
+& $env:EXAMPLE -Destination $env:DEST -Source Takeout -TakeoutPath $env:TAKEOUT -ModulePath $env:GPHOTOS_TEST_MODULE
+exit $LASTEXITCODE
+'@
+        }
+        $first = & $run
+        $first.ExitCode | Should -Be 0 -Because "$($first.Output)`n$($first.Error)"
+        $first.Output | Should -Match "Done: $($items.Count) saved"
+        $logs = @(Get-ChildItem (Join-Path $dest '.gphotos/logs') -Filter 'backup-*.log')
+        $logs.Count | Should -Be 1
+        $first.Output | Should -Match ('Log: ' + [regex]::Escape($logs[0].FullName))
+        Test-Path (Join-Path $dest 'GPhotos-logs') | Should -BeFalse
+        # What a user who follows our example sees from our own checker: no problem, quick or full.
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+        Test-GPhotosBackup -Path $dest -Full -Quiet | Should -BeExactly $true
+
+        # The next night: nothing new, a second log, still clean.
+        Start-Sleep -Milliseconds 1100 # the log's name has the second
+        $second = & $run
+        $second.ExitCode | Should -Be 0 -Because "$($second.Output)`n$($second.Error)"
+        $second.Output | Should -Match "Done: 0 saved \(0 MB\), $($items.Count) already there, 0 failed\."
+        @(Get-ChildItem (Join-Path $dest '.gphotos/logs') -Filter 'backup-*.log').Count | Should -Be 2
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+    }
+
+    It 'moves a session list kept at the earlier default into .gphotos, so the checker does not report it' {
+        $dest = Join-Path $TestDrive 'example-sessions'
+        New-Item -ItemType Directory $dest | Out-Null
+        $items | Select-Object -First 2 | Save-GPhotosMediaItem -Path $dest -WarningAction SilentlyContinue | Out-Null
+        Set-Content (Join-Path $dest 'GPhotos-picker-sessions.txt') '# no sessions yet'
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $false -Because 'the old default is a file the index does not know'
+        $example = Join-Path $PSScriptRoot '../../examples/Backup-GooglePhotos.ps1'
+        # Without a sign-in the run stops at Connect (exit 2), after the script's files are in place.
+        $run = Invoke-ChildPwsh -Environment @{ EXAMPLE = $example; DEST = $dest; GPHOTOS_EMULATOR_HOST = '' } -Script @'
+& $env:EXAMPLE -Destination $env:DEST -Source PickerSessions -ClientSecretPath (Join-Path $env:DEST 'missing.json') -ModulePath $env:GPHOTOS_TEST_MODULE
+exit $LASTEXITCODE
+'@
+        $run.ExitCode | Should -Be 2 -Because "$($run.Output)`n$($run.Error)"
+        Get-Content (Join-Path $dest '.gphotos/picker-sessions.txt') | Should -Be '# no sessions yet'
+        Test-Path (Join-Path $dest 'GPhotos-picker-sessions.txt') | Should -BeFalse
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+    }
+}

@@ -31,18 +31,19 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using GPhotos.Model;
+using GPhotos.Reporting;
 using GPhotos.Sources.Drive;
 public sealed class StandInDriveReader : ITakeoutPartItemSource
 {
     public static readonly Dictionary<string, string> LocalCopies = new Dictionary<string, string>();
-    public IEnumerable<MediaItem> ReadItems(IReadOnlyList<TakeoutArchive> parts, Action<TakeoutArchive, Exception> partFailed, Action<string> warning, CancellationToken ct)
+    public TakeoutPartItems ReadItems(IReadOnlyList<TakeoutArchive> parts, IReporter reporter, CancellationToken ct)
     {
         var local = parts.Select(p => new TakeoutArchive(p.Name, p.Size, p.ExportTime, p.PartNumber, p.Format, TakeoutArchiveLocation.Local,
             LocalCopies[p.DriveFileId], null, null, p.ExportId, p.ModifiedTime, p.PartCount, p.IsComplete, p.Completeness)).ToList();
         Func<string, string> toId = path => { var l = TakeoutRemoval.FindPart(local, path); return l == null ? path : parts[local.IndexOf(l)].DriveFileId; };
-        var items = new TakeoutReaderPartItemSource().ReadItems(local, (p, e) => partFailed(parts[local.IndexOf(p)], e), warning, ct).ToList();
-        foreach (MediaItem i in items) { i.TakeoutArchive = toId(i.TakeoutArchive); if (i.MotionVideoArchive != null) i.MotionVideoArchive = toId(i.MotionVideoArchive); }
-        return items;
+        TakeoutPartItems read = new TakeoutReaderPartItemSource().ReadItems(local, reporter, ct);
+        foreach (MediaItem i in read.Items) { i.TakeoutArchive = toId(i.TakeoutArchive); if (i.MotionVideoArchive != null) i.MotionVideoArchive = toId(i.MotionVideoArchive); }
+        return new TakeoutPartItems(read.Items, read.ReadErrors.ToDictionary(e => parts[local.IndexOf(e.Key)], e => e.Value));
     }
     public static void Install(System.Reflection.FieldInfo field) { field.SetValue(null, (Func<DriveClient, ITakeoutPartItemSource>)(c => new StandInDriveReader())); }
 }

@@ -311,7 +311,11 @@ exit $LASTEXITCODE
                 Should -BeGreaterThan 0 -Because "$($i.Filename) is saved bit for bit"
         }
         @((Invoke-Emulator $emu 'drive/files').files | Where-Object name -Like 'takeout-*').Count | Should -Be 0
-        @(Get-ChildItem (Join-Path $dest 'GPhotos-logs') -Filter 'takeout-*.log').Count | Should -Be 1
+        $logs = @(Get-ChildItem (Join-Path $dest '.gphotos/logs') -Filter 'takeout-*.log')
+        $logs.Count | Should -Be 1
+        $first.Output | Should -Match ('Log: ' + [regex]::Escape($logs[0].FullName))
+        # The example's own files are where our checker knows they are ours: following the example gives no "problem".
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
         Test-Path (Join-Path $dest '.gphotos/takeout-cache/entries.jsonl') | Should -BeTrue
 
         # Two months later: the next export repeats the library with 2 new items. What the first run read is in the
@@ -326,5 +330,6 @@ exit $LASTEXITCODE
         $third = & $run
         $third.ExitCode | Should -Be 0 -Because "$($third.Output)`n$($third.Error)"
         $third.Output | Should -Match 'No Takeout export in Google Drive yet: nothing to do\.'
+        Test-GPhotosBackup -Path $dest -Full -Quiet | Should -BeExactly $true
     }
 }

@@ -48,9 +48,6 @@ namespace GPhotos.Http
         /// <summary>How long an error body may take to arrive in full (it only carries a message: never worth a hang).</summary>
         public TimeSpan ErrorBodyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-        /// <summary>Forwards to <see cref="Pacer.Observer"/>; kept only while Drive's range stream still passes it along.</summary>
-        public Action<RetryNotice> RetryObserver { get => Pacer.Observer; set => Pacer.Observer = value; }
-
         public static HttpClientHandler CreateHandler() => new HttpClientHandler
         {
             AllowAutoRedirect = false, // followed by hand: see OpenMediaAsync

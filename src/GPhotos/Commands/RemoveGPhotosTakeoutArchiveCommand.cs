@@ -121,17 +121,14 @@ namespace GPhotos.Commands
 
         private List<TakeoutPartVerdict> Verify(List<TakeoutArchive> parts, ITakeoutPartItemSource source, string destination)
         {
-            var errors = new Dictionary<TakeoutArchive, Exception>();
-            // The reader's warnings go through this cmdlet's reporter: RunCore writes them while the parts are read.
-            Action<string> warn = w => Reporter.Warning(w, ErrorCatalog.TakeoutEntrySkipped);
             WriteVerbose($"Reading {parts.Count} Takeout part(s) to list their items.");
             try
             {
+                // The reader's warnings go through this cmdlet's reporter: RunCore writes them while the parts are read.
                 List<TakeoutPartVerdict> verdicts = Run(ct => System.Threading.Tasks.Task.Run(() =>
                 {
-                    List<MediaItem> items = source.ReadItems(parts, (p, ex) => { lock (errors) if (!errors.ContainsKey(p)) errors[p] = ex; },
-                        warn, ct).ToList();
-                    return TakeoutRemoval.Verify(parts, items, errors, destination, ct);
+                    TakeoutPartItems read = source.ReadItems(parts, Reporter, ct);
+                    return TakeoutRemoval.Verify(parts, read.Items, read.ReadErrors, destination, ct);
                 }, ct));
                 return verdicts;
             }

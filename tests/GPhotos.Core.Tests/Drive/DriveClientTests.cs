@@ -41,7 +41,7 @@ public sealed class DriveClientTests : DriveEmulatorTest
         Drive.AddExport(parts: 1);
         Drive.AddFaults(new[] { new DriveFaultRule { Kind = kind, Target = "list", Count = 2 } });
         var retries = new List<Exception>();
-        Connection.Api.RetryObserver = n => retries.Add(n.Cause);
+        Connection.Api.Pacer.Observer = n => retries.Add(n.Cause);
         Assert.Single(await Client.ListTakeoutPartsAsync(default));
         Assert.Equal(2, retries.Count);
         Assert.All(retries, e => Assert.True(((DriveApiException)e).IsRetryable));

@@ -95,7 +95,7 @@ public class DriveTakeoutReadTests : DriveTakeoutTest
     private void RegisterAgain() { foreach (TakeoutArchive a in _listed) DriveTakeoutParts.Register(Client, a); }
 
     private static List<MediaItem> Read(IEnumerable<string> inputs, List<string> warnings = null, List<TakeoutArchiveException> errors = null) =>
-        new TakeoutReader(inputs, new TakeoutReaderOptions { Warning = w => warnings?.Add(w), ArchiveError = e => errors?.Add(e) }).ReadItems().ToList();
+        new TakeoutReader(inputs, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors, warnings) }).ReadItems().ToList();
 
     private static byte[] Bytes(MediaItem item)
     {

@@ -1,7 +1,9 @@
 using GPhotos.Core.Tests.Auth;
 using GPhotos.Core.Tests.Takeout;
 using GPhotos.Model;
+using GPhotos.Reporting;
 using GPhotos.Sources.Drive;
+using GPhotos.Sources.Takeout;
 using Xunit;
 
 namespace GPhotos.Core.Tests.Drive;
@@ -150,8 +152,9 @@ public class TakeoutRemovalTests : IDisposable
         string p2 = TakeoutFixtures.Zip(_temp.Sub("takeout-20260101T000000Z-002.zip"),
             (TakeoutFixtures.Year + "IMG_1.jpg.json", TakeoutFixtures.Utf8(TakeoutFixtures.Sidecar("IMG_1.jpg", id: "AF1QipX"))));
         var parts = new[] { Part(Path.GetFileName(p1), path: p1), Part(Path.GetFileName(p2), path: p2) };
-        var errors = new Dictionary<TakeoutArchive, Exception>();
-        List<MediaItem> items = new TakeoutReaderPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
+        TakeoutPartItems read = new TakeoutReaderPartItemSource().ReadItems(parts, new QueueReporter(), CancellationToken.None);
+        IReadOnlyList<MediaItem> items = read.Items;
+        IReadOnlyDictionary<TakeoutArchive, Exception> errors = read.ReadErrors;
         MediaItem item = Assert.Single(items);
         Assert.Empty(errors);
         Assert.Same(parts[0], TakeoutRemoval.FindPart(parts, item.TakeoutArchive));
@@ -171,8 +174,9 @@ public class TakeoutRemovalTests : IDisposable
         string bad = _temp.Sub("takeout-20260101T000000Z-001.zip");
         File.WriteAllBytes(bad, new byte[200]);
         var parts = new[] { Part(Path.GetFileName(bad), path: bad) };
-        var errors = new Dictionary<TakeoutArchive, Exception>();
-        new TakeoutReaderPartItemSource().ReadItems(parts, (p, e) => errors[p] = e, _ => { }, CancellationToken.None).ToList();
-        Assert.True(errors.ContainsKey(parts[0]));
+        var reporter = new QueueReporter();
+        TakeoutPartItems read = new TakeoutReaderPartItemSource().ReadItems(parts, reporter, CancellationToken.None);
+        Assert.Equal(bad, Assert.IsType<TakeoutArchiveException>(read.ReadErrors[parts[0]]).ArchivePath);
+        Assert.True(reporter.IsEmpty); // the part's verdict says it, once
     }
 }

@@ -1,7 +1,9 @@
 #nullable enable
 using System.IO.Compression;
 using GPhotos.Errors;
+using GPhotos.Model;
 using GPhotos.Reporting;
+using GPhotos.Sources.Drive;
 using GPhotos.Sources.Takeout;
 using Xunit;
 
@@ -72,17 +74,29 @@ public sealed class TakeoutReportingTests : IDisposable
     }
 
     [Fact]
-    public void The_exception_callback_still_sees_the_part_when_a_reporter_is_set_too()
+    public void Removal_reading_passes_warnings_on_and_keeps_an_unreadable_part_as_that_parts_verdict_not_a_second_error()
     {
         var (good, bad) = Parts();
+        var parts = new[] { Part(good), Part(bad) };
         var reporter = new QueueReporter();
-        var seen = new List<TakeoutArchiveException>();
-        var texts = new List<string>();
-        new TakeoutReader(new[] { good, bad }, new TakeoutReaderOptions { Reporter = reporter, ArchiveError = seen.Add, Warning = texts.Add }).ReadItems().ToList();
-        Assert.Equal(bad, Assert.Single(seen).ArchivePath);
-        Assert.Contains(texts, t => t.Contains("lost.jpg.json"));
-        Assert.False(reporter.IsEmpty);
+        TakeoutPartItems read = new TakeoutReaderPartItemSource().ReadItems(parts, reporter, CancellationToken.None);
+
+        Assert.Contains(read.Items, i => i.Filename == "a.jpg");
+        Exception why = Assert.Single(read.ReadErrors, e => ReferenceEquals(e.Key, parts[1])).Value;
+        Assert.Equal(bad, Assert.IsType<TakeoutArchiveException>(why).ArchivePath);
+        Assert.False(read.ReadErrors.ContainsKey(parts[0]));
+
+        var reports = new List<Report>();
+        while (reporter.TryTake(out Report r)) reports.Add(r);
+        // Remove-GPhotosTakeoutArchive reports the part once, as why it was kept (TakeoutArchiveNotRemoved).
+        Assert.DoesNotContain(reports, r => r.Kind == ReportKind.Error);
+        Report warning = Assert.Single(reports, r => r.Kind == ReportKind.Warning);
+        Assert.Equal(ErrorCatalog.TakeoutEntrySkipped, warning.WarningId);
+        Assert.Contains("lost.jpg.json", warning.Message);
     }
+
+    private static TakeoutArchive Part(string path) =>
+        new(Path.GetFileName(path), new FileInfo(path).Length, null, 1, "zip", TakeoutArchiveLocation.Local, path, null, null, "takeout-x", null, 2, true, "complete");
 
     private sealed class WarningsOnly(List<string> warnings) : IReporter
     {

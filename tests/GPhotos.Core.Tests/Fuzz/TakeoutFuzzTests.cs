@@ -11,7 +11,7 @@ namespace GPhotos.Core.Tests.Fuzz;
 /// Every parser of Takeout bytes under mutation. The documented per-item outcomes are: a probe that returns less
 /// (never throws), a sidecar/album JSON that is "not readable" (<see cref="Newtonsoft.Json.JsonException"/> or
 /// <see cref="InvalidDataException"/>, which the reader turns into a warning naming the file), and a
-/// <see cref="TakeoutArchiveException"/> for a whole damaged part (reported through ArchiveError) or entry.
+/// <see cref="TakeoutArchiveException"/> for a whole damaged part (reported through the reader's Reporter) or entry.
 /// </summary>
 /// <remarks>In the Takeout collection: the zip/tar targets open content, and the content tests count tgz passes globally.</remarks>
 [Collection("Takeout")]
@@ -127,7 +127,7 @@ public sealed class TakeoutFuzzTests
     private static void ReadWhole(string path)
     {
         var errors = new List<TakeoutArchiveException>();
-        var reader = new TakeoutReader(path, new TakeoutReaderOptions { ArchiveError = errors.Add, IncludeTrashed = true });
+        var reader = new TakeoutReader(path, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors), IncludeTrashed = true });
         foreach (var item in reader.ReadItems())
         {
             try

@@ -25,7 +25,7 @@ public sealed class TakeoutHardeningTests
 
     private (List<MediaItem> Items, TakeoutReader Reader) Read(params string[] paths)
     {
-        var reader = new TakeoutReader(paths, new TakeoutReaderOptions { ArchiveError = _ => { } });
+        var reader = new TakeoutReader(paths, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(null) });
         var items = reader.ReadItems().ToList();
         _out.WriteLine(reader.Stats.ToString());
         foreach (var w in reader.Stats.Warnings) _out.WriteLine("warning: " + w);

@@ -140,7 +140,7 @@ public sealed class TakeoutReaderTests
         var bad = Path.Combine(_exports.Scratch("garbage"), "takeout-20261101T000000Z-009.zip");
         File.WriteAllBytes(bad, new byte[] { (byte)'P', (byte)'K', 3, 4 }.Concat(Enumerable.Repeat((byte)0x5A, 5000)).ToArray());
         var errors = new List<TakeoutArchiveException>();
-        var reader = new TakeoutReader(TakeoutAssert.PartPaths(m).Append(bad), new TakeoutReaderOptions { ArchiveError = errors.Add });
+        var reader = new TakeoutReader(TakeoutAssert.PartPaths(m).Append(bad), new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors) });
         var items = Read(reader);
 
         var error = Assert.Single(errors);
@@ -165,7 +165,7 @@ public sealed class TakeoutReaderTests
         var victim = paths[1];
         using (var f = new FileStream(victim, FileMode.Open)) f.SetLength(f.Length / 2);
         var errors = new List<TakeoutArchiveException>();
-        var items = Read(new TakeoutReader(paths, new TakeoutReaderOptions { ArchiveError = errors.Add }));
+        var items = Read(new TakeoutReader(paths, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors) }));
 
         Assert.Equal(victim, Assert.Single(errors).ArchivePath);
         var entries = items.Select(i => i.TakeoutEntry).ToHashSet();
@@ -184,7 +184,7 @@ public sealed class TakeoutReaderTests
         Assert.EndsWith(".tgz", victim);
         using (var f = new FileStream(victim, FileMode.Open)) f.SetLength(f.Length * 6 / 10);
         var errors = new List<TakeoutArchiveException>();
-        var items = Read(new TakeoutReader(paths, new TakeoutReaderOptions { ArchiveError = errors.Add }));
+        var items = Read(new TakeoutReader(paths, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors) }));
 
         var error = Assert.Single(errors);
         Assert.Equal(victim, error.ArchivePath);
@@ -212,7 +212,7 @@ public sealed class TakeoutReaderTests
         var text = Path.Combine(dir, "notes.txt");
         File.WriteAllText(text, "hello");
         var errors = new List<TakeoutArchiveException>();
-        var items = Read(new TakeoutReader(TakeoutAssert.PartPaths(m).Append(missing).Append(text), new TakeoutReaderOptions { ArchiveError = errors.Add }));
+        var items = Read(new TakeoutReader(TakeoutAssert.PartPaths(m).Append(missing).Append(text), new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors) }));
         Assert.Equal(2, errors.Count);
         Assert.Contains("does not exist", errors.Single(e => e.ArchivePath == missing).Message);
         Assert.Contains("neither a zip", errors.Single(e => e.ArchivePath == text).Message);

@@ -161,7 +161,7 @@ public sealed class ZipDirectoryTests
         try
         {
             var errors = new List<TakeoutArchiveException>();
-            var items = new TakeoutReader(path, new TakeoutReaderOptions { ArchiveError = errors.Add }).ReadItems().ToList();
+            var items = new TakeoutReader(path, new TakeoutReaderOptions { Reporter = TakeoutReports.Into(errors) }).ReadItems().ToList();
             Assert.Empty(items);
             var e = Assert.Single(errors);
             Assert.Equal(path, e.ArchivePath);

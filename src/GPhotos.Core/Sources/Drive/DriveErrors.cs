@@ -140,16 +140,16 @@ namespace GPhotos.Sources.Drive
 
         /// <summary>
         /// The rules Drive requests go through the connection's <see cref="Pacer"/> with: Drive's own notion of what is
-        /// retryable (403 rate limits included) within the policy's attempts, and Drive's own 429 pause.
+        /// retryable (403 rate limits included) within the policy's attempts, and Drive's own 429 pause. Retries are
+        /// told to the pacer's one <see cref="Pacer.Observer"/>, like every other request's.
         /// </summary>
-        public static PaceRules Rules(RetryPolicy policy, Action<RetryNotice> onRetry = null) => new PaceRules(QuotaGroup.Drive)
+        public static PaceRules Rules(RetryPolicy policy) => new PaceRules(QuotaGroup.Drive)
         {
             IsRetryable = (error, attempt, ct) => attempt < policy.MaxAttempts && IsRetryable(error, ct),
-            OnRetry = onRetry,
         };
 
         /// <summary>Runs a Drive request through the pacer of <paramref name="policy"/> (the connection's) with <see cref="Rules"/>.</summary>
-        public static Task<T> ExecuteAsync<T>(RetryPolicy policy, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, Action<RetryNotice> onRetry = null)
-            => Pacer.For(policy).ExecuteAsync(Rules(policy, ReferenceEquals(onRetry, Pacer.For(policy).Observer) ? null : onRetry), operation, cancellationToken);
+        public static Task<T> ExecuteAsync<T>(RetryPolicy policy, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+            => Pacer.For(policy).ExecuteAsync(Rules(policy), operation, cancellationToken);
     }
 }

@@ -202,7 +202,7 @@ namespace GPhotos.Sources.Drive
                     while (got < bytes.Length) got += await r.ReadAsync(bytes, got, bytes.Length - got, c).ConfigureAwait(false);
                     return bytes;
                 }
-            }, ct, _client.Api.RetryObserver).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
             AddBlock(start, data);
         }
 
@@ -210,7 +210,7 @@ namespace GPhotos.Sources.Drive
 
         private async Task OpenCursorAsync(long start, long length, CancellationToken ct)
         {
-            _cursor = await DriveErrors.ExecuteAsync(_client.Api.Retry, c => OpenOnceAsync(start, length, c), ct, _client.Api.RetryObserver).ConfigureAwait(false);
+            _cursor = await DriveErrors.ExecuteAsync(_client.Api.Retry, c => OpenOnceAsync(start, length, c), ct).ConfigureAwait(false);
         }
 
         private Task<DriveRangeResponse> OpenOnceAsync(long start, long length, CancellationToken ct)

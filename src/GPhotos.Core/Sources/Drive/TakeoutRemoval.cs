@@ -3,26 +3,45 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using GPhotos.Errors;
 using GPhotos.Model;
+using GPhotos.Reporting;
 using GPhotos.Saving;
 using GPhotos.Sources.Takeout;
 
 namespace GPhotos.Sources.Drive
 {
     /// <summary>
-    /// "The media items of these parts": whatever reads Takeout parts (local files now, Drive in place after DA's reader)
-    /// hands <see cref="TakeoutRemoval"/> the items the parts hold. All parts of an export are read together, as
+    /// "The media items of these parts": whatever reads Takeout parts (local files, or Drive parts in place) hands
+    /// <see cref="TakeoutRemoval"/> the items the parts hold. All parts of an export are read together, as
     /// Get-GPhotosMediaItem reads them, so the item ids are the ones Save-GPhotosMediaItem recorded.
     /// </summary>
     public interface ITakeoutPartItemSource
     {
         /// <summary>
-        /// The items of <paramref name="parts"/>. A part that cannot be read is reported through <paramref name="partFailed"/>
-        /// (it is then never deleted) and the others are still read. <see cref="MediaItem.TakeoutArchive"/> (and
-        /// <see cref="MediaItem.MotionVideoArchive"/>) must name the part: its local path, its Drive file id or its file name.
+        /// The items of <paramref name="parts"/>, and the parts that could not be read (they are then never deleted; the
+        /// others are still read). The reader's warnings (an entry skipped, naming it and its part) go to
+        /// <paramref name="reporter"/>; an unreadable part is not reported there but returned, because it is the
+        /// part's verdict (Remove-GPhotosTakeoutArchive reports it once, as why the part was kept).
+        /// <see cref="MediaItem.TakeoutArchive"/> (and <see cref="MediaItem.MotionVideoArchive"/>) must name the part:
+        /// its local path, its Drive file id or its file name.
         /// </summary>
-        IEnumerable<MediaItem> ReadItems(IReadOnlyList<TakeoutArchive> parts, Action<TakeoutArchive, Exception> partFailed,
-            Action<string> warning, CancellationToken cancellationToken);
+        TakeoutPartItems ReadItems(IReadOnlyList<TakeoutArchive> parts, IReporter reporter, CancellationToken cancellationToken);
+    }
+
+    /// <summary>What <see cref="ITakeoutPartItemSource.ReadItems"/> found: the items and the parts it could not read.</summary>
+    public sealed class TakeoutPartItems
+    {
+        public TakeoutPartItems(IReadOnlyList<MediaItem> items, IReadOnlyDictionary<TakeoutArchive, Exception> readErrors)
+        {
+            Items = items ?? new MediaItem[0];
+            ReadErrors = readErrors ?? new Dictionary<TakeoutArchive, Exception>();
+        }
+
+        public IReadOnlyList<MediaItem> Items { get; }
+
+        /// <summary>Each part that could not be read (in full), with why.</summary>
+        public IReadOnlyDictionary<TakeoutArchive, Exception> ReadErrors { get; }
     }
 
     /// <summary>
@@ -36,12 +55,13 @@ namespace GPhotos.Sources.Drive
 
         public TakeoutReaderPartItemSource(Func<TakeoutArchive, string> inputOf = null) => _inputOf = inputOf ?? (p => p.Path);
 
-        public IEnumerable<MediaItem> ReadItems(IReadOnlyList<TakeoutArchive> parts, Action<TakeoutArchive, Exception> partFailed,
-            Action<string> warning, CancellationToken cancellationToken)
+        public TakeoutPartItems ReadItems(IReadOnlyList<TakeoutArchive> parts, IReporter reporter, CancellationToken cancellationToken)
         {
-            var failed = new List<TakeoutArchiveException>();
-            var reader = new TakeoutReader(parts.Select(_inputOf).ToList(), new TakeoutReaderOptions { ArchiveError = failed.Add, Warning = warning });
+            var failed = new PartErrors(reporter ?? NullReporter.Instance);
+            var reader = new TakeoutReader(parts.Select(_inputOf).ToList(), new TakeoutReaderOptions { Reporter = failed });
             var items = new List<MediaItem>();
+            var errors = new Dictionary<TakeoutArchive, Exception>();
+            void Fail(TakeoutArchive part, Exception ex) { if (!errors.ContainsKey(part)) errors[part] = ex; }
             try
             {
                 foreach (MediaItem item in reader.ReadItems(cancellationToken)) items.Add(item);
@@ -49,16 +69,36 @@ namespace GPhotos.Sources.Drive
             catch (TakeoutArchiveException ex)
             {
                 // The read stopped: what was read may be incomplete for every part, so none of them may go.
-                foreach (TakeoutArchive p in parts) partFailed(p, ex);
-                return items;
+                foreach (TakeoutArchive p in parts) Fail(p, ex);
+                return new TakeoutPartItems(items, errors);
             }
-            foreach (TakeoutArchiveException ex in failed)
+            foreach (KeyValuePair<string, Exception> e in failed.Errors)
             {
-                TakeoutArchive part = TakeoutRemoval.FindPart(parts, ex.ArchivePath);
-                if (part != null) partFailed(part, ex);
-                else foreach (TakeoutArchive p in parts) partFailed(p, ex); // cannot tell which: keep them all
+                TakeoutArchive part = TakeoutRemoval.FindPart(parts, e.Key);
+                if (part != null) Fail(part, e.Value);
+                else foreach (TakeoutArchive p in parts) Fail(p, e.Value); // cannot tell which: keep them all
             }
-            return items;
+            return new TakeoutPartItems(items, errors);
+        }
+
+        /// <summary>
+        /// The reader's reporter here: its warnings go on to the caller's reporter as they come; its unreadable parts
+        /// (errors) are kept for the verdicts instead of being reported twice.
+        /// </summary>
+        private sealed class PartErrors : IErrorReporter
+        {
+            private readonly IReporter _next;
+            public PartErrors(IReporter next) => _next = next;
+            public List<KeyValuePair<string, Exception>> Errors { get; } = new List<KeyValuePair<string, Exception>>();
+            public void Verbose(string message) => _next.Verbose(message);
+            public void Warning(string message, string warningId = null, object target = null) => _next.Warning(message, warningId, target);
+            public void Progress(ProgressReport progress) => _next.Progress(progress);
+            public void Error(ErrorEntry error, object target = null)
+            {
+                if (error == null) return;
+                string path = (error.Exception as TakeoutArchiveException)?.ArchivePath ?? target as string;
+                Errors.Add(new KeyValuePair<string, Exception>(path, error.Exception ?? new IOException(error.Message)));
+            }
         }
     }
 

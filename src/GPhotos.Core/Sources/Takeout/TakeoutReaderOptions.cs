@@ -23,19 +23,10 @@ namespace GPhotos.Sources.Takeout
         /// <see cref="TakeoutReadStats.Warnings"/>) and, when the reporter takes errors (<see cref="IErrorReporter"/>,
         /// as the cmdlets' reporter does), each archive that cannot be read (missing, not a zip/tgz, truncated, damaged:
         /// <see cref="ErrorCatalog.TakeoutArchiveUnreadable"/>, the part's path as target). Reading then goes on with
-        /// the other archives. With neither this nor <see cref="ArchiveError"/>, the first such error is thrown from the
-        /// enumeration instead.
+        /// the other archives (the error's exception is the <see cref="TakeoutArchiveException"/>). Without an
+        /// <see cref="IErrorReporter"/>, the first such error is thrown from the enumeration instead.
         /// </summary>
         public IReporter Reporter { get; set; }
-
-        /// <summary>
-        /// For core callers that want the exception itself (tests, Takeout removal's verdicts): called for each archive
-        /// that cannot be read, after <see cref="Reporter"/>; reading then goes on with the other archives.
-        /// </summary>
-        public Action<TakeoutArchiveException> ArchiveError { get; set; }
-
-        /// <summary>For core callers with no reporter: called with each warning, after <see cref="Reporter"/>.</summary>
-        public Action<string> Warning { get; set; }
 
         /// <summary>Progress of the indexing phase (per archive and every 1,000 entries) and of the emission.</summary>
         public IProgress<TakeoutReadProgress> Progress { get; set; }
@@ -47,24 +38,14 @@ namespace GPhotos.Sources.Takeout
         internal void ReportWarning(string message)
         {
             Reporter?.Warning(message, ErrorCatalog.TakeoutEntrySkipped);
-            Warning?.Invoke(message);
         }
 
         /// <summary>Reports an archive that cannot be read; false when nobody takes it (then the reader throws it).</summary>
         internal bool ReportArchiveError(TakeoutArchiveException error)
         {
-            bool taken = false;
-            if (Reporter is IErrorReporter errors)
-            {
-                errors.Error(ErrorCatalog.ForUnreadableArchive(error), error.ArchivePath);
-                taken = true;
-            }
-            if (ArchiveError != null)
-            {
-                ArchiveError(error);
-                taken = true;
-            }
-            return taken;
+            if (!(Reporter is IErrorReporter errors)) return false;
+            errors.Error(ErrorCatalog.ForUnreadableArchive(error), error.ArchivePath);
+            return true;
         }
     }
 
