@@ -239,6 +239,13 @@ namespace GPhotos.Errors
         }
 
         /// <summary>
+        /// The motion video of a saved photo failed (the photo itself is saved): the category is the cause's, the id is
+        /// one for every cause, so a script finds these apart from failed photos.
+        /// </summary>
+        public static ErrorEntry ForMotionVideoFailed(Exception error) =>
+            new ErrorEntry(MotionVideoFailed, ClassifyItemFailure(error).Category, false, error);
+
+        /// <summary>
         /// The id of one item's failure during a download or write. Network-level errors of a download share one id
         /// (a script retries them all the same way), whatever their type.
         /// </summary>
