@@ -117,32 +117,47 @@ namespace GPhotos.Sources
     }
 
     /// <summary>
-    /// The ids a listing has handed out, as 64-bit fingerprints in one open-addressing table: about 11–21 bytes per id
-    /// and no object per id, so a 500,000-item listing holds about 8 MB here and nothing it lists outlives its page.
+    /// The ids a listing has handed out, as 64-bit fingerprints in 256 small open-addressing tables: about 11–21 bytes per id
+    /// and no object per id, so a 500,000-item listing holds 5–8 MB here and nothing it lists outlives its page.
     /// Two different ids share a fingerprint with odds of about n²/2⁶⁵ (under 10⁻⁸ at a million ids); the later one
     /// would then be counted as a repeat and named in <see cref="Pager{T}.RepeatWarning"/>, never dropped silently.
     /// </summary>
     internal sealed class IdFingerprints
     {
-        private ulong[] _slots = new ulong[256];
+        // 256 small tables chosen by the fingerprint's top byte, not one big one: a table that doubles copies only
+        // 1/256 of the set (one big table held old and new, 12 MB, while growing at 500k ids), and each stays under
+        // the large-object heap's 85 KB up to about 1.5 million ids, so growing never forces a full collection.
+        private readonly ulong[][] _tables = new ulong[256][];
+        private readonly int[] _used = new int[256];
         private int _count;
 
         public int Count => _count;
 
         /// <summary>Bytes held (for the memory tests).</summary>
-        public long Bytes => _slots.LongLength * sizeof(ulong);
+        public long Bytes
+        {
+            get
+            {
+                long bytes = 0;
+                foreach (ulong[] t in _tables) if (t != null) bytes += t.LongLength * sizeof(ulong);
+                return bytes;
+            }
+        }
 
         /// <summary>True when <paramref name="id"/> was not seen before (and now is).</summary>
         public bool Add(string id)
         {
             ulong f = Fingerprint(id);
-            if (!Insert(_slots, f)) return false;
-            // Grow at 70 % full: linear probing stays short.
-            if (++_count * 10 > _slots.Length * 7)
+            int which = (int)(f >> 56);
+            ulong[] table = _tables[which] ?? (_tables[which] = new ulong[16]);
+            if (!Insert(table, f)) return false;
+            _count++;
+            // Grow at 75 % full: linear probing stays short.
+            if (++_used[which] * 4 > table.Length * 3)
             {
-                var bigger = new ulong[_slots.Length * 2];
-                foreach (ulong old in _slots) if (old != 0) Insert(bigger, old);
-                _slots = bigger;
+                var bigger = new ulong[table.Length * 2];
+                foreach (ulong old in table) if (old != 0) Insert(bigger, old);
+                _tables[which] = bigger;
             }
             return true;
         }
@@ -150,7 +165,8 @@ namespace GPhotos.Sources
         private static bool Insert(ulong[] slots, ulong f)
         {
             int mask = slots.Length - 1;
-            for (int i = (int)(f >> 32) & mask; ; i = (i + 1) & mask)
+            // Bits below the table selector's: the top byte is the same for every entry of one table.
+            for (int i = (int)(f >> 24) & mask; ; i = (i + 1) & mask)
             {
                 if (slots[i] == 0) { slots[i] = f; return true; }
                 if (slots[i] == f) return false;
