@@ -43,7 +43,8 @@
 .EXAMPLE
     ./Save-VideosOnly.ps1 -Destination E:\Videos -TakeoutPath D:\Takeout\takeout-*.zip
 
-    Saves every video of the export into E:\Videos\<year>, and writes E:\Videos\videos-saved-<date>.csv.
+    Saves every video of the export into E:\Videos\<year>, and writes E:\Videos\.gphotos\logs\videos-saved-<date>.csv
+    (in the backup's own .gphotos folder, so Test-GPhotosBackup does not report it as a file the index does not know).
 
 .EXAMPLE
     ./Save-VideosOnly.ps1 -Destination ~/Videos -Pick -ClientSecretPath ~/.config/gphotos/client_secret.json
@@ -104,8 +105,13 @@ $rows = foreach ($r in $results) {
     }
 }
 $rows = @($rows)
-$list = Join-Path $Destination ('videos-saved-{0:yyyyMMdd-HHmmss}.csv' -f (Get-Date))
-if ($rows.Count) { $rows | Export-Csv -LiteralPath $list -NoTypeInformation -Encoding UTF8 }
+# The list goes in the backup's .gphotos folder: Test-GPhotosBackup reports any other file it does not know.
+$logFolder = Join-Path (Join-Path $Destination '.gphotos') 'logs'
+$list = Join-Path $logFolder ('videos-saved-{0:yyyyMMdd-HHmmss}.csv' -f (Get-Date))
+if ($rows.Count) {
+    $null = New-Item -ItemType Directory -Force -Path $logFolder
+    $rows | Export-Csv -LiteralPath $list -NoTypeInformation -Encoding UTF8
+}
 
 $verified = @($rows | Where-Object Verified)
 $gb = [math]::Round((($verified | Measure-Object -Property Bytes -Sum).Sum) / 1GB, 2)

@@ -32,7 +32,10 @@
     Folders below -Destination: Flat, Year, YearMonth (default) or YearMonthDay, by capture time (UTC).
 
 .PARAMETER StateFile
-    Where the script remembers the exports it processed. Default: GPhotos-takeout-imports.json in -Destination.
+    Where the script remembers the exports it processed. Default: <Destination>/.gphotos/takeout-imports.json, in
+    the backup's own .gphotos folder, so Test-GPhotosBackup does not report it as a file the index does not know (an
+    earlier default, GPhotos-takeout-imports.json in -Destination, is moved there; if it cannot be, it is read where
+    it is).
 
 .PARAMETER SettleTime
     How long an export must be unchanged before it is processed, so parts still downloading are not read. Default
@@ -97,7 +100,18 @@ Set-StrictMode -Version 2.0
 
 $WatchFolder = (Resolve-Path -LiteralPath $WatchFolder).ProviderPath
 $Destination = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Destination)
-if (-not $StateFile) { $StateFile = Join-Path $Destination 'GPhotos-takeout-imports.json' }
+if (-not $StateFile) {
+    # The script's own files go in the backup's .gphotos folder: Test-GPhotosBackup reports any other file it does not know.
+    $StateFile = Join-Path (Join-Path $Destination '.gphotos') 'takeout-imports.json'
+    $oldStateFile = Join-Path $Destination 'GPhotos-takeout-imports.json'
+    if ((Test-Path -LiteralPath $oldStateFile) -and -not (Test-Path -LiteralPath $StateFile)) {
+        try {
+            $null = New-Item -ItemType Directory -Force -Path (Split-Path $StateFile -Parent)
+            Move-Item -LiteralPath $oldStateFile -Destination $StateFile
+        }
+        catch { $StateFile = $oldStateFile }
+    }
+}
 $StateFile = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($StateFile)
 Import-Module $ModulePath -ErrorAction Stop
 
@@ -165,6 +179,7 @@ function Invoke-Export($Export) {
 $seenSizes = @{} # part path -> size at the previous poll: a part still growing is not ready
 $anyFailed = $false
 Write-Status "Watching $WatchFolder for Google Takeout exports; saving into $Destination ($Layout)."
+Write-Status "The processed exports are remembered in $StateFile."
 while ($true) {
     $state = Read-State
     foreach ($export in @(Get-Export)) {

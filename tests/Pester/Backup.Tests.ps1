@@ -239,3 +239,68 @@ exit $LASTEXITCODE
         Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
     }
 }
+
+Describe 'examples/Save-VideosOnly.ps1 leaves a backup Test-GPhotosBackup finds clean' {
+    BeforeAll { Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force }
+
+    It 'saves the videos, writes its list in .gphotos/logs, names it, and -Quiet is true' {
+        $dest = Join-Path $TestDrive 'example-videos'
+        $example = Join-Path $PSScriptRoot '../../examples/Save-VideosOnly.ps1'
+        $run = Invoke-ChildPwsh -Environment @{ EXAMPLE = $example; DEST = $dest; TAKEOUT = (Join-Path $export '*.zip') } -Script @'
+& $env:EXAMPLE -Destination $env:DEST -TakeoutPath $env:TAKEOUT -ModulePath $env:GPHOTOS_TEST_MODULE
+exit $LASTEXITCODE
+'@
+        $run.ExitCode | Should -Be 0 -Because "$($run.Output)`n$($run.Error)"
+        $videos = @($items | Where-Object IsVideo)
+        $videos.Count | Should -BeGreaterThan 0 -Because 'the generated export has videos to save'
+        $lists = @(Get-ChildItem (Join-Path $dest '.gphotos/logs') -Filter 'videos-saved-*.csv')
+        $lists.Count | Should -Be 1
+        @(Import-Csv -LiteralPath $lists[0].FullName).Count | Should -Be $videos.Count
+        ($run.Output -replace '\s+', ' ') | Should -Match ([regex]::Escape("The list is in $($lists[0].FullName)"))
+        @(Get-ChildItem $dest -File -Filter '*.csv').Count | Should -Be 0
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+    }
+}
+
+Describe 'examples/Watch-TakeoutFolder.ps1 leaves a backup Test-GPhotosBackup finds clean' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:watchExample = Join-Path $PSScriptRoot '../../examples/Watch-TakeoutFolder.ps1'
+        function Invoke-Watch([string] $Watch, [string] $Dest) {
+            Invoke-ChildPwsh -Environment @{ EXAMPLE = $watchExample; DEST = $Dest; WATCH = $Watch } -Script @'
+& $env:EXAMPLE -WatchFolder $env:WATCH -Destination $env:DEST -Once -SettleTime 0 -ModulePath $env:GPHOTOS_TEST_MODULE
+exit $LASTEXITCODE
+'@
+        }
+    }
+
+    It 'saves an arrived export, remembers it in .gphotos, names the file, and -Quiet is true' {
+        $watch = Join-Path $TestDrive 'watch'
+        New-Item -ItemType Directory $watch | Out-Null
+        Copy-Item (Join-Path $export '*.zip') $watch
+        $dest = Join-Path $TestDrive 'example-watch'
+        $run = Invoke-Watch $watch $dest
+        $run.ExitCode | Should -Be 0 -Because "$($run.Output)`n$($run.Error)"
+        $state = Join-Path $dest '.gphotos/takeout-imports.json'
+        ($run.Output -replace '\s+', ' ') | Should -Match ([regex]::Escape("remembered in $state"))
+        (Get-Content -Raw $state | ConvertFrom-Json).PSObject.Properties.Name | Should -Be 'takeout-20261101T000000Z'
+        Test-Path (Join-Path $dest 'GPhotos-takeout-imports.json') | Should -BeFalse
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+    }
+
+    It 'moves a state file kept at the earlier default into .gphotos and goes on from it' {
+        $dest = Join-Path $TestDrive 'example-watch-old'
+        New-Item -ItemType Directory $dest | Out-Null
+        $items | Select-Object -First 2 | Save-GPhotosMediaItem -Path $dest -WarningAction SilentlyContinue | Out-Null
+        $old = @{ 'takeout-old' = @{ Fingerprint = 'x'; Processed = '2026-01-01T00:00:00Z'; Saved = 2; Skipped = 0; Failed = 0 } }
+        $old | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $dest 'GPhotos-takeout-imports.json')
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $false -Because 'the old default is a file the index does not know'
+        $watch = Join-Path $TestDrive 'watch-empty'
+        New-Item -ItemType Directory $watch | Out-Null
+        $run = Invoke-Watch $watch $dest
+        $run.ExitCode | Should -Be 0 -Because "$($run.Output)`n$($run.Error)"
+        Test-Path (Join-Path $dest 'GPhotos-takeout-imports.json') | Should -BeFalse
+        (Get-Content -Raw (Join-Path $dest '.gphotos/takeout-imports.json') | ConvertFrom-Json).'takeout-old'.Saved | Should -Be 2
+        Test-GPhotosBackup -Path $dest -Quiet | Should -BeExactly $true
+    }
+}

@@ -149,6 +149,17 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         (Get-TestCounter $emu).requests.'library.list' | Should -Be 5
     }
 
+    It 'says in -Verbose which request it retried, why, the attempt and the wait, and the listing still completes' {
+        New-Photos 150 | Out-Null
+        Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = '503'; count = 1 }) } | Out-Null
+        $out = @(Get-GPhotosMediaItem -Verbose 4>&1)
+        @($out | Where-Object { $_ -is [GPhotos.Model.MediaItem] }).Count | Should -Be 150
+        $retries = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Retrying *' })
+        $retries.Count | Should -Be 1
+        $retries[0].Message | Should -Match '^Retrying GET [^ ?]+/v1/mediaItems after HTTP 503\b.*\(attempt 1 failed\); waiting [0-9.]+ s\.$'
+        $retries[0].Message | Should -Not -Match '\?|pageToken|pageSize|Bearer'
+    }
+
     It 'stops with "resume after" when the daily quota is spent' {
         New-Photos 3 | Out-Null
         Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'dailyQuota'; count = 1 }) } | Out-Null

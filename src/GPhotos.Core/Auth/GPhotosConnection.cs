@@ -66,7 +66,8 @@ namespace GPhotos.Auth
             _reporter = reporter;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
             ConnectedUtc = _utcNow();
-            Api = new GoogleApiClient(endpoints, this, retry);
+            Api = new GoogleApiClient(endpoints, this, retry, new RequestNotingHandler(GoogleApiClient.CreateHandler()));
+            Api.Pacer.Observer = ReportRetry;
         }
 
         private GPhotosConnection(string accessToken, GoogleEndpoints endpoints)
@@ -77,7 +78,8 @@ namespace GPhotos.Auth
             RequestedScopes = new string[0];
             _utcNow = () => DateTime.UtcNow;
             ConnectedUtc = _utcNow();
-            Api = new GoogleApiClient(endpoints, this);
+            Api = new GoogleApiClient(endpoints, this, null, new RequestNotingHandler(GoogleApiClient.CreateHandler()));
+            Api.Pacer.Observer = ReportRetry;
         }
 
         /// <summary>
@@ -341,6 +343,40 @@ namespace GPhotos.Auth
                 throw new GoogleApiException(code, error, description,
                     $"{endpoints.Revoke.GetLeftPart(UriPartial.Path)} failed: {code} {error ?? response.ReasonPhrase}{(description == null ? "" : ": " + description)}");
             }
+        }
+
+        // ------------------------------------------------------------------ retries
+
+        /// <summary>
+        /// The pacer's observer: one verbose line per retry of a listing, batchGet, Drive or token request (Save's
+        /// downloads name their item themselves and are not told here). Runs on the retrying thread.
+        /// </summary>
+        private void ReportRetry(RetryNotice notice)
+        {
+            TokenCacheEntry entry = _entry;
+            Reporter.Verbose(RetryMessage(notice, Pacer.Current, Endpoints.Token, _rawAccessToken, entry?.AccessToken, entry?.RefreshToken));
+        }
+
+        /// <summary>
+        /// "Retrying GET host/path after HTTP 503 UNAVAILABLE (attempt 1 failed); waiting 1.2 s." Never a query string,
+        /// header or token: the request is method, host and path only, and the error's text is cut at any '?' of a URL
+        /// and has <paramref name="secrets"/> (the connection's tokens) blanked, in case a message ever echoes one.
+        /// </summary>
+        internal static string RetryMessage(RetryNotice notice, PacedRequest request, Uri tokenEndpoint, params string[] secrets)
+        {
+            string what = request?.Request
+                ?? (request?.Group == QuotaGroup.OAuth && tokenEndpoint != null ? PacedRequest.Describe(HttpMethod.Post, tokenEndpoint)
+                : "a " + (request?.Group.ToString() ?? "Google") + " request");
+            string why;
+            if (notice.Cause is GoogleApiException api)
+                why = api.HttpStatus > 0 ? "HTTP " + api.HttpStatus.ToString(CultureInfo.InvariantCulture) + (string.IsNullOrEmpty(api.RpcStatus) ? "" : " " + api.RpcStatus)
+                    : "error: " + api.Message;
+            else why = notice.Cause == null ? "an error" : notice.Cause.GetType().Name + ": " + notice.Cause.Message;
+            why = System.Text.RegularExpressions.Regex.Replace(why, @"\?[^\s'"")]*", "");
+            foreach (string secret in secrets)
+                if (!string.IsNullOrEmpty(secret)) why = why.Replace(secret, "***");
+            return string.Format(CultureInfo.InvariantCulture, "Retrying {0} after {1} (attempt {2} failed); waiting {3:0.#} s.",
+                what, why, notice.Attempt, notice.Delay.TotalSeconds);
         }
 
         // ------------------------------------------------------------------ misc

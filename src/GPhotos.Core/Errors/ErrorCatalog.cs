@@ -98,6 +98,11 @@ namespace GPhotos.Errors
         public const string InvalidSecret = "InvalidSecret";
         public const string InvalidPath = "InvalidPath";
         public const string InvalidAlbumFolder = "InvalidAlbumFolder";
+        // Fallback ids for failures no rule above names more precisely.
+        public const string SaveEngineFailed = "SaveEngineFailed";
+        public const string DownloadFailed = "DownloadFailed";
+        public const string DownloadTimedOut = "DownloadTimedOut";
+        public const string AccessDenied = "AccessDenied";
         public const string BackupFolderNotFound = "BackupFolderNotFound";
         public const string BackupIndexNotFound = "BackupIndexNotFound";
         public const string BackupNotReadable = "BackupNotReadable";
@@ -223,20 +228,27 @@ namespace GPhotos.Errors
                 case ArgumentException arg:
                     return new ErrorEntry("InvalidArgument", GPhotosErrorCategory.InvalidArgument, stops, arg);
                 case UnauthorizedAccessException ua:
-                    return new ErrorEntry("AccessDenied", GPhotosErrorCategory.PermissionDenied, stops, ua);
+                    return new ErrorEntry(AccessDenied, GPhotosErrorCategory.PermissionDenied, stops, ua);
                 case IOException io:
                     return new ErrorEntry("IOError", GPhotosErrorCategory.WriteError, stops, io);
                 case System.Net.Http.HttpRequestException http:
-                    return new ErrorEntry("DownloadFailed", GPhotosErrorCategory.ConnectionError, stops, http);
+                    return new ErrorEntry(DownloadFailed, GPhotosErrorCategory.ConnectionError, stops, http);
                 case TimeoutException t:
                     return new ErrorEntry("Timeout", GPhotosErrorCategory.OperationTimeout, stops, t);
                 case OperationCanceledException oc:
                     // Not the user's Ctrl+C (that never reaches here): a download that stalled past its idle timeout.
-                    return new ErrorEntry("DownloadTimedOut", GPhotosErrorCategory.OperationTimeout, stops, oc);
+                    return new ErrorEntry(DownloadTimedOut, GPhotosErrorCategory.OperationTimeout, stops, oc);
                 default:
                     return new ErrorEntry(fallbackId ?? "GPhotosError", GPhotosErrorCategory.NotSpecified, stops, error);
             }
         }
+
+        /// <summary>
+        /// The motion video of a saved photo failed (the photo itself is saved): the category is the cause's, the id is
+        /// one for every cause, so a script finds these apart from failed photos.
+        /// </summary>
+        public static ErrorEntry ForMotionVideoFailed(Exception error) =>
+            new ErrorEntry(MotionVideoFailed, ClassifyItemFailure(error).Category, false, error);
 
         /// <summary>
         /// The id of one item's failure during a download or write. Network-level errors of a download share one id
@@ -250,9 +262,9 @@ namespace GPhotos.Errors
                 case GoogleApiException api when api.HttpStatus == 404:
                     return new ErrorEntry(MediaItemNotFound, GPhotosErrorCategory.ObjectNotFound, false, api);
                 case GoogleApiException api when api.HttpStatus == 403:
-                    return new ErrorEntry("AccessDenied", GPhotosErrorCategory.PermissionDenied, false, api);
+                    return new ErrorEntry(AccessDenied, GPhotosErrorCategory.PermissionDenied, false, api);
                 case GoogleApiException api:
-                    return new ErrorEntry("DownloadFailed", CategoryFor(api.HttpStatus), false, api);
+                    return new ErrorEntry(DownloadFailed, CategoryFor(api.HttpStatus), false, api);
                 case PathTooLongException _:
                 case DestinationWriteException _:
                 case UnexpectedContentException _:
@@ -262,9 +274,9 @@ namespace GPhotos.Errors
                     return ForUnreadableArchive(takeout);
                 case IOException _:
                 case System.Net.Http.HttpRequestException _:
-                    return new ErrorEntry("DownloadFailed", GPhotosErrorCategory.ConnectionError, false, error);
+                    return new ErrorEntry(DownloadFailed, GPhotosErrorCategory.ConnectionError, false, error);
                 case OperationCanceledException _:
-                    return new ErrorEntry("DownloadTimedOut", GPhotosErrorCategory.OperationTimeout, false, error);
+                    return new ErrorEntry(DownloadTimedOut, GPhotosErrorCategory.OperationTimeout, false, error);
                 default:
                     return new ErrorEntry(SaveFailed, GPhotosErrorCategory.NotSpecified, false, error);
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Net.Http;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -99,8 +100,30 @@ namespace GPhotos.Http
         /// <summary>The clock of the gates; replaceable in tests (waits go through <see cref="RetryPolicy.Delay"/>).</summary>
         public Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
 
-        /// <summary>Told before every retry of every request (verbose output), besides <see cref="PaceRules.OnRetry"/>.</summary>
+        /// <summary>
+        /// Told before every retry whose rules do not report it themselves (no <see cref="PaceRules.OnRetry"/>: Save's
+        /// downloads name their item there), so that no retry is told twice. The connection sets it (verbose output);
+        /// <see cref="Current"/> says what request is being retried.
+        /// </summary>
         public Action<RetryNotice> Observer { get; set; }
+
+        private static readonly AsyncLocal<PacedRequest> CurrentRequest = new AsyncLocal<PacedRequest>();
+
+        /// <summary>
+        /// The request <see cref="ExecuteAsync{T}"/> is running on this async flow (null outside one): read it from an
+        /// <see cref="Observer"/> or <see cref="PaceRules.OnRetry"/>, which are called on that flow.
+        /// </summary>
+        public static PacedRequest Current => CurrentRequest.Value;
+
+        /// <summary>
+        /// Notes the request an attempt is sending (a <see cref="RequestNotingHandler"/> calls it), so a retry message can
+        /// name it: method, host and path only.
+        /// </summary>
+        public static void NoteRequest(HttpRequestMessage request)
+        {
+            PacedRequest current = CurrentRequest.Value;
+            if (current != null && request?.RequestUri != null) current.Request = PacedRequest.Describe(request.Method, request.RequestUri);
+        }
 
         /// <summary>How many 429s in a row <paramref name="group"/> has had (0 after any success).</summary>
         public int StreakOf(QuotaGroup group) => Volatile.Read(ref _streak[(int)group]);
@@ -134,6 +157,8 @@ namespace GPhotos.Http
         public async Task<T> ExecuteAsync<T>(PaceRules rules, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
         {
             PacedAttempts attempts = Begin(rules);
+            // Local to this call's async flow (restored when it returns): the operation's HTTP handler notes into it.
+            CurrentRequest.Value = new PacedRequest(rules.Group);
             for (;;)
             {
                 await attempts.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
@@ -215,8 +240,8 @@ namespace GPhotos.Http
             _waited += delay;
             if (error is GoogleApiException limited && limited.HttpStatus == 429) _pacer.Pause(_rules.Group, delay);
             var notice = new RetryNotice(Attempt, delay, error);
-            _rules.OnRetry?.Invoke(notice);
-            _pacer.Observer?.Invoke(notice);
+            if (_rules.OnRetry != null) _rules.OnRetry(notice);
+            else _pacer.Observer?.Invoke(notice);
             return new PaceVerdict(PaceAction.Retry, delay, null);
         }
 
@@ -233,5 +258,37 @@ namespace GPhotos.Http
         private RateLimitedException DefaultStreakStop(GoogleApiException api, int streak) =>
             new RateLimitedException(api, DateTimeOffset.Now + (api.RetryAfter ?? TimeSpan.FromHours(1)),
                 $"Google answered {streak} {_rules.Group} requests in a row with 429 Too Many Requests, so the run stops instead of retrying for hours.");
+    }
+
+    /// <summary>What one paced request is, for retry messages (never its query string, headers or body).</summary>
+    public sealed class PacedRequest
+    {
+        private volatile string _request;
+
+        internal PacedRequest(QuotaGroup group) { Group = group; }
+
+        public QuotaGroup Group { get; }
+
+        /// <summary>"GET host/path" of the attempt last sent through a <see cref="RequestNotingHandler"/>; null if none was.</summary>
+        public string Request { get => _request; internal set => _request = value; }
+
+        /// <summary>
+        /// "METHOD host[:port]/path": the query (page tokens, Drive's fields, anything a caller put there) and any user
+        /// info are left out, so the text is safe for a log.
+        /// </summary>
+        public static string Describe(HttpMethod method, Uri uri) =>
+            (method?.Method ?? "?") + " " + (uri.IsAbsoluteUri ? uri.Authority + uri.AbsolutePath : "(relative)");
+    }
+
+    /// <summary>Notes each request it sends for <see cref="Pacer.Current"/> (the retry messages' "what request").</summary>
+    public sealed class RequestNotingHandler : DelegatingHandler
+    {
+        public RequestNotingHandler(HttpMessageHandler inner) : base(inner) { }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Pacer.NoteRequest(request);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace GPhotos.Reporting
         Warning,
         Progress,
 
-        /// <summary>A non-terminating error (<see cref="IErrorReporter"/>): one input or item failed, the work goes on.</summary>
+        /// <summary>A non-terminating error (<see cref="IReporter.Error"/>): one input or item failed, the work goes on.</summary>
         Error,
     }
 
@@ -63,7 +63,7 @@ namespace GPhotos.Reporting
     }
 
     /// <summary>
-    /// The one way core code talks to the user while it works: messages, warnings and progress. Implementations are
+    /// The one way core code talks to the user while it works: messages, warnings, progress and non-terminating errors. Implementations are
     /// thread-safe and never block (workers call them); the host writes what they hold on its own thread (the base
     /// cmdlet drains a <see cref="QueueReporter"/> on the pipeline thread, where PowerShell allows writing).
     /// <para>
@@ -71,7 +71,8 @@ namespace GPhotos.Reporting
     /// and call it instead of an <c>Action&lt;string&gt;</c>. Auth (<c>ConnectOptions.Reporter</c>, the token store), the
     /// connection (<c>GPhotosConnection.Reporter</c>) and the Takeout reader (<c>TakeoutReaderOptions.Reporter</c>) report
     /// here. A component whose failures are per input and must not end the work (an unreadable Takeout part) reports
-    /// them as errors when its reporter is an <see cref="IErrorReporter"/>.
+    /// them through <see cref="Error"/>; given no reporter (or <see cref="NullReporter"/>, which drops everything) it
+    /// throws them instead, so that no failure is lost.
     /// </para>
     /// </summary>
     public interface IReporter
@@ -83,16 +84,11 @@ namespace GPhotos.Reporting
         void Warning(string message, string warningId = null, object target = null);
 
         void Progress(ProgressReport progress);
-    }
 
-    /// <summary>
-    /// A reporter that also carries non-terminating errors (the host writes them as ErrorRecords made from the catalog's
-    /// entry). Separate from <see cref="IReporter"/> only so that existing reporters need not implement it; a component
-    /// that gets a plain <see cref="IReporter"/> throws its errors instead, as before.
-    /// </summary>
-    public interface IErrorReporter : IReporter
-    {
-        /// <summary>One input or item failed; the work goes on. <paramref name="target"/> names it (a path, an item).</summary>
+        /// <summary>
+        /// One input or item failed; the work goes on. The host writes an ErrorRecord made from the catalog's entry;
+        /// <paramref name="target"/> names what failed (a path, an item).
+        /// </summary>
         void Error(ErrorEntry error, object target = null);
     }
 
@@ -104,13 +100,14 @@ namespace GPhotos.Reporting
         public void Verbose(string message) { }
         public void Warning(string message, string warningId = null, object target = null) { }
         public void Progress(ProgressReport progress) { }
+        public void Error(ErrorEntry error, object target = null) { }
     }
 
     /// <summary>
     /// Holds reports in arrival order until the host takes them (<see cref="TryTake"/>). Unbounded on purpose: a
     /// worker must never wait for the host, and nothing is dropped; the host drains at least once a second.
     /// </summary>
-    public sealed class QueueReporter : IErrorReporter
+    public sealed class QueueReporter : IReporter
     {
         private readonly ConcurrentQueue<Report> _reports = new ConcurrentQueue<Report>();
 

@@ -50,7 +50,7 @@ namespace GPhotos.Saving
             // item, for as long as the first was descheduled: 17-18 downloads instead of the streak's 8-9.)
             bool first = Interlocked.CompareExchange(ref _fatal, error, null) == null;
             Stop();
-            if (first) Events.Emit(new SaveEvent(SaveEventKind.Fatal, item, ErrorCatalog.Classify(error, "SaveEngineFailed")));
+            if (first) Events.Emit(new SaveEvent(SaveEventKind.Fatal, item, ErrorCatalog.Classify(error, ErrorCatalog.SaveEngineFailed)));
         }
 
         public void Stop()

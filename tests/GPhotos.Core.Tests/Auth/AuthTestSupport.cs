@@ -49,6 +49,7 @@ public sealed class LogSink : IReporter
     void IReporter.Verbose(string message) => Log(message);
     void IReporter.Warning(string message, string warningId, object target) => Warn(message);
     void IReporter.Progress(ProgressReport progress) { }
+    void IReporter.Error(GPhotos.Errors.ErrorEntry error, object target) => Warn("ERROR " + error.Id + " " + error.Message);
     public IReadOnlyList<string> Lines { get { lock (_lines) return _lines.ToArray(); } }
     public string All => string.Join("\n", Lines);
 }

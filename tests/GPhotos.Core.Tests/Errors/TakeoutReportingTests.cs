@@ -11,7 +11,7 @@ namespace GPhotos.Core.Tests.Errors;
 
 /// <summary>
 /// The Takeout reader reports through <see cref="IReporter"/> (issue 13): warnings with a catalog id, unreadable parts as
-/// catalog errors when the reporter takes errors, nothing dropped, and the old strict behaviour without one.
+/// catalog errors (IReporter.Error), nothing dropped, and the old strict behaviour without a reporter.
 /// </summary>
 public sealed class TakeoutReportingTests : IDisposable
 {
@@ -63,12 +63,14 @@ public sealed class TakeoutReportingTests : IDisposable
         Assert.Equal(1, reader.Stats.FailedArchives);
     }
 
-    [Fact]
-    public void A_reporter_that_takes_no_errors_gets_the_warnings_and_the_first_bad_part_is_thrown()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Without_a_reporter_or_with_the_null_one_the_first_bad_part_is_thrown_not_dropped(bool nullReporter)
     {
         var (good, bad) = Parts();
-        var warnings = new List<string>();
-        var reader = new TakeoutReader(new[] { good, bad }, new TakeoutReaderOptions { Reporter = new WarningsOnly(warnings) });
+        var options = new TakeoutReaderOptions { Reporter = nullReporter ? NullReporter.Instance : null };
+        var reader = new TakeoutReader(new[] { good, bad }, options);
         var ex = Assert.Throws<TakeoutArchiveException>(() => reader.ReadItems().ToList());
         Assert.Equal(bad, ex.ArchivePath);
     }
@@ -97,11 +99,4 @@ public sealed class TakeoutReportingTests : IDisposable
 
     private static TakeoutArchive Part(string path) =>
         new(Path.GetFileName(path), new FileInfo(path).Length, null, 1, "zip", TakeoutArchiveLocation.Local, path, null, null, "takeout-x", null, 2, true, "complete");
-
-    private sealed class WarningsOnly(List<string> warnings) : IReporter
-    {
-        public void Verbose(string message) { }
-        public void Warning(string message, string? warningId = null, object? target = null) => warnings.Add(message);
-        public void Progress(ProgressReport progress) { }
-    }
 }

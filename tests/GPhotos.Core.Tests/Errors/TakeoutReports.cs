@@ -12,7 +12,7 @@ namespace GPhotos.Core.Tests;
 /// come as <see cref="ErrorCatalog.TakeoutArchiveUnreadable"/> (ReadError, goes on) with the part's path as target and
 /// in the message; a warning as <see cref="ErrorCatalog.TakeoutEntrySkipped"/>.
 /// </summary>
-public sealed class TakeoutReports : IErrorReporter
+public sealed class TakeoutReports : IReporter
 {
     private readonly List<TakeoutArchiveException>? _errors;
     private readonly List<string>? _warnings;

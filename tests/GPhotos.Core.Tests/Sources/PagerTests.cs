@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Linq;
 using System.Threading.Tasks;
 using GPhotos.Model;
@@ -50,6 +52,39 @@ public class PagerTests
         Assert.True(pager.IsDone);
         Assert.Null(pager.RepeatWarning);
         Assert.Equal(1, pager.Total);
+    }
+
+    [Fact]
+    public void A_listed_page_is_not_kept_alive_by_the_repeat_check()
+    {
+        // Issue 15: the check used to hold every id string of the listing (+16 MB at 100k items).
+        var pager = new PageGuard("Library");
+        WeakReference id = AcceptOnePage(pager, "first");
+        GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+        Assert.False(id.IsAlive);
+        // ...and it still knows the id: the same item on a later page is a repeat.
+        Assert.Empty(pager.Accept(new MediaPage(new[] { new MediaItem { Id = string.Concat("first", "-id"), Filename = "f.jpg" } }, null)));
+        Assert.Equal(1, pager.Repeated);
+        Assert.Contains("'f.jpg' (first-id)", pager.RepeatWarning);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference AcceptOnePage(PageGuard pager, string prefix)
+    {
+        string id = string.Concat(prefix, "-id"); // built at run time: a literal would be interned and never collected
+        pager.Accept(new MediaPage(new[] { new MediaItem { Id = id, Filename = "f.jpg" } }, "next"));
+        return new WeakReference(id);
+    }
+
+    [Fact]
+    public void Repeat_check_is_exact_and_small_at_half_a_million_ids()
+    {
+        var seen = new IdFingerprints();
+        const int n = 500_000;
+        for (int i = 0; i < n; i++) Assert.True(seen.Add("AGj1epU" + i.ToString("x8") + "Qz"));
+        for (int i = 0; i < n; i += 997) Assert.False(seen.Add("AGj1epU" + i.ToString("x8") + "Qz"));
+        Assert.Equal(n, seen.Count);
+        Assert.True(seen.Bytes <= 24L * n, $"{seen.Bytes} bytes for {n} ids");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using GPhotos.Errors;
 using GPhotos.Model;
 
 namespace GPhotos.Saving
@@ -60,7 +61,7 @@ namespace GPhotos.Saving
             }
             if (metadataRelative != null) entry.MetadataPath = metadataRelative;
             else if (plan.MetadataBlockedBy != null)
-                _run.Events.Warning(item, $"The metadata file '{plan.MetadataBlockedBy}' already exists and is not from GPhotos; it was not overwritten.", "MetadataFileExists");
+                _run.Events.Warning(item, $"The metadata file '{plan.MetadataBlockedBy}' already exists and is not from GPhotos; it was not overwritten.", ErrorCatalog.MetadataFileExists);
 
             DateTime? created = item.CreationTime;
             string motionFull = motionRelative == null ? null : _namer.ToFullPath(motionRelative);
@@ -157,7 +158,7 @@ namespace GPhotos.Saving
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    _run.Events.Warning(plan.Item, $"The metadata file for '{plan.FullPath}' was not written: {ex.Message}", "MetadataWriteFailed");
+                    _run.Events.Warning(plan.Item, $"The metadata file for '{plan.FullPath}' was not written: {ex.Message}", ErrorCatalog.MetadataWriteFailed);
                     return null;
                 }
             }

@@ -59,7 +59,7 @@ namespace GPhotos.Saving
                     string message = status == VideoProcessingStatus.Processing
                         ? $"Skipped '{item.Filename ?? item.Id}': Google is still processing this video, so only a thumbnail could be downloaded. Run the save again later."
                         : $"Skipped '{item.Filename ?? item.Id}': Google failed to process this video, so there are no video bytes to download.";
-                    events.Warning(item, message, status == VideoProcessingStatus.Processing ? "VideoNotReady" : "VideoProcessingFailed");
+                    events.Warning(item, message, status == VideoProcessingStatus.Processing ? ErrorCatalog.VideoNotReady : ErrorCatalog.VideoProcessingFailed);
                     return null;
                 }
 

@@ -131,7 +131,7 @@ namespace GPhotos.Saving
             };
         }
 
-        /// <summary>For a session made without a reporter: messages become Verbose/Warning events, in order with the results.</summary>
+        /// <summary>For a session made without a reporter: messages become Verbose/Warning/Error events, in order with the results.</summary>
         private sealed class EventReporter : IReporter
         {
             private readonly SaveEvents _owner;
@@ -144,6 +144,11 @@ namespace GPhotos.Saving
                 _owner.Emit(new SaveEvent(SaveEventKind.Warning, target as MediaItem, message, errorId: warningId));
 
             public void Progress(ProgressReport progress) { } // callers of this mode poll GetProgress
+
+            public void Error(ErrorEntry error, object target = null)
+            {
+                if (error != null) _owner.Error(target as MediaItem, error);
+            }
         }
     }
 }

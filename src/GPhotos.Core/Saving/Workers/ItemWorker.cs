@@ -68,8 +68,7 @@ namespace GPhotos.Saving
 
                 if (motionError != null)
                 {
-                    ErrorEntry cause = ErrorCatalog.ClassifyItemFailure(motionError);
-                    events.Error(item, new ErrorEntry(ErrorCatalog.MotionVideoFailed, cause.Category, false, motionError),
+                    events.Error(item, ErrorCatalog.ForMotionVideoFailed(motionError),
                         $"The motion video of '{item.Filename ?? item.Id}' was not saved: {motionError.Message}");
                 }
                 if (result != null)

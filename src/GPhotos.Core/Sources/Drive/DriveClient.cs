@@ -48,7 +48,7 @@ namespace GPhotos.Sources.Drive
             Api = api ?? throw new ArgumentNullException(nameof(api));
             _tokens = tokens ?? throw new ArgumentNullException(nameof(tokens));
             BaseUri = api.Endpoints.IsEmulator ? new Uri(api.Endpoints.LibraryApi, "drive/v3/") : GoogleDriveApi;
-            _http = new HttpClient(handler ?? GoogleApiClient.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            _http = new HttpClient(handler ?? new RequestNotingHandler(GoogleApiClient.CreateHandler()), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             _http.DefaultRequestHeaders.UserAgent.ParseAdd("GPhotos/" + typeof(DriveClient).Assembly.GetName().Version);
         }
 

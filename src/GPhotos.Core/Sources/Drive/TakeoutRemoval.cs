@@ -85,7 +85,7 @@ namespace GPhotos.Sources.Drive
         /// The reader's reporter here: its warnings go on to the caller's reporter as they come; its unreadable parts
         /// (errors) are kept for the verdicts instead of being reported twice.
         /// </summary>
-        private sealed class PartErrors : IErrorReporter
+        private sealed class PartErrors : IReporter
         {
             private readonly IReporter _next;
             public PartErrors(IReporter next) => _next = next;

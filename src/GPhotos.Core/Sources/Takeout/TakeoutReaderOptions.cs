@@ -20,11 +20,11 @@ namespace GPhotos.Sources.Takeout
         /// <summary>
         /// Where the reader reports, on the enumerating thread, as it reads: each warning (id
         /// <see cref="ErrorCatalog.TakeoutEntrySkipped"/>; the message names the entry and the part; also kept in
-        /// <see cref="TakeoutReadStats.Warnings"/>) and, when the reporter takes errors (<see cref="IErrorReporter"/>,
-        /// as the cmdlets' reporter does), each archive that cannot be read (missing, not a zip/tgz, truncated, damaged:
-        /// <see cref="ErrorCatalog.TakeoutArchiveUnreadable"/>, the part's path as target). Reading then goes on with
-        /// the other archives (the error's exception is the <see cref="TakeoutArchiveException"/>). Without an
-        /// <see cref="IErrorReporter"/>, the first such error is thrown from the enumeration instead.
+        /// <see cref="TakeoutReadStats.Warnings"/>) and each archive that cannot be read (missing, not a zip/tgz,
+        /// truncated, damaged: <see cref="IReporter.Error"/> with <see cref="ErrorCatalog.TakeoutArchiveUnreadable"/>,
+        /// the part's path as target). Reading then goes on with the other archives (the error's exception is the
+        /// <see cref="TakeoutArchiveException"/>). Without a reporter (null or <see cref="NullReporter"/>), the first
+        /// such error is thrown from the enumeration instead: a part that drops its errors would lose them.
         /// </summary>
         public IReporter Reporter { get; set; }
 
@@ -43,8 +43,8 @@ namespace GPhotos.Sources.Takeout
         /// <summary>Reports an archive that cannot be read; false when nobody takes it (then the reader throws it).</summary>
         internal bool ReportArchiveError(TakeoutArchiveException error)
         {
-            if (!(Reporter is IErrorReporter errors)) return false;
-            errors.Error(ErrorCatalog.ForUnreadableArchive(error), error.ArchivePath);
+            if (Reporter == null || Reporter is NullReporter) return false;
+            Reporter.Error(ErrorCatalog.ForUnreadableArchive(error), error.ArchivePath);
             return true;
         }
     }
