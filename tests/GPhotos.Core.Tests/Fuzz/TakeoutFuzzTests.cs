@@ -193,7 +193,10 @@ public sealed class TakeoutFuzzTests
             var buffer = new byte[4096];
             for (int i = 0; i < d.Count; i++)
             {
-                d.Find(d.Name(i));
+                // Names are rebuilt from a folder stored once and the rest: each must find an entry of that very name.
+                string name = d.Name(i);
+                int found = d.Find(name);
+                if (found < 0 || d.Name(found) != name) throw new InvalidOperationException($"entry {i} '{name}' was not found by its name ({found}).");
                 try
                 {
                     using var s = d.Open(i, new MemoryStream(bytes, writable: false), ownsPart: true);

@@ -103,6 +103,37 @@ public sealed class TakeoutCompactIndexTests
         Assert.Equal("IMG_1.JPG", s.Stem);
     }
 
+    /// <summary>
+    /// A zip sidecar keeps its part and directory slot, not its IndexedEntry (one object per sidecar for the whole read):
+    /// the entry can be collected, and the sidecar still gives its path, file name and stem from the part's directory.
+    /// </summary>
+    [Fact]
+    public void A_zip_sidecar_does_not_keep_its_indexed_entry_and_still_names_itself()
+    {
+        const string name = Year + "IMG_7.JPG.supplemental-metadata(1).json";
+        var zip = ZipBytes((Year + "IMG_7.JPG", Utf8("x")), (name, Utf8(Sidecar("IMG_7.JPG", "ID7"))));
+        var archive = new IndexedArchive { Path = "part.zip", Kind = TakeoutInputKind.Zip, ZipDir = ZipDirectory.Read(new MemoryStream(zip)) };
+        var (sidecar, entry) = MakeSidecar(archive, 1);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(entry.IsAlive, "the SidecarFile keeps its IndexedEntry alive");
+        Assert.Equal(name, sidecar.EntryPath);
+        Assert.Equal("IMG_7.JPG.supplemental-metadata(1).json", sidecar.FileName);
+        Assert.Equal("IMG_7.JPG", sidecar.Stem);
+        Assert.Equal(1, sidecar.Index);
+        Assert.Same(archive, sidecar.Archive);
+
+        // Not inlined: the entry must be unreachable once this returns.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static (SidecarFile, WeakReference) MakeSidecar(IndexedArchive a, int slot)
+        {
+            var e = new IndexedEntry { Archive = a, Size = a.ZipDir.Size(slot), ZipIndex = slot };
+            var json = TakeoutSidecar.Parse(Utf8(Sidecar("IMG_7.JPG", "ID7")), false);
+            return (SidecarFile.Create(e, json), new WeakReference(e));
+        }
+    }
+
     [Theory]
     [InlineData("IMG_1234(1).JPG", "IMG_1234(1)", "IMG_1234", ".JPG", 1, "IMG_1234.JPG")]
     [InlineData("IMG_1234.jpg", "IMG_1234", "IMG_1234", ".jpg", 0, "IMG_1234.jpg")]

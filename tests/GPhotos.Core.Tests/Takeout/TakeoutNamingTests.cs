@@ -28,7 +28,7 @@ public sealed class TakeoutMatcherTests
     }
 
     private static string SidecarOf(TakeoutFolder f, string media)
-        => f.Media.Single(m => m.Name.Name == TakeoutNames.Nfc(media)).Sidecar?.Entry.FileName;
+        => f.Media.Single(m => m.Name.Name == TakeoutNames.Nfc(media)).Sidecar?.FileName;
 
     [Theory]
     [InlineData("PXL_20211013_220651983.jpg.json", "PXL_20211013_220651983.jpg")]
@@ -157,7 +157,7 @@ public sealed class TakeoutMatcherTests
     {
         var f = Folder(new[] { "IMG_4-edited.jpg" }, ("IMG_4.jpg.supplemental-metadata.json", null));
         var copy = f.Media.Single();
-        Assert.Equal("IMG_4.jpg.supplemental-metadata.json", copy.Sidecar?.Entry.FileName);
+        Assert.Equal("IMG_4.jpg.supplemental-metadata.json", copy.Sidecar?.FileName);
         Assert.Equal(BorrowKind.Edited, copy.Borrow);
     }
 }

@@ -150,7 +150,7 @@ public sealed class TakeoutReaderTests
         Assert.Equal(1, reader.Stats.FailedArchives);
         TakeoutAssert.ItemsMatch(m, items);
 
-        // Without a callback the same problem stops the read with the same clear exception.
+        // Without a reporter (TakeoutReaderOptions.Reporter null) the same problem stops the read with the same clear exception.
         var strict = new TakeoutReader(TakeoutAssert.PartPaths(m).Append(bad));
         var ex = Assert.Throws<TakeoutArchiveException>(() => strict.ReadItems().ToList());
         Assert.Equal(bad, ex.ArchivePath);

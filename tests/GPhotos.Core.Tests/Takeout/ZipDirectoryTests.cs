@@ -116,6 +116,40 @@ public sealed class ZipDirectoryTests
         Assert.True(d.Count == 3);
     }
 
+    /// <summary>
+    /// Folders are stored once per directory and names rebuilt from folder and rest: whole names, order and lookups must
+    /// be exactly those of the full names, with folders interleaved, repeated, nested, absent, non-ASCII, and names that
+    /// differ only in where the last '/' is.
+    /// </summary>
+    [Fact]
+    public void Names_are_whole_and_found_with_folders_stored_once()
+    {
+        string[] names =
+        {
+            "Takeout/Google Photos/Photos from 2015/IMG_1.jpg", "Takeout/Google Photos/Trip é/IMG_1.jpg",
+            "Takeout/Google Photos/Photos from 2015/IMG_1.jpg.json", "top.jpg", "Takeout/Google Photos/Trip é/",
+            "ab/c.jpg", "a/bc.jpg", "a/b/c.jpg", "a/", "Takeout/Google Photos/Photos from 2015/IMG_1.jpg",
+            "./Takeout/Google Photos/Photos from 2015/IMG_2.jpg", "Takeout/Google Photos/Trip é/Ünïcode.jpg", "/lead.jpg",
+        };
+        var zip = ZipBytes(names.Select(n => (n, Utf8(n))).ToArray());
+        var d = ZipDirectory.Read(new MemoryStream(zip));
+        Assert.Equal(names.Length, d.Count);
+        string[] expected = names.Select(TakeoutArchives.NormalizeEntryPath).ToArray();
+        Assert.Equal(expected, Enumerable.Range(0, d.Count).Select(d.Name));
+        // "", "Takeout/Google Photos/Photos from 2015/", "Takeout/Google Photos/Trip é/", "ab/", "a/", "a/b/"
+        Assert.Equal(6, d.FolderCount);
+        for (int i = 0; i < d.Count; i++)
+        {
+            int occurrence = expected.Take(i).Count(n => n == expected[i]) + 1;
+            Assert.Equal(i, d.Find(expected[i], occurrence));
+        }
+        Assert.Equal(-1, d.Find("a/b"));
+        Assert.Equal(-1, d.Find("a/bc.jp"));
+        Assert.Equal(-1, d.Find("Takeout/Google Photos/Photos from 2015/"));
+        Assert.Equal(-1, d.Find("Takeout/Google Photos/Photos from 2015/IMG_1.jpg", 3));
+        Assert.Equal(Utf8(names[6]), ReadAll(d, 6, zip));
+    }
+
     [Fact]
     public void Repeated_names_keep_both_entries_in_directory_order()
     {

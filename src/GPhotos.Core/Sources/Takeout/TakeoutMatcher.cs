@@ -48,7 +48,11 @@ namespace GPhotos.Sources.Takeout
 
     internal sealed class SidecarFile
     {
-        public IndexedEntry Entry;
+        // Where the sidecar is, without its IndexedEntry (one 64-B object per sidecar kept to the end of the read): the
+        // part, and the slot in its zip directory (the name is read from there), or the path for tar and folder inputs.
+        public IndexedArchive Archive;
+        private int _zipIndex = -1;
+        private string _path;
         public TakeoutSidecar Json;
         private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
         private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
@@ -59,7 +63,14 @@ namespace GPhotos.Sources.Takeout
         public bool Truncated;
 
         /// <summary>The NFC name without "(n).json". Not stored between matches: one is kept per sidecar until the read ends.</summary>
-        public string RawStem => _rawStem ?? CutRawStem(Entry, out _);
+        public string RawStem => _rawStem ?? CutRawStem(EntryPath, out _);
+
+        /// <summary>As stored in its input, forward slashes (zip: read from the part's directory each time).</summary>
+        public string EntryPath => _zipIndex >= 0 ? Archive.ZipDir.Name(_zipIndex) : _path;
+
+        public string FileName => FileNameOf(EntryPath);
+
+        private static string FileNameOf(string entryPath) => entryPath.Substring(entryPath.LastIndexOf('/') + 1);
 
         public int StemLength => _stemLength;
 
@@ -83,19 +94,23 @@ namespace GPhotos.Sources.Takeout
 
         public void Unpin() => _rawStem = null;
 
-        private static string CutRawStem(IndexedEntry e, out int index)
+        private static string CutRawStem(string entryPath, out int index)
         {
-            var name = TakeoutNames.Nfc(e.FileName);
+            var name = TakeoutNames.Nfc(FileNameOf(entryPath));
             var stem = name.Substring(0, name.Length - 5); // ".json"
             return TakeoutNames.SplitIndex(stem, out index);
         }
 
         public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
         {
-            var raw = CutRawStem(e, out var index);
+            string path = e.EntryPath;
+            var raw = CutRawStem(path, out var index);
+            bool zip = e.ZipIndex >= 0 && e.Archive?.ZipDir != null;
             var f = new SidecarFile
             {
-                Entry = e,
+                Archive = e.Archive,
+                _zipIndex = zip ? e.ZipIndex : -1,
+                _path = zip ? null : path,
                 Json = json,
                 _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,

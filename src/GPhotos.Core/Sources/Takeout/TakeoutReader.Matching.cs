@@ -122,7 +122,7 @@ namespace GPhotos.Sources.Takeout
                     {
                         if (s.Consumed || s.Borrowed) continue;
                         orphans++;
-                        Warn($"Sidecar '{s.Entry.EntryPath}' ({s.Entry.Archive.Path}) has no media file in any part; its metadata is not used.");
+                        Warn($"Sidecar '{s.EntryPath}' ({s.Archive.Path}) has no media file in any part; its metadata is not used.");
                     }
                 }
                 _stats.OrphanSidecars = orphans;

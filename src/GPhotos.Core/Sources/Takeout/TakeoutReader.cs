@@ -76,7 +76,7 @@ namespace GPhotos.Sources.Takeout
             }
         }
 
-        /// <summary>Indexes all inputs, then yields the items. Throws <see cref="TakeoutArchiveException"/> for a bad input unless <see cref="TakeoutReaderOptions.ArchiveError"/> is set.</summary>
+        /// <summary>Indexes all inputs, then yields the items. Throws <see cref="TakeoutArchiveException"/> for a bad input unless <see cref="TakeoutReaderOptions.Reporter"/> is set (not null or <see cref="GPhotos.Reporting.NullReporter"/>): then the input is reported there as an error and the others are read.</summary>
         public IEnumerable<MediaItem> ReadItems(CancellationToken cancellationToken = default)
         {
             _stats = new TakeoutReadStats();

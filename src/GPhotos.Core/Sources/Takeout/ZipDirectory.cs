@@ -34,8 +34,17 @@ namespace GPhotos.Sources.Takeout
         private long[] _local, _compressed, _size;
         private uint[] _crc;
         private ushort[] _method, _flags, _nameLength, _extraLength;
+        // A name is its folder (everything up to and including the last '/') plus the rest. The folders are stored once
+        // (a Takeout part has a few hundred folders for 40,000 entries, and "Takeout/Google Photos/Photos from 2015/" is
+        // half of each name): per entry only the folder's number and where the rest starts in _names.
         private int[] _nameStart;
-        private byte[] _names;          // UTF-8, normalized ('/' separators, no leading "./" or '/')
+        private int[] _folder;
+        private byte[] _names;          // UTF-8, normalized ('/' separators, no leading "./" or '/'): what follows the folder
+        private byte[] _folderBytes;    // the folders, UTF-8, each with its trailing '/' (the first one is "")
+        private int[] _folderStart;     // folder f is _folderBytes[_folderStart[f] .. _folderStart[f + 1])
+        private int _folderCount;
+        private string[] _folderNames;  // decoded on first use (names are asked for from several threads: a benign race)
+        private System.Collections.Generic.Dictionary<ulong, int> _folderByHash; // while reading only
         private int[] _byName;          // entry indexes sorted by name then index; built on the first lookup
         private readonly object _lookupGate = new object();
 
@@ -45,7 +54,20 @@ namespace GPhotos.Sources.Takeout
         /// <summary>The part's length when the directory was read: a part of another length is another part.</summary>
         public long PartLength { get; private set; }
 
-        public string Name(int i) => Encoding.UTF8.GetString(_names, _nameStart[i], NameBytes(i));
+        public string Name(int i)
+        {
+            string rest = Encoding.UTF8.GetString(_names, _nameStart[i], NameBytes(i));
+            int f = _folder[i];
+            return f == 0 ? rest : string.Concat(FolderName(f), rest);
+        }
+
+        private string FolderName(int f)
+        {
+            var names = _folderNames ?? (_folderNames = new string[_folderCount]);
+            return names[f] ?? (names[f] = Encoding.UTF8.GetString(_folderBytes, _folderStart[f], FolderBytes(f)));
+        }
+
+        private int FolderBytes(int f) => _folderStart[f + 1] - _folderStart[f];
         public long Size(int i) => _size[i];
         public long CompressedSize(int i) => _compressed[i];
         public uint Crc(int i) => _crc[i];
@@ -55,7 +77,10 @@ namespace GPhotos.Sources.Takeout
         private int _namesUsed;
 
         /// <summary>Bytes this table holds (for the benchmark's accounting).</summary>
-        public long FootprintBytes => (long)Count * (8 * 3 + 4 + 2 * 4 + 4) + _names.Length + (_byName?.Length ?? 0) * 4L;
+        public long FootprintBytes => (long)Count * (8 * 3 + 4 + 2 * 4 + 4 + 4) + _names.Length + _folderBytes.Length + _folderStart.Length * 4L + (_byName?.Length ?? 0) * 4L;
+
+        /// <summary>Distinct folders in the directory's names ("" counted): what the names' common prefixes are stored as.</summary>
+        internal int FolderCount => _folderCount;
 
         /// <summary>Reads the directory of the zip in <paramref name="part"/> (seekable). Throws InvalidDataException when it is not a readable zip.</summary>
         public static ZipDirectory Read(Stream part, System.Threading.CancellationToken ct = default)
@@ -177,7 +202,13 @@ namespace GPhotos.Sources.Takeout
             _nameLength = new ushort[count];
             _extraLength = new ushort[count];
             _nameStart = new int[count];
-            _names = new byte[cdSize - (long)CentralSize * count + 16]; // names, extras and comments fit in what is not fixed fields
+            _folder = new int[count];
+            // Names without their folders, extras and comments fit in what is not fixed fields; folders are added as met.
+            _names = new byte[cdSize - (long)CentralSize * count + 16];
+            _folderBytes = new byte[256];
+            _folderStart = new int[16];
+            _folderCount = 1; // folder 0: "" (names without a '/')
+            _folderByHash = new System.Collections.Generic.Dictionary<ulong, int> { { Fnv(_folderBytes, 0, 0), 0 } };
             (part as IRangeHint)?.Hint(cdOffset, cdSize);
             part.Position = cdOffset;
             // The directory is parsed in 1 MB windows: a record cut at a window's end is moved to the front.
@@ -209,6 +240,9 @@ namespace GPhotos.Sources.Takeout
                 at += CentralSize + n + m + k;
             }
             if (_names.Length > _namesUsed) Array.Resize(ref _names, _namesUsed); // held for the run: no spare room
+            Array.Resize(ref _folderBytes, _folderStart[_folderCount]);
+            Array.Resize(ref _folderStart, _folderCount + 1);
+            _folderByHash = null;
         }
 
         private static void Truncated(int i, int count) => throw new InvalidDataException($"the central directory ends inside record {i + 1} of {count}.");
@@ -257,32 +291,79 @@ namespace GPhotos.Sources.Takeout
         {
             // Names without the UTF-8 flag: ASCII, else UTF-8 when they are valid UTF-8 (what System.IO.Compression read
             // them as before, so ids built from names stay the same), else code page 437 (the zip default).
-            string raw = null;
             bool ascii = true;
             for (int j = 0; j < n && ascii; j++) ascii = b[start + j] < 0x80 && b[start + j] != (byte)'\\';
-            if (!ascii)
-            {
-                raw = utf8Flag ? Encoding.UTF8.GetString(b, start, n) : DecodeLegacy(b, start, n);
-                raw = TakeoutArchives.NormalizeEntryPath(raw);
-            }
-            int lead = 0;
             if (ascii)
             {
                 // The normalization TakeoutArchives.NormalizeEntryPath does, on bytes: no leading "./" or '/'.
+                int lead = 0;
                 while (true)
                 {
                     if (n - lead >= 2 && b[start + lead] == '.' && b[start + lead + 1] == '/') lead += 2;
                     else if (n - lead >= 1 && b[start + lead] == '/') lead++;
                     else break;
                 }
+                AddNormalized(i, b, start + lead, n - lead);
+                return;
             }
-            int len = ascii ? n - lead : Encoding.UTF8.GetByteCount(raw);
-            if (_namesUsed + len > _names.Length)
-                Array.Resize(ref _names, (int)Math.Min(int.MaxValue - 64, Math.Max(_names.Length * 2L, _namesUsed + (long)len + 1024)));
+            string raw = utf8Flag ? Encoding.UTF8.GetString(b, start, n) : DecodeLegacy(b, start, n);
+            byte[] utf8 = Encoding.UTF8.GetBytes(TakeoutArchives.NormalizeEntryPath(raw));
+            AddNormalized(i, utf8, 0, utf8.Length);
+        }
+
+        /// <summary>Stores a normalized UTF-8 name: its folder (up to the last '/') once per directory, the rest per entry.</summary>
+        private void AddNormalized(int i, byte[] b, int start, int len)
+        {
+            int cut = len;
+            while (cut > 0 && b[start + cut - 1] != (byte)'/') cut--;
+            _folder[i] = FolderOf(b, start, cut);
+            int rest = len - cut;
+            if (_namesUsed + rest > _names.Length)
+                Array.Resize(ref _names, (int)Math.Min(int.MaxValue - 64, Math.Max(_names.Length * 2L, _namesUsed + (long)rest + 1024)));
             _nameStart[i] = _namesUsed;
-            if (ascii) Buffer.BlockCopy(b, start + lead, _names, _namesUsed, len);
-            else Encoding.UTF8.GetBytes(raw, 0, raw.Length, _names, _namesUsed);
-            _namesUsed += len;
+            Buffer.BlockCopy(b, start + cut, _names, _namesUsed, rest);
+            _namesUsed += rest;
+        }
+
+        /// <summary>The number of the folder <paramref name="b"/>[start, start+len) (with its '/'), added when new.</summary>
+        private int FolderOf(byte[] b, int start, int len)
+        {
+            // Entries of one folder usually follow each other: the previous entry's folder first, without hashing.
+            if (_lastFolder >= 0 && SameBytes(b, start, len, _folderBytes, _folderStart[_lastFolder], FolderBytes(_lastFolder)))
+                return _lastFolder;
+            ulong h = Fnv(b, start, len);
+            if (_folderByHash.TryGetValue(h, out int f))
+            {
+                if (SameBytes(b, start, len, _folderBytes, _folderStart[f], FolderBytes(f))) return _lastFolder = f;
+                // A 64-bit hash shared by two folders: look through them all (never seen; kept correct, not fast).
+                for (int g = 0; g < _folderCount; g++)
+                    if (SameBytes(b, start, len, _folderBytes, _folderStart[g], FolderBytes(g))) return _lastFolder = g;
+            }
+            int at = _folderStart[_folderCount];
+            if (at + len > _folderBytes.Length) Array.Resize(ref _folderBytes, Math.Max(_folderBytes.Length * 2, at + len));
+            Buffer.BlockCopy(b, start, _folderBytes, at, len);
+            if (_folderCount + 1 >= _folderStart.Length) Array.Resize(ref _folderStart, _folderStart.Length * 2);
+            f = _folderCount++;
+            _folderStart[_folderCount] = at + len;
+            if (!_folderByHash.ContainsKey(h)) _folderByHash.Add(h, f); // else found by the scan above
+            return _lastFolder = f;
+        }
+
+        private int _lastFolder = -1;   // while reading only
+
+        private static bool SameBytes(byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength)
+        {
+            if (aLength != bLength) return false;
+            for (int j = 0; j < aLength; j++) if (a[aStart + j] != b[bStart + j]) return false;
+            return true;
+        }
+
+        /// <summary>FNV-1a, 64 bits.</summary>
+        private static ulong Fnv(byte[] b, int start, int len)
+        {
+            ulong h = 14695981039346656037UL;
+            for (int j = 0; j < len; j++) { h ^= b[start + j]; h *= 1099511628211UL; }
+            return h;
         }
 
         private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
@@ -331,14 +412,31 @@ namespace GPhotos.Sources.Takeout
                 for (int i = 0; i < order.Length; i++) order[i] = i;
                 Array.Sort(order, (x, y) =>
                 {
-                    int c = CompareBytes(_names, _nameStart[x], NameBytes(x), _names, _nameStart[y], NameBytes(y));
+                    int c = _folder[x] == _folder[y]
+                        ? CompareBytes(_names, _nameStart[x], NameBytes(x), _names, _nameStart[y], NameBytes(y))
+                        : CompareFull(x, _folderBytes, _folderStart[_folder[y]], FolderBytes(_folder[y]), _names, _nameStart[y], NameBytes(y));
                     return c != 0 ? c : x.CompareTo(y);
                 });
                 return _byName = order;
             }
         }
 
-        private int CompareName(int i, byte[] key) => CompareBytes(_names, _nameStart[i], NameBytes(i), key, 0, key.Length);
+        private int CompareName(int i, byte[] key) => CompareFull(i, key, 0, key.Length, key, key.Length, 0);
+
+        /// <summary>Entry <paramref name="i"/>'s whole name (folder, then the rest) against the bytes of <c>b1</c> then <c>b2</c>, byte by byte.</summary>
+        private int CompareFull(int i, byte[] b1, int b1Start, int b1Length, byte[] b2, int b2Start, int b2Length)
+        {
+            int f = _folder[i];
+            int a1Start = _folderStart[f], a1Length = FolderBytes(f), a2Start = _nameStart[i], a2Length = NameBytes(i);
+            int aLength = a1Length + a2Length, bLength = b1Length + b2Length, n = Math.Min(aLength, bLength);
+            for (int k = 0; k < n; k++)
+            {
+                byte x = k < a1Length ? _folderBytes[a1Start + k] : _names[a2Start + k - a1Length];
+                byte y = k < b1Length ? b1[b1Start + k] : b2[b2Start + k - b1Length];
+                if (x != y) return x - y;
+            }
+            return aLength - bLength;
+        }
 
         private static int CompareBytes(byte[] a, int aStart, int aLength, byte[] b, int bStart, int bLength)
         {
