@@ -130,14 +130,18 @@ public sealed class ZipDirectoryTests
             "Takeout/Google Photos/Photos from 2015/IMG_1.jpg.json", "top.jpg", "Takeout/Google Photos/Trip é/",
             "ab/c.jpg", "a/bc.jpg", "a/b/c.jpg", "a/", "Takeout/Google Photos/Photos from 2015/IMG_1.jpg",
             "./Takeout/Google Photos/Photos from 2015/IMG_2.jpg", "Takeout/Google Photos/Trip é/Ünïcode.jpg", "/lead.jpg",
+            // a leading "/./" (and repeats) is cut alike whether the name is ASCII (cut on bytes) or not (cut as text)
+            "/./dot.jpg", "/.//./Trip é/dot2.jpg",
         };
         var zip = ZipBytes(names.Select(n => (n, Utf8(n))).ToArray());
         var d = ZipDirectory.Read(new MemoryStream(zip));
         Assert.Equal(names.Length, d.Count);
         string[] expected = names.Select(TakeoutArchives.NormalizeEntryPath).ToArray();
         Assert.Equal(expected, Enumerable.Range(0, d.Count).Select(d.Name));
-        // "", "Takeout/Google Photos/Photos from 2015/", "Takeout/Google Photos/Trip é/", "ab/", "a/", "a/b/"
-        Assert.Equal(6, d.FolderCount);
+        Assert.Equal("dot.jpg", d.Name(names.Length - 2));
+        Assert.Equal("Trip é/dot2.jpg", d.Name(names.Length - 1));
+        // "", "Takeout/Google Photos/Photos from 2015/", "Takeout/Google Photos/Trip é/", "ab/", "a/", "a/b/", "Trip é/"
+        Assert.Equal(7, d.FolderCount);
         for (int i = 0; i < d.Count; i++)
         {
             int occurrence = expected.Take(i).Count(n => n == expected[i]) + 1;

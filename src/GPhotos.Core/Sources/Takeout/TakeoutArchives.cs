@@ -180,11 +180,21 @@ namespace GPhotos.Sources.Takeout
             return true;
         }
 
+        /// <summary>
+        /// An archive entry's path with '/' separators and no leading "./" or '/' in any order ("/./a" is "a"); the same
+        /// rule <see cref="ZipDirectory"/> applies on bytes to ASCII names, so a name found by either is found by both.
+        /// </summary>
         internal static string NormalizeEntryPath(string name)
         {
             var p = name.Replace('\\', '/');
-            while (p.StartsWith("./", StringComparison.Ordinal)) p = p.Substring(2);
-            return p.TrimStart('/');
+            int lead = 0;
+            while (true)
+            {
+                if (p.Length - lead >= 2 && p[lead] == '.' && p[lead + 1] == '/') lead += 2;
+                else if (p.Length - lead >= 1 && p[lead] == '/') lead++;
+                else break;
+            }
+            return lead == 0 ? p : p.Substring(lead);
         }
 
         /// <summary>Reads the central directory: names and sizes only. The archive stays open for later reads.</summary>
