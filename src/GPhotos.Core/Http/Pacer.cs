@@ -122,7 +122,7 @@ namespace GPhotos.Http
         public static void NoteRequest(HttpRequestMessage request)
         {
             PacedRequest current = CurrentRequest.Value;
-            if (current != null && request?.RequestUri != null) current.Request = PacedRequest.Describe(request.Method, request.RequestUri);
+            if (current != null && request?.RequestUri != null) current.Note(request.Method, request.RequestUri);
         }
 
         /// <summary>How many 429s in a row <paramref name="group"/> has had (0 after any success).</summary>
@@ -263,14 +263,32 @@ namespace GPhotos.Http
     /// <summary>What one paced request is, for retry messages (never its query string, headers or body).</summary>
     public sealed class PacedRequest
     {
-        private volatile string _request;
+        // Every paced request (each download too) is noted, but only a retry reads it: keep the parts, make the text
+        // when asked. One object, so the method and the address are always of the same attempt.
+        private volatile Sent _sent;
+
+        private sealed class Sent
+        {
+            public Sent(HttpMethod method, Uri uri) { Method = method; Uri = uri; }
+            public readonly HttpMethod Method;
+            public readonly Uri Uri;
+        }
 
         internal PacedRequest(QuotaGroup group) { Group = group; }
 
         public QuotaGroup Group { get; }
 
+        internal void Note(HttpMethod method, Uri uri) => _sent = new Sent(method, uri);
+
         /// <summary>"GET host/path" of the attempt last sent through a <see cref="RequestNotingHandler"/>; null if none was.</summary>
-        public string Request { get => _request; internal set => _request = value; }
+        public string Request
+        {
+            get
+            {
+                Sent sent = _sent;
+                return sent == null ? null : Describe(sent.Method, sent.Uri);
+            }
+        }
 
         /// <summary>
         /// "METHOD host[:port]/path": the query (page tokens, Drive's fields, anything a caller put there) and any user
