@@ -369,8 +369,14 @@ namespace GPhotos.Auth
                 : "a " + (request?.Group.ToString() ?? "Google") + " request");
             string why;
             if (notice.Cause is GoogleApiException api)
+            {
                 why = api.HttpStatus > 0 ? "HTTP " + api.HttpStatus.ToString(CultureInfo.InvariantCulture) + (string.IsNullOrEmpty(api.RpcStatus) ? "" : " " + api.RpcStatus)
                     : "error: " + api.Message;
+                // A refresh that failed inside another request (its 401, or a token known to be expired): the status is
+                // the token endpoint's, not the API's; say so, or the user looks for a Library outage that never was.
+                if (api.InnerException is TokenResponseException && tokenEndpoint != null && request?.Group != QuotaGroup.OAuth)
+                    why = "its sign-in refresh (" + PacedRequest.Describe(HttpMethod.Post, tokenEndpoint) + ") got " + why;
+            }
             else why = notice.Cause == null ? "an error" : notice.Cause.GetType().Name + ": " + notice.Cause.Message;
             why = System.Text.RegularExpressions.Regex.Replace(why, @"\?[^\s'"")]*", "");
             foreach (string secret in secrets)

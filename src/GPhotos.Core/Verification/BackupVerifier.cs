@@ -13,7 +13,8 @@ namespace GPhotos.Verification
     /// Test-GPhotosBackup's engine. Under the destination's lock (a running save makes it fail with
     /// <see cref="DestinationLockedException"/>), checks every file the index records (original, motion video, sidecar,
     /// album links) is there with its size, lists files the index does not know, and with <c>full</c> re-reads and
-    /// re-hashes every file that has a recorded SHA-256. A content mismatch is recorded in the index
+    /// re-hashes every file that has a recorded SHA-256, album entries included (they are copies where hard links
+    /// are impossible, and can then rot on their own). A content mismatch is recorded in the index
     /// (<c>contentChanged</c>), so the next save keeps the file and warns instead of overwriting what may be an edit;
     /// a match clears an earlier mark. Problems and progress are handed to the callbacks on the caller's thread.
     /// </summary>
@@ -63,7 +64,9 @@ namespace GPhotos.Verification
                     if (e.Links != null)
                         foreach (string link in e.Links)
                         {
-                            checks.Add(new FileCheck(e, "AlbumLink", link, e.Size, null));
+                            // With the photo's recorded hash: where the album folder holds copies (FAT/exFAT, or a backup
+                            // copied by a tool that does not keep hard links), a copy can rot on its own; -Full reads it.
+                            checks.Add(new FileCheck(e, "AlbumLink", link, e.Size, e.Sha256));
                             known.Add(link);
                         }
                 }
@@ -74,6 +77,10 @@ namespace GPhotos.Verification
                         if (c.Sha256 != null) progress.TotalBytes += c.Size;
                 var sinceProgress = Stopwatch.StartNew();
                 byte[] buffer = full ? new byte[BufferSize] : null;
+                // The content just read for each item's original: an album entry with the same content is fine even
+                // when the original is damaged (a hard link is the same file, its damage is named once, on the original).
+                IndexEntry hashedEntry = null;
+                string hashedActual = null;
                 foreach (FileCheck c in checks)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -102,8 +109,8 @@ namespace GPhotos.Verification
                         continue;
                     }
                     summary.Bytes += length;
-                    if (!full || c.Role == "AlbumLink" || c.Role == "Metadata") continue;
-                    if (c.Sha256 == null) { summary.NotHashed++; continue; }
+                    if (!full || c.Role == "Metadata") continue;
+                    if (c.Sha256 == null) { if (c.Role != "AlbumLink") summary.NotHashed++; continue; }
 
                     string actual = HashFile(fullPath, buffer, n =>
                     {
@@ -116,7 +123,19 @@ namespace GPhotos.Verification
                         }
                     }, cancellationToken);
                     summary.Hashed++;
+                    if (c.Role == "Original") { hashedEntry = c.Entry; hashedActual = actual; }
                     bool changed = actual == null || !string.Equals(actual, c.Sha256, StringComparison.Ordinal);
+                    if (changed && c.Role == "AlbumLink")
+                    {
+                        if (actual != null && ReferenceEquals(hashedEntry, c.Entry) && string.Equals(actual, hashedActual, StringComparison.Ordinal))
+                            continue; // the same bytes as its original: one file (a hard link); the original's problem says it
+                        var p = Problem(BackupProblemKind.AlbumLinkBroken, fullPath, c, actual == null
+                            ? $"The album copy '{fullPath}' could not be read; its content cannot be confirmed."
+                            : $"The album copy '{fullPath}' no longer has the content of '{ToFull(destination, c.Entry.Path)}' (SHA-256 {actual}, saved as {c.Sha256}): damaged on the disk, or edited. Delete it and the next save with the album folder makes it again.");
+                        p.ActualSha256 = actual;
+                        report(p);
+                        continue;
+                    }
                     if (changed)
                     {
                         var p = Problem(BackupProblemKind.ContentChanged, fullPath, c, actual == null

@@ -275,6 +275,31 @@ public class AuthenticatorEmulatorTests : IClassFixture<EmulatorFixture>, IAsync
     }
 
     [Fact]
+    public async Task A_refresh_retried_mid_run_is_told_once_in_verbose_without_the_token_or_the_query()
+    {
+        // Issue 13: the connection writes one -Verbose line per paced retry. Against the emulator, not a format test:
+        // the access token expires, the refresh meets a 503 once, the call still succeeds.
+        using GPhotosConnection c = await SignInAsync();
+        await _emu.PostAsync("tokens/expire");
+        await _emu.PostAsync("faults", new { rules = new[] { new { target = "oauth", kind = "503", count = 1 } } });
+        await _emu.ClearCountersAsync();
+
+        JObject page = await c.Api.SendJsonAsync(HttpMethod.Get, MediaItems, null, CancellationToken.None);
+
+        Assert.NotEmpty((JArray)page["mediaItems"]);
+        Assert.Equal(2, await _emu.CounterAsync("oauth.token")); // the 503, then the refresh
+        Uri token = _emu.Endpoints.Token;
+        string line = Assert.Single(_log.Lines, l => l.StartsWith("Retrying ", StringComparison.Ordinal));
+        // The request that waits is the listing; the 503 is the token endpoint's, and the line says both (it named only
+        // the listing before, as if the Library API had failed).
+        string Esc(string t) => System.Text.RegularExpressions.Regex.Escape(t);
+        Assert.Matches("^Retrying GET " + Esc(MediaItems.Authority + MediaItems.AbsolutePath) + " after its sign-in refresh \\(POST "
+            + Esc(token.Authority + token.AbsolutePath) + "\\) got HTTP 503 temporarily_unavailable \\(attempt 1 failed\\); waiting [0-9.]+ s\\.$", line);
+        Assert.DoesNotContain("?", line);
+        AssertNoSecretsLeaked(c, await c.GetAccessTokenAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Transient_token_endpoint_failure_at_connect_is_retried()
     {
         using (await SignInAsync()) { }

@@ -101,4 +101,82 @@ public class BackupVerifierTests
         using var after = new SaveSession(SessionKit.Options(folder), _ => new FakeSource());
         after.Start();
     }
+
+    private static List<SaveEvent> SaveInAlbums(TempFolder folder, bool copies)
+    {
+        MediaItem a = Items.Photo("id-A", "a.jpg"), b = Items.Photo("id-B", "b.jpg");
+        a.Albums = ["Trip"];
+        b.Albums = ["Trip", "Best"];
+        using var session = new SaveSession(SessionKit.Options(folder, o => { o.AlbumFolder = "Albums"; o.AlbumLinkFallback = AlbumLinkFallback.Copy; }), _ => new FakeSource());
+        if (copies) session.Albums.Link = (_, _) => (LinkOutcome.Unsupported, "errno 1");
+        return SessionKit.Run(session, [a, b]);
+    }
+
+    private static void FlipByte(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
+    public void A_full_check_reads_album_copies_and_names_a_damaged_one()
+    {
+        // Where hard links are impossible (FAT/exFAT) the album folder holds copies; a copy can rot on its own.
+        using var folder = new TempFolder();
+        var events = SaveInAlbums(folder, copies: true);
+        string copy = Path.Combine(folder.Destination, "Albums", "Best", "b.jpg");
+        Assert.True(File.Exists(copy));
+        var (healthy, none) = Check(folder, full: true);
+        Assert.Empty(none);
+        Assert.Equal(5, healthy.Hashed); // two photos, three album copies
+
+        FlipByte(copy);
+        var (quick, quickProblems) = Check(folder, full: false);
+        Assert.Empty(quickProblems); // same size: only -Full can tell
+        var (full, problems) = Check(folder, full: true);
+        BackupProblem p = Assert.Single(problems);
+        Assert.Equal(BackupProblemKind.AlbumLinkBroken, p.Kind);
+        Assert.Equal("id-B", p.Id);
+        Assert.Equal("AlbumLink", p.Role);
+        Assert.Equal(copy, p.Path);
+        Assert.Equal(events.Single("id-B").Sha256, p.ExpectedSha256);
+        Assert.NotEqual(p.ExpectedSha256, p.ActualSha256);
+        Assert.Contains("next save with the album folder makes it again", p.Message);
+        Assert.False(full.Healthy);
+        Assert.Equal(1, full.AlbumLinkBroken);
+        Assert.Equal(0, full.ContentChanged); // the photo itself is fine
+
+        // As the message says: delete it, and the next save makes the copy again.
+        File.Delete(copy);
+        SaveInAlbums(folder, copies: true);
+        Assert.Empty(Check(folder, full: true).Problems);
+    }
+
+    [Fact]
+    public void A_damaged_photo_with_hard_linked_albums_is_named_once_on_the_photo()
+    {
+        using var folder = new TempFolder();
+        var events = SaveInAlbums(folder, copies: false);
+        string link = Path.Combine(folder.Destination, "Albums", "Best", "b.jpg");
+        FlipByte(link); // the same file as the photo: both change
+        Assert.Equal(File.ReadAllBytes(events.Single("id-B").Path), File.ReadAllBytes(link));
+
+        var (full, problems) = Check(folder, full: true);
+        BackupProblem p = Assert.Single(problems);
+        Assert.Equal(BackupProblemKind.ContentChanged, p.Kind);
+        Assert.Equal(events.Single("id-B").Path, p.Path);
+        Assert.Equal(1, full.Problems);
+    }
+
+    [Fact]
+    public void An_album_copy_is_written_beside_the_temp_files_and_moved_in_whole()
+    {
+        using var folder = new TempFolder();
+        var events = SaveInAlbums(folder, copies: true);
+        string temp = Path.Combine(folder.Destination, SaveSession.StateFolderName, SaveSession.TempFolderName);
+        Assert.Empty(Directory.GetFiles(temp));
+        foreach (string copy in events.Results().SelectMany(r => r.AlbumLinks))
+            Assert.Equal(File.ReadAllBytes(events.Results().Single(r => r.AlbumLinks.Contains(copy)).Path), File.ReadAllBytes(copy));
+    }
 }

@@ -119,8 +119,19 @@ namespace GPhotos.Saving
                 // Checked here, not only after the probe: a worker that finds the answer already known (it raced the
                 // first probe) must skip too, never copy (a clean-clone run caught one copy made under Skip).
                 if (_run.Options.AlbumLinkFallback == AlbumLinkFallback.Skip) return false;
-                File.Copy(main, link, overwrite: false);
-                File.SetLastWriteTimeUtc(link, File.GetLastWriteTimeUtc(main));
+                // Copied beside the other temp files, then moved in: a run stopped mid-copy leaves a temp file the next
+                // run deletes, never a short album copy under the final name (which would then block the real one).
+                string temp = Path.Combine(_store.TempFolder, "album-" + Guid.NewGuid().ToString("N") + ".tmp");
+                try
+                {
+                    File.Copy(main, temp, overwrite: false);
+                    File.SetLastWriteTimeUtc(temp, File.GetLastWriteTimeUtc(main));
+                    File.Move(temp, link); // never replaces: a file that appeared there meanwhile is kept
+                }
+                finally
+                {
+                    try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                }
                 return true;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is DestinationWriteException)
