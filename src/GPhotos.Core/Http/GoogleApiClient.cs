@@ -141,7 +141,9 @@ namespace GPhotos.Http
         {
             try
             {
-                using (var reader = new JsonTextReader(new StreamReader(body, Encoding.UTF8, true, 16384)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
+                // 4 KB: the StreamReader's buffers (bytes, and chars at twice the size) are made per response, and
+                // at 16 KB they were 48 KB per listing page, ~480 bytes per listed item, for no gain in speed.
+                using (var reader = new JsonTextReader(new StreamReader(body, Encoding.UTF8, true, 4096)) { DateParseHandling = DateParseHandling.None, FloatParseHandling = FloatParseHandling.Double })
                     return read(reader);
             }
             catch (JsonException ex)

@@ -57,12 +57,27 @@ namespace GPhotos.Sources.Library
             }
 
             string mimeType = mime.AsString();
-            var metadata = new MediaMetadata
+            var item = new MediaItem
             {
-                CreationTime = meta.CreationTime.AsTimestamp(),
-                Width = meta.Width.AsInt64(),
-                Height = meta.Height.AsInt64(),
+                Id = id.AsString(),
+                Source = MediaSource.Library,
+                Filename = filename.AsString(),
+                MimeType = mimeType,
+                MediaType = meta.Video.IsObject ? MediaType.Video
+                    : meta.Photo.IsObject ? MediaType.Photo
+                    : MediaTypes.FromMime(mimeType),
+                Description = description.AsString(),
+                ProductUrl = productUrl.AsString(),
+                BaseUrl = baseUrl.AsString(),
+                BaseUrlReceived = receivedUtc,
+                ContributorName = contributor.AsString(),
             };
+            // Capture time, size and camera live in MediaMetadata only; MediaItem's flat properties read them there.
+            // Filled in the one a new MediaItem already has (a second one per item was 56 bytes of garbage).
+            MediaMetadata metadata = item.MediaMetadata ?? (item.MediaMetadata = new MediaMetadata());
+            metadata.CreationTime = meta.CreationTime.AsTimestamp();
+            metadata.Width = meta.Width.AsInt64();
+            metadata.Height = meta.Height.AsInt64();
             if (meta.Video.IsObject)
             {
                 metadata.Video = new VideoMetadata
@@ -77,26 +92,7 @@ namespace GPhotos.Sources.Library
             {
                 metadata.Photo = meta.Photo.ToMetadata(meta.Photo.CameraMake, meta.Photo.CameraModel);
             }
-
-            MediaType type = meta.Video.IsObject ? MediaType.Video
-                : meta.Photo.IsObject ? MediaType.Photo
-                : MediaTypes.FromMime(mimeType);
-
-            return new MediaItem
-            {
-                Id = id.AsString(),
-                Source = MediaSource.Library,
-                Filename = filename.AsString(),
-                MimeType = mimeType,
-                MediaType = type,
-                Description = description.AsString(),
-                ProductUrl = productUrl.AsString(),
-                BaseUrl = baseUrl.AsString(),
-                BaseUrlReceived = receivedUtc,
-                // Capture time, size and camera live in MediaMetadata only; MediaItem's flat properties read them there.
-                MediaMetadata = metadata,
-                ContributorName = contributor.AsString(),
-            };
+            return item;
         }
 
         /// <summary>Library <c>mediaMetadata</c> as read (a struct: nothing allocated per item for it).</summary>

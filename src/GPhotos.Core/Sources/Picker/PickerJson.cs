@@ -43,13 +43,23 @@ namespace GPhotos.Sources.Picker
                 : string.Equals(type, "PHOTO", StringComparison.OrdinalIgnoreCase) ? MediaType.Photo
                 : MediaTypes.FromMime(mime);
 
-            FileMetadataFields meta = file.Metadata;
-            var metadata = new MediaMetadata
+            var item = new MediaItem
             {
-                CreationTime = createTime.AsTimestamp(),
-                Width = meta.Width.AsInt64(),
-                Height = meta.Height.AsInt64(),
+                Id = id.AsString(),
+                Source = MediaSource.Picker,
+                SessionId = sessionId,
+                Filename = file.Filename.AsString(),
+                MimeType = mime,
+                MediaType = mediaType,
+                BaseUrl = file.BaseUrl.AsString(),
+                BaseUrlReceived = receivedUtc,
             };
+            // Capture time, size and camera live in MediaMetadata only (the one a new MediaItem already has).
+            FileMetadataFields meta = file.Metadata;
+            MediaMetadata metadata = item.MediaMetadata ?? (item.MediaMetadata = new MediaMetadata());
+            metadata.CreationTime = createTime.AsTimestamp();
+            metadata.Width = meta.Width.AsInt64();
+            metadata.Height = meta.Height.AsInt64();
             if (mediaType == MediaType.Video)
             {
                 metadata.Video = new VideoMetadata
@@ -65,20 +75,7 @@ namespace GPhotos.Sources.Picker
                 // Picker puts the camera beside photoMetadata, not in it.
                 metadata.Photo = meta.Photo.ToMetadata(meta.CameraMake, meta.CameraModel);
             }
-
-            return new MediaItem
-            {
-                Id = id.AsString(),
-                Source = MediaSource.Picker,
-                SessionId = sessionId,
-                Filename = file.Filename.AsString(),
-                MimeType = mime,
-                MediaType = mediaType,
-                BaseUrl = file.BaseUrl.AsString(),
-                BaseUrlReceived = receivedUtc,
-                // Capture time, size and camera live in MediaMetadata only; MediaItem's flat properties read them there.
-                MediaMetadata = metadata,
-            };
+            return item;
         }
 
         /// <summary><c>mediaFile</c> as read; all absent when it is not an object.</summary>
