@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Http;
 using GPhotos.Model;
+using Newtonsoft.Json;
 
 namespace GPhotos.Sources
 {
@@ -20,6 +21,39 @@ namespace GPhotos.Sources
 
         /// <summary>Null on the last page.</summary>
         public string NextPageToken { get; }
+
+        /// <summary>
+        /// A list/search/picked-items answer, read from <paramref name="reader"/> (not yet read) item by item with
+        /// <paramref name="readItem"/>: <c>mediaItems</c> (elements that are not objects skipped; not an array: no
+        /// items) and <c>nextPageToken</c>, the last of repeated keys winning, everything else skipped. Throws only
+        /// for malformed JSON, as loading the page whole did.
+        /// </summary>
+        internal static MediaPage Read(JsonReader reader, Func<JsonReader, MediaItem> readItem)
+        {
+            var items = new List<MediaItem>();
+            JsonScalar next = default;
+            JsonReader r = JsonStream.OpenObject(reader);
+            bool first = true;
+            while (r != null && JsonStream.NextProperty(r, out string name, first))
+            {
+                first = false;
+                switch (name)
+                {
+                    case "mediaItems":
+                        items.Clear();
+                        if (r.TokenType != JsonToken.StartArray) { JsonStream.Skip(r); break; }
+                        while (JsonStream.NextElement(r))
+                        {
+                            if (r.TokenType == JsonToken.StartObject) items.Add(readItem(r));
+                            else JsonStream.Skip(r);
+                        }
+                        break;
+                    case "nextPageToken": next = JsonStream.Value(r); break;
+                    default: JsonStream.Skip(r); break;
+                }
+            }
+            return new MediaPage(items, next.AsString());
+        }
     }
 
     /// <summary>

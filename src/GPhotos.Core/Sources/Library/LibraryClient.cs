@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Http;
 using GPhotos.Model;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Sources.Library
@@ -65,30 +66,25 @@ namespace GPhotos.Sources.Library
         private Uri Url(string pathAndQuery) => new Uri(_api.Endpoints.LibraryApi, pathAndQuery);
 
         /// <summary>One page of <c>mediaItems.list</c> (or <c>search</c> when <paramref name="search"/> has filters or an album).</summary>
-        public async Task<MediaPage> GetPageAsync(LibrarySearch search, string pageToken, CancellationToken cancellationToken)
+        public Task<MediaPage> GetPageAsync(LibrarySearch search, string pageToken, CancellationToken cancellationToken)
         {
-            JObject json;
+            // Parsed as it arrives (MediaPage.Read): no JObject per item. The time the base URLs were received is
+            // taken before the body is read, so a URL is never thought younger than it is.
             if (search == null || search.IsEmpty)
             {
                 string query = "v1/mediaItems?pageSize=" + MaxPageSize + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
-                json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
+                return _api.SendJsonAsync(HttpMethod.Get, Url(query), null, r => ReadPage(r, DateTime.UtcNow), cancellationToken);
             }
-            else
-            {
-                json = await _api.SendJsonAsync(HttpMethod.Post, Url("v1/mediaItems:search"), search.ToRequestBody(MaxPageSize, pageToken), cancellationToken).ConfigureAwait(false);
-            }
-            return ParsePage(json, DateTime.UtcNow);
+            return _api.SendJsonAsync(HttpMethod.Post, Url("v1/mediaItems:search"), search.ToRequestBody(MaxPageSize, pageToken),
+                r => ReadPage(r, DateTime.UtcNow), cancellationToken);
         }
 
-        /// <summary>A list/search answer to a page. Fields of the wrong JSON type count as absent; never throws.</summary>
-        internal static MediaPage ParsePage(JObject json, DateTime received)
-        {
-            var items = new List<MediaItem>();
-            if (json["mediaItems"] is JArray array)
-                foreach (JObject item in array.OfType<JObject>())
-                    items.Add(LibraryJson.ToMediaItem(item, received));
-            return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
-        }
+        /// <summary>A list/search answer to a page. Fields of the wrong JSON type count as absent; throws only for malformed JSON.</summary>
+        internal static MediaPage ReadPage(JsonReader reader, DateTime received)
+            => MediaPage.Read(reader, r => LibraryJson.ReadMediaItem(r, received));
+
+        /// <summary><see cref="ReadPage"/> of a page already held as a JObject; never throws.</summary>
+        internal static MediaPage ParsePage(JObject json, DateTime received) => ReadPage(new JTokenReader(json), received);
 
         /// <summary>
         /// batchGet in chunks of up to 50 distinct ids; results in request order, one per requested id (a repeated id
@@ -133,34 +129,83 @@ namespace GPhotos.Sources.Library
             }
         }
 
-        private async Task<List<BatchGetResult>> BatchGetOnceAsync(List<string> chunk, CancellationToken cancellationToken)
+        private Task<List<BatchGetResult>> BatchGetOnceAsync(List<string> chunk, CancellationToken cancellationToken)
         {
             string query = "v1/mediaItems:batchGet?" + string.Join("&", chunk.Select(id => "mediaItemIds=" + Uri.EscapeDataString(id)));
-            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
-            return ParseBatch(json, chunk, DateTime.UtcNow);
+            return _api.SendJsonAsync(HttpMethod.Get, Url(query), null, r => ReadBatch(r, chunk, DateTime.UtcNow), cancellationToken);
         }
 
-        /// <summary>A batchGet answer: one result per id of <paramref name="chunk"/>, in order; never throws.</summary>
+        /// <summary><see cref="ReadBatch"/> of an answer already held as a JObject; never throws.</summary>
         internal static List<BatchGetResult> ParseBatch(JObject json, IReadOnlyList<string> chunk, DateTime received)
+            => ReadBatch(new JTokenReader(json), chunk, received);
+
+        /// <summary>
+        /// A batchGet answer: one result per id of <paramref name="chunk"/>, in order (the n-th answer is the n-th id's;
+        /// an answer that is not an object, or missing, gives NOT_FOUND); throws only for malformed JSON.
+        /// </summary>
+        internal static List<BatchGetResult> ReadBatch(JsonReader reader, IReadOnlyList<string> chunk, DateTime received)
         {
-            JArray answers = json["mediaItemResults"] as JArray ?? new JArray();
+            var answers = new List<BatchAnswer>(chunk.Count);
+            JsonReader r = JsonStream.OpenObject(reader);
+            bool first = true;
+            while (r != null && JsonStream.NextProperty(r, out string name, first))
+            {
+                first = false;
+                if (name != "mediaItemResults") { JsonStream.Skip(r); continue; }
+                answers.Clear(); // the last of repeated keys wins
+                if (r.TokenType != JsonToken.StartArray) { JsonStream.Skip(r); continue; }
+                while (JsonStream.NextElement(r))
+                {
+                    // Answers past the ids asked for are read past, never mapped.
+                    if (answers.Count < chunk.Count) answers.Add(BatchAnswer.Read(r, received));
+                    else JsonStream.Skip(r);
+                }
+            }
+
             var results = new List<BatchGetResult>(chunk.Count);
             for (int i = 0; i < chunk.Count; i++)
             {
-                JObject answer = i < answers.Count ? answers[i] as JObject : null;
-                if (answer?["mediaItem"] is JObject mi)
-                {
-                    results.Add(new BatchGetResult(chunk[i], LibraryJson.ToMediaItem(mi, received), 0, null));
-                }
-                else
-                {
-                    JToken status = answer?["status"];
-                    results.Add(new BatchGetResult(chunk[i], null,
-                        JsonValues.Int32(status, "code") ?? 5,
-                        JsonValues.String(status, "message") ?? "No answer for this id."));
-                }
+                BatchAnswer answer = i < answers.Count ? answers[i] : default;
+                results.Add(answer.Item != null
+                    ? new BatchGetResult(chunk[i], answer.Item, 0, null)
+                    : new BatchGetResult(chunk[i], null, answer.Code.AsInt32() ?? 5, answer.Message.AsString() ?? "No answer for this id."));
             }
             return results;
+        }
+
+        /// <summary>One element of <c>mediaItemResults</c>: <c>{mediaItem}</c> or <c>{status:{code,message}}</c>.</summary>
+        private struct BatchAnswer
+        {
+            public MediaItem Item;
+            public JsonScalar Code, Message;
+
+            public static BatchAnswer Read(JsonReader reader, DateTime received)
+            {
+                var a = new BatchAnswer();
+                if (reader.TokenType != JsonToken.StartObject) { JsonStream.Skip(reader); return a; }
+                while (JsonStream.NextProperty(reader, out string name))
+                {
+                    if (name == "mediaItem")
+                    {
+                        a.Item = null;
+                        if (reader.TokenType == JsonToken.StartObject) a.Item = LibraryJson.ReadMediaItem(reader, received);
+                        else JsonStream.Skip(reader);
+                    }
+                    else if (name == "status")
+                    {
+                        a.Code = a.Message = default;
+                        if (reader.TokenType != JsonToken.StartObject) { JsonStream.Skip(reader); continue; }
+                        while (JsonStream.NextProperty(reader, out string field))
+                        {
+                            if (field == "code") a.Code = JsonStream.Value(reader);
+                            else if (field == "message") a.Message = JsonStream.Value(reader);
+                            else JsonStream.Skip(reader);
+                        }
+                    }
+                    else JsonStream.Skip(reader);
+                }
+                return a;
+            }
         }
 
         public async Task<(IReadOnlyList<Album> Albums, string NextPageToken)> GetAlbumPageAsync(string pageToken, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Http;
 using GPhotos.Model;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Sources.Picker
@@ -124,23 +125,19 @@ namespace GPhotos.Sources.Picker
             return current;
         }
 
-        /// <summary>One page of the picked items.</summary>
-        public async Task<MediaPage> GetPageAsync(string sessionId, string pageToken, CancellationToken cancellationToken)
+        /// <summary>One page of the picked items, parsed as it arrives (no JObject per item).</summary>
+        public Task<MediaPage> GetPageAsync(string sessionId, string pageToken, CancellationToken cancellationToken)
         {
             string query = "v1/mediaItems?sessionId=" + Uri.EscapeDataString(sessionId) + "&pageSize=" + MaxPageSize
                 + (pageToken != null ? "&pageToken=" + Uri.EscapeDataString(pageToken) : "");
-            JObject json = await _api.SendJsonAsync(HttpMethod.Get, Url(query), null, cancellationToken).ConfigureAwait(false);
-            return ParsePage(json, sessionId, DateTime.UtcNow);
+            return _api.SendJsonAsync(HttpMethod.Get, Url(query), null, r => ReadPage(r, sessionId, DateTime.UtcNow), cancellationToken);
         }
 
-        /// <summary>A picked-items answer to a page; never throws.</summary>
-        internal static MediaPage ParsePage(JObject json, string sessionId, DateTime received)
-        {
-            var items = new List<MediaItem>();
-            if (json["mediaItems"] is JArray array)
-                foreach (JObject item in array.OfType<JObject>())
-                    items.Add(PickerJson.ToMediaItem(item, sessionId, received));
-            return new MediaPage(items, JsonValues.String(json, "nextPageToken"));
-        }
+        /// <summary>A picked-items answer to a page; throws only for malformed JSON.</summary>
+        internal static MediaPage ReadPage(JsonReader reader, string sessionId, DateTime received)
+            => MediaPage.Read(reader, r => PickerJson.ReadMediaItem(r, sessionId, received));
+
+        /// <summary><see cref="ReadPage"/> of a page already held as a JObject; never throws.</summary>
+        internal static MediaPage ParsePage(JObject json, string sessionId, DateTime received) => ReadPage(new JTokenReader(json), sessionId, received);
     }
 }
