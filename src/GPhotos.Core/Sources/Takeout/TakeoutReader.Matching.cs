@@ -16,7 +16,6 @@ namespace GPhotos.Sources.Takeout
 
             private sealed class ItemGroup
             {
-                public string Id;         // the url id (or its -edited/-n form); a fallback id is computed at emission
                 // An exact-size array, not a List: one per item, and six in seven items have a single copy.
                 public MediaFile[] Copies = Array.Empty<MediaFile>();
 
@@ -175,7 +174,8 @@ namespace GPhotos.Sources.Takeout
                         }
                         if (g == null)
                         {
-                            g = new ItemGroup { Id = ownerId, IdFromUrl = ownerId != null && !split, NoSidecar = key.Kind == 3 };
+                            // The id is not kept: it is the first copy's (OwnerId), made again at emission.
+                            g = new ItemGroup { IdFromUrl = ownerId != null && !split, NoSidecar = key.Kind == 3 };
                             if (!split)
                             {
                                 if (!groups.ContainsKey(hash)) groups[hash] = g;
@@ -346,7 +346,8 @@ namespace GPhotos.Sources.Takeout
                     return null;
                 }
 
-                var id = g.IdFromUrl ? g.Id : FallbackId(StableRelativePath(p));
+                // The url id of the copy the group was made for (its first: copies are only ever appended), else a fallback.
+                var id = g.IdFromUrl ? OwnerId(g.Copies[0]) : FallbackId(StableRelativePath(p));
                 if (!ids.Add(id))
                 {
                     var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.Address).Substring(0, 8);
