@@ -99,7 +99,7 @@ public sealed class TakeoutCompactIndexTests
         var json = TakeoutSidecar.Parse(Utf8(Sidecar(title, "ID")), false);
         var s = SidecarFile.Create(new IndexedEntry { EntryPath = Year + sidecarName, Size = 1 }, json);
         Assert.Equal(title, s.Title);
-        Assert.Equal(shared, json.Title == null);
+        Assert.Equal(shared, s.Json.Title == null); // the parsed title, kept only when it differs
         Assert.Equal("IMG_1.JPG", s.Stem);
     }
 

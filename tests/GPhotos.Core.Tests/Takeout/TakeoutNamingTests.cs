@@ -14,7 +14,7 @@ public sealed class TakeoutMatcherTests
         foreach (var m in media)
         {
             var e = new IndexedEntry { EntryPath = "Takeout/Google Photos/Photos from 2021/" + m, Size = 10, Ordinal = ordinal++ };
-            f.Media.Add(new MediaFile { Entry = e, Name = ParsedMediaName.Parse(m), Folder = f });
+            f.Media.Add(new MediaFile(e) { Name = ParsedMediaName.Parse(m), Folder = f });
         }
         foreach (var (name, title) in sidecars)
         {

@@ -26,8 +26,36 @@ namespace GPhotos.Sources.Takeout
         public int Order;
         public Stream ZipFile;            // zip: one stream for the read's own entry reads (one at a time)
         public ZipDirectory ZipDir;       // zip: the compact central directory, shared with TakeoutContent
+        /// <summary>Tar and folder inputs: their entries until classified. Zip inputs keep none: see <see cref="EntryAt"/>.</summary>
         public readonly List<IndexedEntry> Entries = new List<IndexedEntry>();
         public bool Failed;
+
+        /// <summary>Zip inputs: the ordinal of slot 0 (a slot's ordinal is this plus the slot).</summary>
+        public long OrdinalBase;
+
+        /// <summary>Zip inputs: the slots holding the second, third, ... entry of a repeated name, and which (rare: usually null).</summary>
+        public Dictionary<int, int> ZipRepeats;
+
+        /// <summary>Zip inputs: the slots classified (directory slots have none), else the entries.</summary>
+        public int SlotCount => ZipDir != null ? (Failed ? 0 : ZipDir.Count) : Entries.Count;
+
+        /// <summary>Zip inputs: false for a directory slot (its name ends in '/', or is empty). Other inputs: always true.</summary>
+        public bool IsFile(int slot) => ZipDir == null || ZipDir.IsFile(slot);
+
+        /// <summary>The path of a slot (zip) or entry (tar, folder), as stored, forward slashes.</summary>
+        public string PathAt(int slot) => ZipDir != null ? ZipDir.Name(slot) : Entries[slot].EntryPath;
+
+        /// <summary>
+        /// The entry of a slot: zip inputs make it now (only for what the reader keeps: an object per zip entry, made by
+        /// the indexing pass and alive until every part was classified, set the listing's peak), others have it.
+        /// </summary>
+        public IndexedEntry EntryAt(int slot)
+        {
+            if (ZipDir == null) return Entries[slot];
+            int occurrence = 1;
+            if (ZipRepeats != null && ZipRepeats.TryGetValue(slot, out var o)) occurrence = o;
+            return new IndexedEntry { Archive = this, Size = ZipDir.Size(slot), ZipIndex = slot, Ordinal = OrdinalBase + slot, Occurrence = occurrence };
+        }
 
         /// <summary>
         /// For a folder input that is itself a year or album folder: its name, put in front of its entries' paths
@@ -48,8 +76,17 @@ namespace GPhotos.Sources.Takeout
     /// is small: a zip entry's path is not stored (the part's <see cref="ZipDirectory"/> holds it once, as UTF-8), and
     /// the JSON/probe state, which most entries never have or hold only briefly, lives in a side object.
     /// </remarks>
-    internal sealed class IndexedEntry
+    internal class IndexedEntry
     {
+        public IndexedEntry() { }
+
+        /// <summary>A copy of <paramref name="e"/> (what a <see cref="MediaFile"/> is made from: the entry becomes part of it).</summary>
+        protected IndexedEntry(IndexedEntry e)
+        {
+            Archive = e.Archive; Size = e.Size; Ordinal = e.Ordinal; ZipIndex = e.ZipIndex; Occurrence = e.Occurrence;
+            _path = e._path; _x = e._x;
+        }
+
         public IndexedArchive Archive;
         public long Size;
         public long Ordinal;              // global order over all inputs
@@ -197,8 +234,12 @@ namespace GPhotos.Sources.Takeout
             return lead == 0 ? p : p.Substring(lead);
         }
 
-        /// <summary>Reads the central directory: names and sizes only. The archive stays open for later reads.</summary>
-        public static void IndexZip(IndexedArchive a, Action<IndexedEntry> add, CancellationToken ct)
+        /// <summary>
+        /// Reads the central directory: names and sizes only. The archive stays open for later reads. No object is made
+        /// per entry: the reader numbers and classifies the directory's slots (<see cref="IndexedArchive.EntryAt"/>
+        /// makes one for the media files and sidecars it keeps).
+        /// </summary>
+        public static void IndexZip(IndexedArchive a, CancellationToken ct)
         {
             try
             {
@@ -206,14 +247,6 @@ namespace GPhotos.Sources.Takeout
                 var dir = ZipDirectory.Read(a.ZipFile, ct);
                 a.ZipDir = dir;
                 TakeoutContent.ShareDirectory(TakeoutPartSources.Key(a.Path), dir);
-                a.Entries.Capacity = dir.Count; // one array, not a growing one's outgrown copies
-                for (int i = 0; i < dir.Count; i++)
-                {
-                    if ((i & 255) == 0) ct.ThrowIfCancellationRequested();
-                    var name = dir.Name(i);
-                    if (name.Length == 0 || name.EndsWith("/", StringComparison.Ordinal)) continue;
-                    add(new IndexedEntry { Archive = a, EntryPath = name, Size = dir.Size(i), ZipIndex = i });
-                }
             }
             catch (OperationCanceledException) { throw; }
             catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException || ex is GPhotos.Http.GoogleApiException)

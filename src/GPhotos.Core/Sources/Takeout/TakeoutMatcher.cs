@@ -33,9 +33,12 @@ namespace GPhotos.Sources.Takeout
         public readonly List<IndexedEntry> AlbumMetadata = new List<IndexedEntry>();
     }
 
-    internal sealed class MediaFile
+    /// <summary>A media file: its entry (one object, not two: kept for every media file until the read ends) and how it matched.</summary>
+    internal sealed class MediaFile : IndexedEntry
     {
-        public IndexedEntry Entry;
+        public MediaFile(IndexedEntry entry) : base(entry) { }
+
+        public IndexedEntry Entry => this;
         public ParsedMediaName Name;
         public TakeoutFolder Folder;
         public SidecarFile Sidecar;
@@ -46,14 +49,15 @@ namespace GPhotos.Sources.Takeout
         public string MatchRule;      // how the sidecar was found (diagnostics and tests)
     }
 
-    internal sealed class SidecarFile
+    /// <summary>A media sidecar: the parsed JSON's fields (one object, not two: kept for every sidecar until the read ends) and where it is.</summary>
+    internal sealed class SidecarFile : TakeoutSidecar
     {
         // Where the sidecar is, without its IndexedEntry (one 64-B object per sidecar kept to the end of the read): the
         // part, and the slot in its zip directory (the name is read from there), or the path for tar and folder inputs.
         public IndexedArchive Archive;
         private int _zipIndex = -1;
         private string _path;
-        public TakeoutSidecar Json;
+        public TakeoutSidecar Json => this;
         private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
         private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
         private bool _titleIsStem;
@@ -87,7 +91,8 @@ namespace GPhotos.Sources.Takeout
         /// <summary>
         /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time.
         /// </summary>
-        public string Title => _titleIsStem ? Stem : Json.Title;
+        /// <remarks>Hides the parsed field on purpose: <c>Json.Title</c> is what the JSON said when it differs from the stem.</remarks>
+        public new string Title => _titleIsStem ? Stem : Json.Title;
 
         /// <summary>Keeps <see cref="RawStem"/> while the folder is matched (it is asked for many times there).</summary>
         public void Pin() => _rawStem = RawStem;
@@ -111,16 +116,16 @@ namespace GPhotos.Sources.Takeout
                 Archive = e.Archive,
                 _zipIndex = zip ? e.ZipIndex : -1,
                 _path = zip ? null : path,
-                Json = json,
                 _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,
                 Truncated = TakeoutNames.LooksTruncated(raw),
             };
+            f.CopyFrom(json);
             var title = json.Title;
             if (title != null && title.Length == f._stemLength && string.CompareOrdinal(title, 0, raw, 0, f._stemLength) == 0)
             {
                 f._titleIsStem = true;
-                json.Title = null;
+                ((TakeoutSidecar)f).Title = null;
             }
             return f;
         }

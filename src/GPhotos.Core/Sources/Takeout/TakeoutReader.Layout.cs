@@ -23,41 +23,50 @@ namespace GPhotos.Sources.Takeout
             /// </remarks>
             private void ClassifyEntries()
             {
-                var seen = new Dictionary<ulong, IndexedEntry>(_archives.Sum(a => a.Entries.Count)); // sized once: see MatchAll
-                Dictionary<string, IndexedEntry> collided = null; // paths whose hash another path already has (rare)
-                var rootsOf = new Dictionary<IndexedArchive, List<string>>();
+                // What a path seen is: the input's number (high 32 bits) and its slot there (zip slot or list index).
+                // Sized once: see MatchAll.
+                var seen = new Dictionary<ulong, long>(_archives.Sum(a => a.SlotCount));
+                Dictionary<string, long> collided = null; // paths whose hash another path already has (rare)
+                var rootsOf = new List<string>[_archives.Count];
                 int dupReported = 0;
                 foreach (var a in _archives)
                 {
-                    if (a.Entries.Count == 0) continue;
+                    int count = a.SlotCount;
+                    if (count == 0) continue;
                     var roots = FindPhotosRoots(a);
-                    rootsOf[a] = roots;
-                    foreach (var e in a.Entries)
+                    rootsOf[a.Order] = roots;
+                    for (int slot = 0; slot < count; slot++)
                     {
-                        _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
-                        var entryPath = e.EntryPath;
+                        if ((slot & 255) == 0) _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
+                        if (!a.IsFile(slot)) continue;
+                        var entryPath = a.PathAt(slot);
                         var rel = RelativeOf(a, entryPath, roots);
                         if (rel == null) continue;
-                        IndexedEntry first = null;
+                        long at = ((long)a.Order << 32) | (uint)slot, first = -1;
                         var h = PathHash(rel);
                         if (seen.TryGetValue(h, out var sameHash))
                         {
-                            if (string.Equals(RelativeOf(sameHash.Archive, sameHash.EntryPath, rootsOf[sameHash.Archive]), rel, StringComparison.OrdinalIgnoreCase)) first = sameHash;
-                            else if (collided != null && collided.TryGetValue(rel, out var other)) first = other;
-                            else (collided ?? (collided = new Dictionary<string, IndexedEntry>(StringComparer.OrdinalIgnoreCase)))[rel] = e;
+                            var other = _archives[(int)(sameHash >> 32)];
+                            if (string.Equals(RelativeOf(other, other.PathAt((int)sameHash), rootsOf[other.Order]), rel, StringComparison.OrdinalIgnoreCase)) first = sameHash;
+                            else if (collided != null && collided.TryGetValue(rel, out var again)) first = again;
+                            else (collided ?? (collided = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)))[rel] = at;
                         }
-                        else seen[h] = e;
-                        if (first != null && !ReferenceEquals(first.Archive, a))
+                        else seen[h] = at;
+                        var firstArchive = first < 0 ? null : _archives[(int)(first >> 32)];
+                        if (firstArchive != null && !ReferenceEquals(firstArchive, a))
                         {
                             _stats.DuplicateEntries++;
-                            if (dupReported++ < 20 && !TakeoutNames.IsAlbumMetadataName(e.FileName))
-                                Warn($"'{entryPath}' is in both '{first.Archive.Path}' and '{a.Path}'; the first is used. Are two exports mixed?");
+                            if (dupReported++ < 20 && !TakeoutNames.IsAlbumMetadataName(entryPath.Substring(entryPath.LastIndexOf('/') + 1)))
+                                Warn($"'{entryPath}' is in both '{firstArchive.Path}' and '{a.Path}'; the first is used. Are two exports mixed?");
                             continue;
                         }
                         _stats.Entries++;
-                        Classify(a, e, entryPath, rel);
+                        Classify(a, a.EntryAt(slot), entryPath, rel);
                     }
-                    // The entries live on in the folders' lists (those that matter); the input's own list is not read again.
+                }
+                // The entries live on in the folders' lists (those that matter); the inputs' own lists are not read again.
+                foreach (var a in _archives)
+                {
                     a.Entries.Clear();
                     a.Entries.TrimExcess();
                 }
@@ -87,7 +96,7 @@ namespace GPhotos.Sources.Takeout
                 {
                     h = (h ^ char.ToUpperInvariant(c)) * 1099511628211UL;
                 }
-                return h;
+                return Hashed(h);
             }
 
             /// <summary>The "Google Photos" folder(s) of an input, by localized name, else by the year folders below it.</summary>
@@ -97,10 +106,10 @@ namespace GPhotos.Sources.Takeout
                 var byYear = new HashSet<string>(StringComparer.Ordinal);
                 // Classify each distinct directory once (an export has tens of folders and up to millions of files).
                 var dirs = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var e in a.Entries)
+                foreach (var p in PathsOf(a))
                 {
-                    var slash = e.EntryPath.LastIndexOf('/');
-                    if (slash > 0) dirs.Add(e.EntryPath.Substring(0, slash));
+                    var slash = p.LastIndexOf('/');
+                    if (slash > 0) dirs.Add(p.Substring(0, slash));
                 }
                 foreach (var dir in dirs)
                 {
@@ -119,7 +128,7 @@ namespace GPhotos.Sources.Takeout
                 if (byYear.Count > 0) return byYear.ToList();
 
                 // A part holding only albums under an unrecognized product name: "Takeout/<X>/<album>/...".
-                var products = a.Entries.Select(e => e.EntryPath.Split('/'))
+                var products = PathsOf(a).Select(p => p.Split('/'))
                     .Where(s => s.Length >= 4 && s[0].Equals("Takeout", StringComparison.OrdinalIgnoreCase))
                     .Select(s => s[0] + "/" + s[1]).Distinct(StringComparer.Ordinal).ToList();
                 if (products.Count == 1)
@@ -130,7 +139,7 @@ namespace GPhotos.Sources.Takeout
                 if (a.Kind == TakeoutInputKind.Folder)
                 {
                     // The folder given may be one year or album folder itself ("…/Google Photos/Photos from 2021").
-                    if (a.Entries.Any(e => e.EntryPath.IndexOf('/') < 0))
+                    if (PathsOf(a).Any(p => p.IndexOf('/') < 0))
                     {
                         a.VirtualFolder = Path.GetFileName(a.Path);
                         return new List<string> { string.Empty };
@@ -140,6 +149,13 @@ namespace GPhotos.Sources.Takeout
                 }
                 Warn($"'{a.Path}' contains no Google Photos folder (other Takeout products only?); nothing was read from it.");
                 return new List<string>();
+            }
+
+            /// <summary>The paths of an input's files (a zip's directory slots skipped), made one at a time.</summary>
+            private static IEnumerable<string> PathsOf(IndexedArchive a)
+            {
+                for (int slot = 0, n = a.SlotCount; slot < n; slot++)
+                    if (a.IsFile(slot)) yield return a.PathAt(slot);
             }
 
             private TakeoutFolder FolderFor(string key)
@@ -173,7 +189,7 @@ namespace GPhotos.Sources.Takeout
                     return;
                 }
                 var f = FolderFor(folderKey);
-                f.Media.Add(new MediaFile { Entry = e, Name = ParsedMediaName.Parse(fileName), Folder = f });
+                f.Media.Add(new MediaFile(e) { Name = ParsedMediaName.Parse(fileName), Folder = f });
             }
 
             private void FinishFolders()

@@ -16,7 +16,6 @@ namespace GPhotos.Sources.Takeout
 
             private sealed class ItemGroup
             {
-                public string Id;         // the url id (or its -edited/-n form); a fallback id is computed at emission
                 // An exact-size array, not a List: one per item, and six in seven items have a single copy.
                 public MediaFile[] Copies = Array.Empty<MediaFile>();
 
@@ -43,14 +42,11 @@ namespace GPhotos.Sources.Takeout
                 public readonly string Name;   // compared ignoring case (invariant lower case, as before)
                 public readonly long Size;
                 public readonly long Ticks;    // long.MinValue when there is no time
-                public readonly long Split;    // 0, or 1 + the ordinal of a file kept apart from an equal key
 
-                public GroupKey(byte kind, string id, string name, long size, DateTime? time, long split = 0)
+                public GroupKey(byte kind, string id, string name, long size, DateTime? time)
                 {
-                    Kind = kind; Id = id; Name = name; Size = size; Ticks = time?.Ticks ?? long.MinValue; Split = split;
+                    Kind = kind; Id = id; Name = name; Size = size; Ticks = time?.Ticks ?? long.MinValue;
                 }
-
-                public GroupKey WithSplit(long ordinal) => new GroupKey(Kind, Id, Name, Size, Ticks == long.MinValue ? (DateTime?)null : new DateTime(Ticks), ordinal + 1);
             }
 
             private sealed class GroupKeyComparer : IEqualityComparer<GroupKey>
@@ -58,7 +54,7 @@ namespace GPhotos.Sources.Takeout
                 public static readonly GroupKeyComparer Instance = new GroupKeyComparer();
 
                 public bool Equals(GroupKey a, GroupKey b)
-                    => a.Kind == b.Kind && a.Size == b.Size && a.Ticks == b.Ticks && a.Split == b.Split
+                    => a.Kind == b.Kind && a.Size == b.Size && a.Ticks == b.Ticks
                        && string.Equals(a.Id, b.Id, StringComparison.Ordinal) && SameLower(a.Name, b.Name);
 
                 public int GetHashCode(GroupKey k)
@@ -67,9 +63,28 @@ namespace GPhotos.Sources.Takeout
                     {
                         int h = k.Kind * 31 + k.Size.GetHashCode();
                         h = h * 31 + k.Ticks.GetHashCode();
-                        h = h * 31 + k.Split.GetHashCode();
                         h = h * 31 + (k.Id == null ? 0 : StringComparer.Ordinal.GetHashCode(k.Id));
                         return h * 31 + LowerHash(k.Name);
+                    }
+                }
+
+                /// <summary>A 64-bit hash equal for keys <see cref="Equals(GroupKey, GroupKey)"/> calls equal (FNV-1a).</summary>
+                public static ulong Hash64(GroupKey k)
+                {
+                    unchecked
+                    {
+                        ulong h = 14695981039346656037UL;
+                        void Mix(ulong v) { for (int i = 0; i < 8; i++, v >>= 8) h = (h ^ (v & 0xFF)) * 1099511628211UL; }
+                        Mix(k.Kind);
+                        Mix((ulong)k.Size);
+                        Mix((ulong)k.Ticks);
+                        if (k.Id != null) { foreach (var c in k.Id) h = (h ^ c) * 1099511628211UL; Mix(0xFFFF); }
+                        if (k.Name != null)
+                        {
+                            if (HasSurrogate(k.Name)) { foreach (var c in k.Name.ToLowerInvariant()) h = (h ^ c) * 1099511628211UL; }
+                            else foreach (var c in k.Name) h = (h ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+                        }
+                        return Hashed(h);
                     }
                 }
 
@@ -128,8 +143,12 @@ namespace GPhotos.Sources.Takeout
                 _stats.OrphanSidecars = orphans;
 
                 // Sized once: a growing table leaves its outgrown arrays (large objects) behind until a full collection.
+                // Keyed by the key's 64-bit hash, not the key: a key holds the name it was made of (a string per media
+                // file) and is 64 B, and all were alive at the listing's peak. A hit is checked against the key of the
+                // group's first copy, made again (groups with more than one copy are about one in seven).
                 int mediaCount = _folders.Values.Sum(f => f.Media.Count);
-                var groups = new Dictionary<GroupKey, ItemGroup>(mediaCount, GroupKeyComparer.Instance);
+                var groups = new Dictionary<ulong, ItemGroup>(mediaCount);
+                Dictionary<GroupKey, ItemGroup> collided = null; // keys whose hash another key has (rare)
                 var order = new List<ItemGroup>(mediaCount);
                 foreach (var f in _folders.Values.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
@@ -138,36 +157,37 @@ namespace GPhotos.Sources.Takeout
                         _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
                         if (m.IsCompanion) continue;
                         var ownerId = OwnerId(m);
-                        // Same item = same sidecar id and the same bytes (size), name and capture time: url ids are not
-                        // unique in the wild (distinct photos share one), so an id alone would fold distinct photos
-                        // together or, split by folder, stop album copies merging with their year-folder copy.
-                        // Without an id: same name, size and capture time (sidecar time, else EXIF time read from the
-                        // file: only files without sidecar are probed here).
-                        var key = ownerId != null ? new GroupKey(1, ownerId, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
-                            : m.Sidecar != null ? new GroupKey(2, null, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
-                            : new GroupKey(3, null, m.Name.FullNoIndex, m.Entry.Size, EnsureProbe(m.Entry)?.DateTaken);
+                        var key = KeyOf(m, ownerId);
+                        var hash = GroupKeyComparer.Hash64(key);
+                        var g = FindGroup(groups, collided, key, hash);
                         // One item has one copy per folder, and only one outside albums (its year folder).
                         bool split = false;
-                        if (groups.TryGetValue(key, out var g)
+                        if (g != null
                             && (g.Copies.Any(c => ReferenceEquals(c.Folder, f))
                                 || (ownerId == null && f.Kind != FolderKind.Album && g.Copies.Any(c => c.Folder.Kind != FolderKind.Album))))
                         {
-                            // Two files of one folder never are one item: keep both, apart.
-                            key = key.WithSplit(m.Entry.Ordinal);
+                            // Two files of one folder never are one item: keep both, apart. The kept-apart group is not
+                            // in the table: its key (with this file's ordinal) is never looked up again.
                             split = true;
                             g = null;
                             if (ownerId != null) Warn($"'{m.Entry.EntryPath}' shares its sidecar id with another file of the same folder; both are kept.");
                         }
-                        if (g == null && !groups.TryGetValue(key, out g))
+                        if (g == null)
                         {
-                            g = new ItemGroup { Id = ownerId, IdFromUrl = ownerId != null && !split, NoSidecar = key.Kind == 3 };
-                            groups[key] = g;
+                            // The id is not kept: it is the first copy's (OwnerId), made again at emission.
+                            g = new ItemGroup { IdFromUrl = ownerId != null && !split, NoSidecar = key.Kind == 3 };
+                            if (!split)
+                            {
+                                if (!groups.ContainsKey(hash)) groups[hash] = g;
+                                else (collided ?? (collided = new Dictionary<GroupKey, ItemGroup>(GroupKeyComparer.Instance)))[key] = g;
+                            }
                             order.Add(g);
                         }
                         g.Add(m);
                     }
                 }
-                groups = null; // the keys are not needed past here
+                groups = null; // the table is not needed past here
+                collided = null;
 
                 MergeLooseCopies(order);
 
@@ -186,6 +206,25 @@ namespace GPhotos.Sources.Takeout
                 // Primaries are distinct entries with distinct ordinals: an in-place sort gives the order a stable one did.
                 order.Sort((x, y) => x.Primary.Entry.Ordinal.CompareTo(y.Primary.Entry.Ordinal));
                 return order;
+            }
+
+            /// <summary>
+            /// What makes copies one item (see MatchAll): the url id, else whether there is a sidecar; the name (the
+            /// sidecar's title, else the file's), the size and the capture time.
+            /// </summary>
+            private GroupKey KeyOf(MediaFile m, string ownerId)
+                => ownerId != null ? new GroupKey(1, ownerId, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
+                    : m.Sidecar != null ? new GroupKey(2, null, FilenameFor(m), m.Entry.Size, m.Sidecar.Json.PhotoTakenTime)
+                    : new GroupKey(3, null, m.Name.FullNoIndex, m.Entry.Size, EnsureProbe(m.Entry)?.DateTaken);
+
+            /// <summary>The group of <paramref name="key"/>: by its hash, then (another key with that hash) in <paramref name="collided"/>.</summary>
+            private ItemGroup FindGroup(Dictionary<ulong, ItemGroup> groups, Dictionary<GroupKey, ItemGroup> collided, GroupKey key, ulong hash)
+            {
+                if (!groups.TryGetValue(hash, out var g)) return null;
+                // The group's first copy made the key it is filed under (copies are only ever appended here).
+                var first = g.Copies[0];
+                if (GroupKeyComparer.Instance.Equals(KeyOf(first, OwnerId(first)), key)) return g;
+                return collided != null && collided.TryGetValue(key, out var other) ? other : null;
             }
 
             /// <summary>
@@ -307,7 +346,8 @@ namespace GPhotos.Sources.Takeout
                     return null;
                 }
 
-                var id = g.IdFromUrl ? g.Id : FallbackId(StableRelativePath(p));
+                // The url id of the copy the group was made for (its first: copies are only ever appended), else a fallback.
+                var id = g.IdFromUrl ? OwnerId(g.Copies[0]) : FallbackId(StableRelativePath(p));
                 if (!ids.Add(id))
                 {
                     var unique = id + "-" + FallbackId(p.Entry.Archive.Order + ":" + p.Entry.Address).Substring(0, 8);

@@ -27,6 +27,14 @@ namespace GPhotos.Sources.Takeout
     /// </remarks>
     public sealed partial class TakeoutReader
     {
+        /// <summary>
+        /// Tests only (this thread's reads): replaces every 64-bit hash the read files things under (entry names, paths,
+        /// item keys), e.g. by a constant, so that every lookup takes the path for two things with one hash.
+        /// </summary>
+        [ThreadStatic] internal static Func<ulong, ulong> HashForTests;
+
+        internal static ulong Hashed(ulong h) => HashForTests == null ? h : HashForTests(h);
+
         private readonly List<string> _paths;
         private TakeoutReadStats _stats = new TakeoutReadStats();
 
@@ -95,7 +103,8 @@ namespace GPhotos.Sources.Takeout
             private readonly CancellationToken _ct;
             private readonly List<IndexedArchive> _archives = new List<IndexedArchive>();
             private readonly Dictionary<string, TakeoutFolder> _folders = new Dictionary<string, TakeoutFolder>(StringComparer.OrdinalIgnoreCase);
-            private long _ordinal;
+            private long _ordinal;      // entries indexed (progress)
+            private long _nextOrdinal;  // the order of entries over all inputs (a zip's directory slots take one each)
 
             public Run(TakeoutReader owner, TakeoutReadStats stats, CancellationToken ct)
             {
@@ -172,7 +181,7 @@ namespace GPhotos.Sources.Takeout
             {
                 ulong h = 14695981039346656037UL;
                 foreach (var c in s) h = (h ^ c) * 1099511628211UL;
-                return h;
+                return Hashed(h);
             }
 
             private void IndexAll()
@@ -180,7 +189,7 @@ namespace GPhotos.Sources.Takeout
                 int done = 0;
                 // Names seen in the current input, by 64-bit hash (the name compared on a hit): a table of every name as a
                 // string was alive until the input ended. One table, emptied per input, so it grows once.
-                var seenNames = new Dictionary<ulong, (IndexedEntry First, int Count)>();
+                var seenNames = new Dictionary<ulong, (int First, int Count)>();
                 foreach (var path in _owner._paths)
                 {
                     _ct.ThrowIfCancellationRequested();
@@ -190,27 +199,47 @@ namespace GPhotos.Sources.Takeout
                     Report(TakeoutReadPhase.Indexing, path, done);
                     seenNames.Clear();
                     Dictionary<string, int> collided = null; // names whose hash another name has (rare)
-                    void Add(IndexedEntry e)
+                    // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
+                    // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
+                    // slot: the zip slot, or the entry's index in the input's list; 1 for the first of its name, 2 ...
+                    int Number(string entryPath, int slot)
                     {
-                        // Two entries of one zip/tar may carry the same name: each is its own item, addressed by its
-                        // occurrence ("name#2"), never by the name alone (both were saved with the first one's bytes).
-                        var entryPath = e.EntryPath;
+                        int occurrence;
                         var h = NameHash(entryPath);
-                        if (!seenNames.TryGetValue(h, out var slot)) { seenNames[h] = (e, 1); e.Occurrence = 1; }
-                        else if (string.Equals(slot.First.EntryPath, entryPath, StringComparison.Ordinal)) { e.Occurrence = slot.Count + 1; seenNames[h] = (slot.First, e.Occurrence); }
+                        if (!seenNames.TryGetValue(h, out var first)) { seenNames[h] = (slot, 1); occurrence = 1; }
+                        else if (string.Equals(a.PathAt(first.First), entryPath, StringComparison.Ordinal)) { occurrence = first.Count + 1; seenNames[h] = (first.First, occurrence); }
                         else
                         {
                             collided = collided ?? new Dictionary<string, int>(StringComparer.Ordinal);
                             collided.TryGetValue(entryPath, out var seen);
-                            e.Occurrence = seen + 1;
-                            collided[entryPath] = e.Occurrence;
+                            occurrence = seen + 1;
+                            collided[entryPath] = occurrence;
                         }
-                        if (e.Occurrence == 2)
-                            Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{e.Address}').");
+                        if (occurrence == 2)
+                            Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{TakeoutArchives.Address(entryPath, occurrence)}').");
+                        if (++_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);
+                        return occurrence;
+                    }
+                    void Add(IndexedEntry e)
+                    {
+                        e.Occurrence = Number(e.EntryPath, a.Entries.Count);
                         e.DropStoredPath();
-                        e.Ordinal = _ordinal++;
+                        e.Ordinal = _nextOrdinal++;
                         a.Entries.Add(e);
-                        if (_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);
+                    }
+                    // A zip's entries stay slots of its directory: numbered here, without an object per entry.
+                    void NumberZip()
+                    {
+                        var dir = a.ZipDir;
+                        a.OrdinalBase = _nextOrdinal;
+                        _nextOrdinal += dir.Count;
+                        for (int i = 0; i < dir.Count; i++)
+                        {
+                            if ((i & 255) == 0) _ct.ThrowIfCancellationRequested();
+                            if (!dir.IsFile(i)) continue;
+                            var occurrence = Number(dir.Name(i), i);
+                            if (occurrence > 1) (a.ZipRepeats ?? (a.ZipRepeats = new Dictionary<int, int>()))[i] = occurrence;
+                        }
                     }
                     try
                     {
@@ -223,7 +252,7 @@ namespace GPhotos.Sources.Takeout
                         }
                         switch (a.Kind)
                         {
-                            case TakeoutInputKind.Zip: TakeoutArchives.IndexZip(a, Add, _ct); break;
+                            case TakeoutInputKind.Zip: TakeoutArchives.IndexZip(a, _ct); NumberZip(); break;
                             case TakeoutInputKind.TarGz:
                             case TakeoutInputKind.Tar: TakeoutArchives.IndexTar(a, _o.ReadMediaHeaders, Add, _ct); break;
                             case TakeoutInputKind.Folder: TakeoutArchives.IndexFolder(a, Add, _ct, Warn); break;

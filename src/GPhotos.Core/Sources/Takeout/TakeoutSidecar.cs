@@ -11,7 +11,7 @@ namespace GPhotos.Sources.Takeout
     /// The parts of a Takeout JSON file GPhotos uses: either a media sidecar or an album's metadata.
     /// Tolerant by design: unknown fields are ignored, numbers may come as strings, anything missing is null.
     /// </summary>
-    internal sealed class TakeoutSidecar
+    internal class TakeoutSidecar
     {
         // One is kept per sidecar until the read ends (sidecars are matched across parts): only what an item uses, in
         // few bytes. The url is rebuilt from the id when it has Google's usual form; times are ticks (0 = absent) and
@@ -56,6 +56,15 @@ namespace GPhotos.Sources.Takeout
         public bool LooksLikeMediaSidecar;
 
         public const int MaxJsonBytes = 4 * 1024 * 1024;
+
+        /// <summary>Takes over every field of <paramref name="o"/> (a <see cref="SidecarFile"/> is its parsed sidecar: one object, not two).</summary>
+        protected void CopyFrom(TakeoutSidecar o)
+        {
+            _url = o._url; _taken = o._taken; _created = o._created; _lat = o._lat; _lon = o._lon; _alt = o._alt;
+            Title = o.Title; Description = o.Description; PhotoId = o.PhotoId; People = o.People;
+            Favorited = o.Favorited; Archived = o.Archived; Trashed = o.Trashed;
+            IsAlbumMetadata = o.IsAlbumMetadata; AlbumTitle = o.AlbumTitle; LooksLikeMediaSidecar = o.LooksLikeMediaSidecar;
+        }
 
         public static TakeoutSidecar Parse(Stream stream, bool nameSaysAlbum)
         {

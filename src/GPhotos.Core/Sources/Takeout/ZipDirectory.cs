@@ -67,6 +67,9 @@ namespace GPhotos.Sources.Takeout
             return names[f] ?? (names[f] = Encoding.UTF8.GetString(_folderBytes, _folderStart[f], FolderBytes(f)));
         }
 
+        /// <summary>False for a directory's slot (its name ends in '/') or an empty name: nothing follows the last '/'.</summary>
+        public bool IsFile(int i) => NameBytes(i) > 0;
+
         private int FolderBytes(int f) => _folderStart[f + 1] - _folderStart[f];
         public long Size(int i) => _size[i];
         public long CompressedSize(int i) => _compressed[i];
