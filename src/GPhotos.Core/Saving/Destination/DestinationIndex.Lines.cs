@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Newtonsoft.Json;
 
@@ -18,6 +19,7 @@ namespace GPhotos.Saving
             TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
 
         /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
+        [MethodImpl(Optimized)]
         internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
         {
             id = null;
@@ -195,6 +197,7 @@ namespace GPhotos.Saving
         internal static bool IsSafeRelativePath(string path)
         {
             if (string.IsNullOrEmpty(path)) return false;
+            if (path.IndexOf('/') < 0) return FileNamer.IsSafeName(path); // one name (the flat layout): no split
             foreach (string segment in path.Split('/'))
                 if (!FileNamer.IsSafeName(segment)) return false;
             return true;

@@ -129,7 +129,21 @@ namespace GPhotos.Saving
             RebuildNames();
         }
 
-        public string ToFullPath(string relativePath) => _names.ToFullPath(relativePath);
+        /// <summary>
+        /// The full path of a relative one. The last answer is kept: an already-saved item asks for the same path (the
+        /// same string, from its index entry) three times in a row (preview, plan, result), and each answer
+        /// normalises and checks the whole path. Safe without <see cref="Sync"/>: one immutable pair, swapped whole.
+        /// </summary>
+        public string ToFullPath(string relativePath)
+        {
+            Tuple<string, string> last = _lastFullPath;
+            if (last != null && ReferenceEquals(last.Item1, relativePath)) return last.Item2;
+            string full = _names.ToFullPath(relativePath);
+            _lastFullPath = Tuple.Create(relativePath, full);
+            return full;
+        }
+
+        private volatile Tuple<string, string> _lastFullPath;
 
         /// <summary>An entry of another id and another source that is the same photo (<see cref="SameMedia"/>), or null.</summary>
         public IndexEntry FindSame(MediaItem item)
