@@ -54,7 +54,7 @@ namespace GPhotos.Saving
                 Sha256 = IsSha256(f.Sha) ? f.Sha : null,
                 MotionSha256 = IsSha256(f.MotionSha) ? f.MotionSha : null,
                 ContentChanged = f.ContentChanged,
-                Name = f.Name,
+                Name = f.Name != null && f.Name == f.Path ? f.Path : f.Name, // the flat layout: one string for both
                 Taken = f.Taken,
                 Width = f.Width,
                 Height = f.Height,

@@ -10,52 +10,6 @@ using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Saving
 {
-    /// <summary>One saved item as the index records it. Paths are relative to the destination, '/'-separated, NFC.</summary>
-    internal sealed class IndexEntry
-    {
-        public string Id { get; set; }
-        public string Source { get; set; }
-        public string Path { get; set; }
-        public long Size { get; set; }
-        public DateTime SavedUtc { get; set; }
-
-        /// <summary>True once the motion video variant was asked for (whether or not there was one).</summary>
-        public bool MotionChecked { get; set; }
-        public string MotionPath { get; set; }
-        public long? MotionSize { get; set; }
-        public string MetadataPath { get; set; }
-
-        /// <summary>SHA-256 (lowercase hex) of the file as saved; null for lines older versions wrote.</summary>
-        public string Sha256 { get; set; }
-        public string MotionSha256 { get; set; }
-
-        /// <summary>
-        /// Set by Test-GPhotosBackup -Full: the file had the recorded size but not the recorded hash (bit rot or an
-        /// edit). The next save keeps it (warning) unless -Force, instead of silently overwriting a user's edit.
-        /// </summary>
-        public bool ContentChanged { get; set; }
-
-        /// <summary>What the item is, for recognising the same photo from another source (see <see cref="Saving.SameMedia"/>).</summary>
-        public string Name { get; set; }
-        public string Taken { get; set; }
-        public long? Width { get; set; }
-        public long? Height { get; set; }
-        public string MediaType { get; set; }
-
-        /// <summary>Album links (hard links or copies) of the main file, relative paths; null when none.</summary>
-        public List<string> Links { get; set; }
-
-        /// <summary>Order of recording in the index (later lines higher): which of two same-photo entries the key finds.</summary>
-        internal int Sequence;
-
-        public IndexEntry Clone()
-        {
-            var copy = (IndexEntry)MemberwiseClone();
-            if (Links != null) copy.Links = new List<string>(Links);
-            return copy;
-        }
-    }
-
     /// <summary>
     /// <c>.gphotos/index.jsonl</c>: what this destination holds, one JSON object per line, last line per id wins.
     /// Each line reaches the operating system before the file it describes is renamed into place (so a killed or
