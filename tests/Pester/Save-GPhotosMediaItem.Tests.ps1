@@ -394,6 +394,21 @@ Describe 'Save-GPhotosMediaItem reads the destination index ahead' {
         [int](Get-TestCounter $emu).requests.media | Should -Be 0
     }
 
+    It 'holds items that arrive while a big index is still being read, then saves every one' {
+        $items = @(Add-TestItem $emu -Item @(1..5 | ForEach-Object { @{ filename = "h$_.jpg"; type = 'PHOTO'; appCreated = $true } }))
+        $listed = @(Get-GPhotosMediaItem)
+        # 200,000 lines of other items: the read ahead is still reading when the first items arrive.
+        New-Item -ItemType Directory -Force (Join-Path $dest '.gphotos') | Out-Null
+        $sb = [Text.StringBuilder]::new()
+        foreach ($i in 0..199999) { [void]$sb.Append('{"id":"other-').Append($i).Append('","source":"Library","path":"o').Append($i).Append('.jpg","size":10,"saved":"2026-01-02T03:04:05.0000000Z"}').Append("`n") }
+        [IO.File]::WriteAllText((Join-Path $dest '.gphotos/index.jsonl'), $sb.ToString())
+        $results = @($listed | Save-GPhotosMediaItem -Path $dest)
+        $results.Count | Should -Be 5
+        $results.Status | Sort-Object -Unique | Should -Be 'Saved'
+        @($results.Id | Sort-Object) | Should -Be @($items.id | Sort-Object)
+        @(Get-ChildItem $dest -File).Name | Sort-Object | Should -Be @('h1.jpg', 'h2.jpg', 'h3.jpg', 'h4.jpg', 'h5.jpg')
+    }
+
     It 'stops promptly on Ctrl+C while the upstream is still listing, and leaves the destination as it was' {
         Add-TestItem $emu -Item @(@{ filename = 'c.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
         $null = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest

@@ -138,6 +138,9 @@ namespace GPhotos.Saving
             lock (_namer.Sync) _namer.BeginReadAhead(_run.CallerToken);
         }
 
+        /// <summary>True while the index read ahead (<see cref="ReadIndexAhead"/>) is still reading: a first item would wait for it.</summary>
+        public bool IsReadingIndexAhead => _namer.ReadAheadTask?.IsCompleted == false;
+
         /// <summary>For tests: the index read ahead while nobody took it, else null.</summary>
         internal Task IndexReadAhead => _namer.ReadAheadTask;
 

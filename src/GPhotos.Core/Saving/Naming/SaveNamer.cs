@@ -36,7 +36,7 @@ namespace GPhotos.Saving
         public DestinationIndex Index { get; private set; }
 
         /// <summary>The index and its names read ahead (<see cref="BeginReadAhead"/>), or null.</summary>
-        private Task<KeyValuePair<DestinationIndex, DestinationNames>> _readAhead;
+        private volatile Task<KeyValuePair<DestinationIndex, DestinationNames>> _readAhead;
         private CancellationTokenSource _readAheadCancel;
 
         /// <summary>For tests: the read ahead while nobody took it, else null.</summary>
