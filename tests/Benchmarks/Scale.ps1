@@ -83,18 +83,37 @@ function Get-TakeoutInput([int] $Items) {
 }
 
 function Invoke-UnzipRun([string[]] $Parts, [string] $Destination) {
-    <# unzip of every part without the sidecars (-x '*.json': Save writes none by default), one part after the other. #>
-    Remove-Folder $Destination
+    <#
+    unzip of every part without the sidecars (-x '*.json': Save writes none by default), one part after the other, into a
+    folder that does not exist yet; then `sync`, timed apart: unzip neither hashes nor fsyncs, so "unzip, then sync" is
+    the baseline with the durability Save gives (every file on the disk before the run ends).
+    #>
+    if (Test-Path -LiteralPath $Destination) { throw "The unzip destination '$Destination' exists: each run writes into a fresh folder." }
     New-Item -ItemType Directory -Force $Destination | Out-Null
-    Sync-Disk
     $sw = [Diagnostics.Stopwatch]::StartNew()
     foreach ($p in $Parts) {
         & unzip -q -o $p -d $Destination -x '*.json'
         if ($LASTEXITCODE -ne 0) { throw "unzip failed on '$p' (exit $LASTEXITCODE)." }
     }
+    $unzipSeconds = $sw.Elapsed.TotalSeconds
+    Sync-Disk
     $sw.Stop()
     $disk = Measure-Folder $Destination
-    [pscustomobject]@{ elapsedSeconds = $sw.Elapsed.TotalSeconds; files = $disk.Files; bytes = $disk.Bytes }
+    [pscustomobject]@{ elapsedSeconds = $unzipSeconds; withSyncSeconds = $sw.Elapsed.TotalSeconds; files = $disk.Files; bytes = $disk.Bytes }
+}
+
+# Creating files right after many were deleted is slow on ext4: it skips inodes freed in the last 60 s (300 s while
+# their table block is dirty), and unzip measured 5.9 s in one run and 26.4 s in another on the same parts. So the
+# Takeout saves clear what earlier runs left first, then wait this long (after a sync) before unzip and Save write,
+# each into a folder of its own that did not exist. GPHOTOS_BENCH_SETTLE overrides it (seconds).
+$ScaleSettleSeconds = if ($env:GPHOTOS_BENCH_SETTLE) { [int]$env:GPHOTOS_BENCH_SETTLE } else { 65 }
+
+function Wait-DiskSettle([string] $Why) {
+    Sync-Disk
+    if ($ScaleSettleSeconds -gt 0) {
+        Write-Step "  settling $ScaleSettleSeconds s ($Why)"
+        Start-Sleep -Seconds $ScaleSettleSeconds
+    }
 }
 
 function Test-AllSkipped($Run, [int] $Count, [string] $What) {
@@ -135,20 +154,25 @@ function Invoke-ScaleTakeout([int] $Items) {
             $(if ($f) { $f.elapsedSeconds } else { [double]::NaN }), $(if ($f) { Format-MB $f.peakAboveIdle } else { '-' }))
     }
     if ($ScaleListingOnly) { return [pscustomobject]$res }
-    $dest = Join-Path $DownloadRoot "scale-takeout-$Items"
-    $unzipDest = Join-Path $DownloadRoot "scale-unzip-$Items"
+    # Fresh folders per run (never written before): unzip's and Save's copies both stay until the end, so neither
+    # writes right after the other's deletes.
+    $stamp = [DateTime]::UtcNow.ToString('HHmmss')
+    $dest = Join-Path $DownloadRoot "scale-takeout-$Items-$stamp"
+    $unzipDest = Join-Path $DownloadRoot "scale-unzip-$Items-$stamp"
+    Get-ChildItem -LiteralPath $DownloadRoot -Directory -ErrorAction SilentlyContinue |
+        Where-Object { $_.Name -like 'scale-takeout-*' -or $_.Name -like 'scale-unzip-*' } | ForEach-Object { Remove-Folder $_.FullName }
     Assert-FreeDisk $Items 'the saved copies'
     try {
+        Wait-DiskSettle 'after deleting earlier copies, before unzip'
         $res.unzip = Invoke-UnzipRun $in.parts $unzipDest
-        Remove-Folder $unzipDest
-        Remove-Folder $dest
+        Wait-DiskSettle 'before Save'
         $res.first = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob; StreamResults = $true } -TimeoutSeconds 7200
         Test-AllSaved $res.first $n "Save of the Takeout ($Items)"
         $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob; StreamResults = $true } -TimeoutSeconds 3600
         Test-AllSkipped $res.again $n "The Takeout re-run ($Items)"
         $res.index = Invoke-IndexLoad $dest $n
-        Write-Step ("  unzip {0:0.0} s ({1:N0} files); Save {2:0.0} s; re-run {3:0.0} s; index load {4:0.00} s, +{5} managed" -f $res.unzip.elapsedSeconds, $res.unzip.files,
-            $res.first.elapsedSeconds, $res.again.elapsedSeconds, $res.index.elapsedSeconds, (Format-MB $res.index.managedBytes))
+        Write-Step ("  unzip {0:0.0} s, with sync {1:0.0} s ({2:N0} files); Save {3:0.0} s; re-run {4:0.0} s; index load {5:0.00} s, +{6} managed" -f $res.unzip.elapsedSeconds,
+            $res.unzip.withSyncSeconds, $res.unzip.files, $res.first.elapsedSeconds, $res.again.elapsedSeconds, $res.index.elapsedSeconds, (Format-MB $res.index.managedBytes))
     }
     finally { Remove-Folder $dest; Remove-Folder $unzipDest }
     [pscustomobject]$res
@@ -204,6 +228,10 @@ function Add-ScaleRows($T, $L) {
     if ($ScaleListingOnly) { return }
     Add-Row $ph ($at + 'Takeout first Save (media only)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
         ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2} ({3:N0} B/item)' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle), ($T.first.peakAboveIdle / $n))
+    if ($T.unzip.PSObject.Properties['withSyncSeconds']) {
+        Add-Row $ph ($at + 'Takeout first Save vs unzip, then sync (same durability)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip + sync {0:0.0} s' -f $T.unzip.withSyncSeconds) ($T.unzip.withSyncSeconds / $T.first.elapsedSeconds) '' $null `
+            'Save fsyncs each file and hashes it; unzip does neither, so its copy reaches the disk only at the sync'
+    }
     Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
     Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `
         ('managed +{0} ({1:N0} B/entry), peak working set +{2} ({3:N0} B/entry)' -f (Format-MB $T.index.managedBytes), ($T.index.managedBytes / $n), (Format-MB $T.index.peakAboveIdle), ($T.index.peakAboveIdle / $n))

@@ -357,3 +357,78 @@ Describe 'Save-GPhotosMediaItem with Picker items' {
         { Get-GPhotosPickerSession -SessionId $session.Id -ErrorAction Stop } | Should -Throw
     }
 }
+
+Describe 'Save-GPhotosMediaItem reads the destination index ahead' {
+    # Save starts reading the index (read-only) in BeginProcessing, while the command upstream is still listing.
+    BeforeEach {
+        Reset-TestEmulator $emu
+        Connect-Test
+        $script:dest = Join-Path $TestDrive ([guid]::NewGuid())
+    }
+
+    It 'reads the index again when another run wrote to it while the upstream was listing: nothing saved twice' {
+        Add-TestItem $emu -Item @(1..3 | ForEach-Object { @{ filename = "r$_.jpg"; type = 'PHOTO'; appCreated = $true; creationTime = '2021-06-01T10:00:00Z' } }) | Out-Null
+        $items = @(Get-GPhotosMediaItem)
+        $null = $items[0] | Save-GPhotosMediaItem -Path $dest -Layout Year  # an index for the read ahead to read
+        Clear-Counter
+        # All Begin blocks run before the upstream's body: the downstream Save has read the index ahead by the time the
+        # other run (same destination, another layout) saves the rest, before the first item reaches it.
+        $results = @(& { Start-Sleep -Milliseconds 500; $null = $items | Save-GPhotosMediaItem -Path $dest -Layout Year; $items } |
+                Save-GPhotosMediaItem -Path $dest)
+        $results.Status | Should -Be @('Skipped', 'Skipped', 'Skipped')
+        $results.Reason | Sort-Object -Unique | Should -Be 'AlreadySaved'
+        $results.Path | ForEach-Object { Split-Path (Split-Path $_) -Leaf } | Sort-Object -Unique | Should -Be '2021'
+        @(Get-ChildItem $dest -File).Count | Should -Be 0  # nothing saved again at the top (the flat layout)
+        [int](Get-TestCounter $emu).requests.media | Should -Be 2  # only the other run's two downloads
+    }
+
+    It '-WhatIf over a saved destination reads its index and writes nothing' {
+        Add-TestItem $emu -Item @(@{ filename = 'w1.jpg'; type = 'PHOTO'; appCreated = $true }, @{ filename = 'w2.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
+        $null = Get-GPhotosMediaItem | Select-Object -First 1 | Save-GPhotosMediaItem -Path $dest
+        $before = Get-ChildItem $dest -Recurse -Force | ForEach-Object { '{0} {1} {2:o}' -f $_.FullName, $_.Length, $_.LastWriteTimeUtc }
+        Clear-Counter
+        $out = @(Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest -WhatIf)
+        $after = Get-ChildItem $dest -Recurse -Force | ForEach-Object { '{0} {1} {2:o}' -f $_.FullName, $_.Length, $_.LastWriteTimeUtc }
+        $after | Should -Be $before  # every file, the index and the lock file included: same size, same time
+        $out.Count | Should -Be 0
+        [int](Get-TestCounter $emu).requests.media | Should -Be 0
+    }
+
+    It 'holds items that arrive while a big index is still being read, then saves every one' {
+        $items = @(Add-TestItem $emu -Item @(1..5 | ForEach-Object { @{ filename = "h$_.jpg"; type = 'PHOTO'; appCreated = $true } }))
+        $listed = @(Get-GPhotosMediaItem)
+        # 200,000 lines of other items: the read ahead is still reading when the first items arrive.
+        New-Item -ItemType Directory -Force (Join-Path $dest '.gphotos') | Out-Null
+        $sb = [Text.StringBuilder]::new()
+        foreach ($i in 0..199999) { [void]$sb.Append('{"id":"other-').Append($i).Append('","source":"Library","path":"o').Append($i).Append('.jpg","size":10,"saved":"2026-01-02T03:04:05.0000000Z"}').Append("`n") }
+        [IO.File]::WriteAllText((Join-Path $dest '.gphotos/index.jsonl'), $sb.ToString())
+        $results = @($listed | Save-GPhotosMediaItem -Path $dest)
+        $results.Count | Should -Be 5
+        $results.Status | Sort-Object -Unique | Should -Be 'Saved'
+        @($results.Id | Sort-Object) | Should -Be @($items.id | Sort-Object)
+        @(Get-ChildItem $dest -File).Name | Sort-Object | Should -Be @('h1.jpg', 'h2.jpg', 'h3.jpg', 'h4.jpg', 'h5.jpg')
+    }
+
+    It 'stops promptly on Ctrl+C while the upstream is still listing, and leaves the destination as it was' {
+        Add-TestItem $emu -Item @(@{ filename = 'c.jpg'; type = 'PHOTO'; appCreated = $true }) | Out-Null
+        $null = Get-GPhotosMediaItem | Save-GPhotosMediaItem -Path $dest
+        $listing = { Get-ChildItem $dest -Recurse -Force | ForEach-Object { '{0} {1} {2:o}' -f $_.FullName, $_.Length, $_.LastWriteTimeUtc } }
+        $before = & $listing
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($module, $hostPort, $dest)
+                $env:GPHOTOS_EMULATOR_HOST = $hostPort
+                Import-Module $module
+                & { Start-Sleep -Seconds 60 } | Save-GPhotosMediaItem -Path $dest
+            }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($emu.HostPort).AddArgument($dest)
+        $async = $ps.BeginInvoke()
+        try {
+            Start-Sleep -Milliseconds 1500
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 2
+            & $listing | Should -Be $before
+        }
+        finally { $ps.Dispose() }
+    }
+}

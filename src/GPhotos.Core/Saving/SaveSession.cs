@@ -127,6 +127,24 @@ namespace GPhotos.Saving
         }
 
         /// <summary>
+        /// Starts reading the destination's index in the background (read-only: no folder, lock or file is created,
+        /// so -WhatIf still writes nothing), for a caller that will hand items later, e.g. a cmdlet whose upstream is
+        /// still listing. The first <see cref="PreviewPath"/> or <see cref="Start"/> takes it if the file has not
+        /// changed since; <see cref="Dispose"/> stops it if nobody did.
+        /// </summary>
+        public void ReadIndexAhead()
+        {
+            ThrowIfDisposed();
+            lock (_namer.Sync) _namer.BeginReadAhead(_run.CallerToken);
+        }
+
+        /// <summary>True while the index read ahead (<see cref="ReadIndexAhead"/>) is still reading: a first item would wait for it.</summary>
+        public bool IsReadingIndexAhead => _namer.ReadAheadTask?.IsCompleted == false;
+
+        /// <summary>For tests: the index read ahead while nobody took it, else null.</summary>
+        internal Task IndexReadAhead => _namer.ReadAheadTask;
+
+        /// <summary>
         /// The full path <paramref name="item"/> will be saved to, for -WhatIf and ShouldProcess messages. Read-only:
         /// reads the index if there is one, creates nothing, takes no lock. The name is reserved in memory, so two
         /// same-name items preview as two different paths, and a later <see cref="Enqueue"/> of the same item in
@@ -224,7 +242,11 @@ namespace GPhotos.Saving
                 try { completion.Wait(TimeSpan.FromSeconds(10)); }
                 catch (AggregateException) { }
             }
-            lock (_namer.Sync) _namer.Index?.Dispose();
+            lock (_namer.Sync)
+            {
+                _namer.CancelReadAhead();
+                _namer.Index?.Dispose();
+            }
             _store.Dispose();
             _events.Wake();
         }

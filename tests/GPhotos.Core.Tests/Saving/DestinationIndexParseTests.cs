@@ -112,4 +112,56 @@ public class DestinationIndexParseTests
         Assert.Equal(new JObject { ["id"] = "A", ["source"] = null, ["path"] = "a.jpg", ["size"] = 0, ["saved"] = e.SavedUtc.ToString("o") }.ToString(Formatting.None),
             DestinationIndex.Serialize(bare));
     }
+
+    [Theory]
+    [InlineData("\"saved\":\"2026-01-02T03:04:05.1234567Z\"")]                       // what Serialize writes: read in place
+    [InlineData("\"saved\":\"2026-01-02T03:04:05Z\"")]                               // another form: DateTime.TryParse
+    [InlineData("\"saved\":\"2026-02-30T03:04:05.0000000Z\"")]                       // no such day: both readers give no time
+    [InlineData("\"saved\":\"2026-01-02T24:04:05.0000000Z\"")]
+    [InlineData("\"saved\":\"0000-01-02T03:04:05.0000000Z\"")]
+    [InlineData("\"saved\":\"2026-01-02T03:04:05.1234567Z\",\"saved\":\"2020-01-01T00:00:00Z\"")] // the last one wins
+    [InlineData("\"saved\":\"2020-01-01T00:00:00Z\",\"saved\":\"2026-01-02T03:04:05.1234567Z\"")]
+    [InlineData("\"saved\":\"2026-01-02T03:04:05.1234567Z\",\"saved\":null")]
+    [InlineData("\"saved\":\"2026-01-02T03:04:05.1234567Z\",\"saved\":7")]
+    [InlineData("\"source\":\"Takeout\",\"type\":\"Video\",\"unknown\":\"x\",\"flag\":true,\"n\":5,\"z\":null")]
+    [InlineData("\"source\":\"Library\",\"source\":\"Elsewhere\",\"type\":\"Photo\",\"width\":4032,\"height\":3024,\"motionSize\":7,\"size\":\"5\"")]
+    [InlineData("\"removed\":false,\"motionChecked\":true,\"contentChanged\":false,\"size\":true")]
+    public void The_fast_reader_reads_what_the_full_reader_reads(string fields)
+    {
+        string line = "{\"id\":\"A\",\"path\":\"a.jpg\",\"size\":1," + fields + "}";
+        Assert.True(DestinationIndex.TryParseLine(line, out string id1, out bool removed1, out IndexEntry fast));
+        Assert.True(DestinationIndex.TryParseLine(line, out string id2, out bool removed2, out IndexEntry json, jsonOnly: true));
+        Assert.Equal(id2, id1);
+        Assert.Equal(removed2, removed1);
+        Assert.Equal(json == null ? null : DestinationIndex.Serialize(json), fast == null ? null : DestinationIndex.Serialize(fast));
+        if (json != null) Assert.Equal(json.SavedUtc, fast.SavedUtc);
+    }
+
+    [Fact]
+    public void The_same_photo_is_found_by_its_key_after_a_load_and_the_later_line_wins()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "gphotos-index-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, DestinationIndex.FileName);
+            string Line(string id, string source, string file) =>
+                "{\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"path\":\"" + file + "\",\"size\":1,\"name\":\"IMG.JPG\",\"taken\":\"2024-03-05T10:20:30Z\",\"width\":4032,\"height\":3024,\"type\":\"Photo\"}\n";
+            File.WriteAllText(path, Line("A", "Picker", "a.jpg") + Line("B", "Library", "b.jpg") + Line("C", "Library", "c.jpg") + "{\"id\":\"C\",\"removed\":true}\n");
+            var item = new GPhotos.Model.MediaItem
+            {
+                Id = "T", Filename = "IMG.JPG", MediaType = GPhotos.Model.MediaType.Photo,
+                MediaMetadata = new GPhotos.Model.MediaMetadata { CreationTime = new DateTime(2024, 3, 5, 10, 20, 30, DateTimeKind.Utc), Width = 4032, Height = 3024 },
+            };
+            string key = SameMedia.KeyOf(item);
+            using DestinationIndex index = DestinationIndex.Open(path);
+            Assert.Equal("B", index.FindSame(key, "T")?.Id); // C was removed: B is the last live line with the key
+            Assert.Null(index.FindSame(key, "B"));          // never the item itself
+            index.Remove("B");
+            Assert.NotEqual("B", index.FindSame(key, "T")?.Id); // a removed entry is never found (A, or none: then saved again, never lost)
+            index.Append(new IndexEntry { Id = "D", Source = "Library", Path = "d.jpg", Size = 1, Name = "IMG.JPG", Taken = "2024-03-05T10:20:30Z", Width = 4032, Height = 3024, MediaType = "Photo" });
+            Assert.Equal("D", index.FindSame(key, "T")?.Id); // appended after the keys were built
+        }
+        finally { Directory.Delete(folder, true); }
+    }
 }

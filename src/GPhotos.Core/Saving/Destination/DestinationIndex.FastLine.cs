@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace GPhotos.Saving
 {
@@ -9,10 +11,23 @@ namespace GPhotos.Saving
         /// buffers cost most of an index load, which every run pays before its first item: ~30 µs a line). Only that
         /// shape: one object, no whitespace, strings without escapes, integers, true/false/null, and "links" as an
         /// array of strings. Anything else returns false and the full JSON reader decides, so what a line means never
-        /// depends on which reader read it.
+        /// depends on which reader read it. Names are matched in place (no string per name), the few values every
+        /// line repeats (source, type) are shared strings, and the save time is read in place when it is in the
+        /// round-trip form Serialize writes: a 100k-entry index allocates only the strings its entries keep.
         /// </summary>
         private static class FastLine
         {
+            /// <summary>Every name <see cref="LineFields.Set(string, object)"/> knows; any other name's value is read and ignored.</summary>
+            private static readonly string[] Names =
+            {
+                "id", "source", "path", "size", "saved", "motionChecked", "motion", "motionSize", "metadata", "sha256",
+                "motionSha256", "contentChanged", "name", "taken", "width", "height", "type", "removed", "links",
+            };
+
+            /// <summary>Values shared by many lines (sources, media types): one string each instead of one per entry.</summary>
+            private static readonly string[] Shared = { "Library", "Takeout", "Picker", "Photo", "Video" };
+
+            [MethodImpl(Optimized)]
             public static bool TryRead(string line, LineFields f)
             {
                 int i = 0, n = line.Length;
@@ -20,23 +35,25 @@ namespace GPhotos.Saving
                 i = 1;
                 while (true)
                 {
-                    string key = ReadString(line, ref i);
-                    if (key == null || i >= n || line[i++] != ':' || i >= n) return false;
+                    if (!ReadStringBounds(line, ref i, out int keyStart, out int keyLength)) return false;
+                    string key = Match(line, keyStart, keyLength, Names);
+                    if (i >= n || line[i++] != ':' || i >= n) return false;
                     char c = line[i];
                     if (c == '"')
                     {
-                        string value = ReadString(line, ref i);
-                        if (value == null) return false;
-                        f.Set(key, value);
+                        if (!ReadStringBounds(line, ref i, out int start, out int length)) return false;
+                        if (key == null) { } // an unknown name: its value is skipped
+                        else if (key == "saved" && TryReadRoundTrip(line, start, length, out DateTime saved)) f.SavedUtc = saved;
+                        else f.Set(key, (key == "source" || key == "type" ? Match(line, start, length, Shared) : null) ?? line.Substring(start, length));
                     }
                     else if (c == '-' || (c >= '0' && c <= '9'))
                     {
                         if (!ReadInteger(line, ref i, out long value)) return false;
-                        f.Set(key, value);
+                        if (key != null) f.Set(key, value);
                     }
-                    else if (Literal(line, ref i, "true")) f.Set(key, true);
-                    else if (Literal(line, ref i, "false")) f.Set(key, false);
-                    else if (Literal(line, ref i, "null")) f.Set(key, null);
+                    else if (Literal(line, ref i, "true")) { if (key != null) f.Set(key, true); }
+                    else if (Literal(line, ref i, "false")) { if (key != null) f.Set(key, false); }
+                    else if (Literal(line, ref i, "null")) { if (key != null) f.Set(key, (object)null); }
                     else if (c == '[' && key == "links")
                     {
                         List<string> links = ReadStrings(line, ref i);
@@ -50,22 +67,64 @@ namespace GPhotos.Saving
                 }
             }
 
-            /// <summary>A string without escapes at <paramref name="i"/> (moved past it); null for anything else.</summary>
-            private static string ReadString(string line, ref int i)
+            /// <summary>The one of <paramref name="known"/> that equals the characters at <paramref name="start"/>, or null.</summary>
+            private static string Match(string line, int start, int length, string[] known)
             {
-                if (i >= line.Length || line[i] != '"') return null;
-                int start = i + 1;
+                foreach (string k in known)
+                    if (k.Length == length && string.CompareOrdinal(line, start, k, 0, length) == 0) return k;
+                return null;
+            }
+
+            /// <summary>A string without escapes at <paramref name="i"/> (moved past it); false for anything else.</summary>
+            private static bool ReadStringBounds(string line, ref int i, out int start, out int length)
+            {
+                start = i + 1;
+                length = 0;
+                if (i >= line.Length || line[i] != '"') return false;
                 for (int j = start; j < line.Length; j++)
                 {
                     char c = line[j];
                     if (c == '"')
                     {
+                        length = j - start;
                         i = j + 1;
-                        return line.Substring(start, j - start);
+                        return true;
                     }
-                    if (c == '\\' || c < ' ') return null; // an escape or a raw control character: the full reader decides
+                    if (c == '\\' || c < ' ') return false; // an escape or a raw control character: the full reader decides
                 }
-                return null;
+                return false;
+            }
+
+            /// <summary>
+            /// "yyyy-MM-ddTHH:mm:ss.fffffffZ", what Serialize writes, read in place. Anything else (another form, an
+            /// impossible date) is left to DateTime.TryParse through the string, as before.
+            /// </summary>
+            private static bool TryReadRoundTrip(string s, int at, int length, out DateTime value)
+            {
+                value = default(DateTime);
+                if (length != 28 || s[at + 4] != '-' || s[at + 7] != '-' || s[at + 10] != 'T' || s[at + 13] != ':'
+                    || s[at + 16] != ':' || s[at + 19] != '.' || s[at + 27] != 'Z')
+                    return false;
+                if (!Digits(s, at, 4, out int year) || !Digits(s, at + 5, 2, out int month) || !Digits(s, at + 8, 2, out int day)
+                    || !Digits(s, at + 11, 2, out int hour) || !Digits(s, at + 14, 2, out int minute) || !Digits(s, at + 17, 2, out int second)
+                    || !Digits(s, at + 20, 7, out int fraction))
+                    return false;
+                if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+                    return false;
+                value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
+                return true;
+            }
+
+            private static bool Digits(string s, int at, int count, out int value)
+            {
+                value = 0;
+                for (int k = at; k < at + count; k++)
+                {
+                    char c = s[k];
+                    if (c < '0' || c > '9') return false;
+                    value = value * 10 + (c - '0');
+                }
+                return true;
             }
 
             private static bool ReadInteger(string line, ref int i, out long value)
@@ -102,9 +161,8 @@ namespace GPhotos.Saving
                 if (i < line.Length && line[i] == ']') { i++; return list; }
                 while (true)
                 {
-                    string s = ReadString(line, ref i);
-                    if (s == null || i >= line.Length) return null;
-                    list.Add(s);
+                    if (!ReadStringBounds(line, ref i, out int start, out int length) || i >= line.Length) return null;
+                    list.Add(line.Substring(start, length));
                     if (line[i] == ']') { i++; return list; }
                     if (line[i++] != ',') return null;
                 }

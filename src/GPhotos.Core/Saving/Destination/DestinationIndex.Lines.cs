@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Newtonsoft.Json;
 
@@ -18,6 +19,7 @@ namespace GPhotos.Saving
             TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
 
         /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
+        [MethodImpl(Optimized)]
         internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
         {
             id = null;
@@ -35,7 +37,9 @@ namespace GPhotos.Saving
             removed = f.Removed;
             if (removed || string.IsNullOrEmpty(id)) return true;
             if (!IsSafeRelativePath(f.Path) || !f.Size.HasValue || f.Size < 0) return true; // unusable entry: ignored
-            DateTime.TryParse(f.Saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime savedUtc);
+            DateTime savedUtc;
+            if (f.SavedUtc.HasValue) savedUtc = f.SavedUtc.Value;
+            else DateTime.TryParse(f.Saved, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out savedUtc);
             entry = new IndexEntry
             {
                 Id = id,
@@ -50,7 +54,7 @@ namespace GPhotos.Saving
                 Sha256 = IsSha256(f.Sha) ? f.Sha : null,
                 MotionSha256 = IsSha256(f.MotionSha) ? f.MotionSha : null,
                 ContentChanged = f.ContentChanged,
-                Name = f.Name,
+                Name = f.Name != null && f.Name == f.Path ? f.Path : f.Name, // the flat layout: one string for both
                 Taken = f.Taken,
                 Width = f.Width,
                 Height = f.Height,
@@ -68,6 +72,38 @@ namespace GPhotos.Saving
             public List<string> Links;
             public bool Removed, MotionChecked, ContentChanged;
 
+            /// <summary>"saved" already read in place by the fast reader (then <see cref="Saved"/> is null).</summary>
+            public DateTime? SavedUtc
+            {
+                get => _savedUtc;
+                set { _savedUtc = value; Saved = null; }
+            }
+            private DateTime? _savedUtc;
+
+            // Typed overloads: the fast reader boxes nothing.
+            public void Set(string property, long v)
+            {
+                switch (property)
+                {
+                    case "size": Size = v; break;
+                    case "motionSize": MotionSize = v; break;
+                    case "width": Width = v; break;
+                    case "height": Height = v; break;
+                    default: Set(property, (object)v); break;
+                }
+            }
+
+            public void Set(string property, bool v)
+            {
+                switch (property)
+                {
+                    case "removed": Removed = v; break;
+                    case "motionChecked": MotionChecked = v; break;
+                    case "contentChanged": ContentChanged = v; break;
+                    default: Set(property, (object)v); break;
+                }
+            }
+
             public void Set(string property, object v)
             {
                 switch (property)
@@ -77,7 +113,7 @@ namespace GPhotos.Saving
                     case "source": Source = v as string; break;
                     case "path": Path = v as string; break;
                     case "size": Size = ToInt64(v); break;
-                    case "saved": Saved = v as string; break;
+                    case "saved": _savedUtc = null; Saved = v as string; break;
                     case "motionChecked": MotionChecked = v is bool mb && mb; break;
                     case "motion": Motion = v as string; break;
                     case "motionSize": MotionSize = ToInt64(v); break;
@@ -161,6 +197,7 @@ namespace GPhotos.Saving
         internal static bool IsSafeRelativePath(string path)
         {
             if (string.IsNullOrEmpty(path)) return false;
+            if (path.IndexOf('/') < 0) return FileNamer.IsSafeName(path); // one name (the flat layout): no split
             foreach (string segment in path.Split('/'))
                 if (!FileNamer.IsSafeName(segment)) return false;
             return true;

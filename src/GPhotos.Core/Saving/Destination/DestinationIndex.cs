@@ -2,55 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace GPhotos.Saving
 {
-    /// <summary>One saved item as the index records it. Paths are relative to the destination, '/'-separated, NFC.</summary>
-    internal sealed class IndexEntry
-    {
-        public string Id { get; set; }
-        public string Source { get; set; }
-        public string Path { get; set; }
-        public long Size { get; set; }
-        public DateTime SavedUtc { get; set; }
-
-        /// <summary>True once the motion video variant was asked for (whether or not there was one).</summary>
-        public bool MotionChecked { get; set; }
-        public string MotionPath { get; set; }
-        public long? MotionSize { get; set; }
-        public string MetadataPath { get; set; }
-
-        /// <summary>SHA-256 (lowercase hex) of the file as saved; null for lines older versions wrote.</summary>
-        public string Sha256 { get; set; }
-        public string MotionSha256 { get; set; }
-
-        /// <summary>
-        /// Set by Test-GPhotosBackup -Full: the file had the recorded size but not the recorded hash (bit rot or an
-        /// edit). The next save keeps it (warning) unless -Force, instead of silently overwriting a user's edit.
-        /// </summary>
-        public bool ContentChanged { get; set; }
-
-        /// <summary>What the item is, for recognising the same photo from another source (see <see cref="Saving.SameMedia"/>).</summary>
-        public string Name { get; set; }
-        public string Taken { get; set; }
-        public long? Width { get; set; }
-        public long? Height { get; set; }
-        public string MediaType { get; set; }
-
-        /// <summary>Album links (hard links or copies) of the main file, relative paths; null when none.</summary>
-        public List<string> Links { get; set; }
-
-        public IndexEntry Clone()
-        {
-            var copy = (IndexEntry)MemberwiseClone();
-            if (Links != null) copy.Links = new List<string>(Links);
-            return copy;
-        }
-    }
-
     /// <summary>
     /// <c>.gphotos/index.jsonl</c>: what this destination holds, one JSON object per line, last line per id wins.
     /// Each line reaches the operating system before the file it describes is renamed into place (so a killed or
@@ -77,13 +36,25 @@ namespace GPhotos.Saving
     {
         public const string FileName = "index.jsonl";
 
+        /// <summary>
+        /// MethodImplOptions.AggressiveOptimization (not in netstandard2.0; .NET Framework ignores it): the index is read
+        /// once per run, in a loop that tiered compilation would leave unoptimized for most of a cold run (a 100k-line
+        /// load ran in tier-0 code in the profile). Marked methods are compiled optimized at once.
+        /// </summary>
+        internal const MethodImplOptions Optimized = (MethodImplOptions)512;
+
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         private readonly object _sync = new object();
         private readonly Dictionary<string, IndexEntry> _entries = new Dictionary<string, IndexEntry>(StringComparer.Ordinal);
 
-        /// <summary><see cref="SameMedia"/> key → id, for recognising a photo saved from another source.</summary>
-        private readonly Dictionary<string, string> _byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>
+        /// <see cref="SameMedia"/> key → id, for recognising a photo saved from another source. Built at the first
+        /// <see cref="FindSame"/> (only items new to the index ask): a re-run that finds every item by its id never
+        /// pays a key string per entry (about 170 bytes and a join each, at every load of a 100k-entry index).
+        /// </summary>
+        private Dictionary<string, string> _byKey;
+        private int _sequence;
         private readonly string _path;
         private FileStream _append;
         private bool _lineOpen;
@@ -108,10 +79,13 @@ namespace GPhotos.Saving
         public bool NeedsCompaction { get { lock (_sync) return _lines - _entries.Count > Math.Max(CompactionThreshold, _entries.Count); } }
 
         /// <summary>Reads the index (if the file exists) without creating or locking anything: for previews.</summary>
-        public static DestinationIndex ReadOnly(string path)
+        public static DestinationIndex ReadOnly(string path) => ReadOnly(path, CancellationToken.None);
+
+        /// <summary>As <see cref="ReadOnly(string)"/>; <paramref name="cancellationToken"/> stops the read between lines (a read ahead that is no longer wanted).</summary>
+        public static DestinationIndex ReadOnly(string path, CancellationToken cancellationToken)
         {
             var index = new DestinationIndex(path);
-            index.Load();
+            index.Load(cancellationToken);
             return index;
         }
 
@@ -119,7 +93,7 @@ namespace GPhotos.Saving
         public static DestinationIndex Open(string path)
         {
             var index = new DestinationIndex(path);
-            index.Load();
+            index.Load(CancellationToken.None);
             index.OpenAppend();
             return index;
         }
@@ -144,14 +118,33 @@ namespace GPhotos.Saving
             if (key == null) return null;
             lock (_sync)
             {
+                if (_byKey == null) BuildKeys();
                 return _byKey.TryGetValue(key, out string id) && id != notId && _entries.TryGetValue(id, out IndexEntry e) ? e.Clone() : null;
             }
+        }
+
+        /// <summary>The keys of the live entries; of two with one key, the later recorded wins (as when kept line by line).</summary>
+        private void BuildKeys()
+        {
+            var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+            var order = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (IndexEntry e in _entries.Values)
+            {
+                string key = SameMedia.KeyOf(e);
+                if (key == null) continue;
+                if (order.TryGetValue(key, out int seen) && seen > e.Sequence) continue;
+                order[key] = e.Sequence;
+                byKey[key] = e.Id;
+            }
+            _byKey = byKey;
         }
 
         private void Set(IndexEntry entry)
         {
             Forget(entry.Id);
+            entry.Sequence = ++_sequence;
             _entries[entry.Id] = entry;
+            if (_byKey == null) return;
             string key = SameMedia.KeyOf(entry);
             if (key != null) _byKey[key] = entry.Id;
         }
@@ -160,8 +153,19 @@ namespace GPhotos.Saving
         {
             if (!_entries.TryGetValue(id, out IndexEntry old)) return;
             _entries.Remove(id);
+            if (_byKey == null) return;
             string key = SameMedia.KeyOf(old);
             if (key != null && _byKey.TryGetValue(key, out string owner) && owner == id) _byKey.Remove(key);
+        }
+
+        /// <summary>
+        /// Each live entry itself, not a copy (<see cref="Snapshot"/> copies every entry: 100k copies at each start
+        /// only to read their paths). <paramref name="visit"/> must only read.
+        /// </summary>
+        internal void ForEachEntry(Action<IndexEntry> visit)
+        {
+            lock (_sync)
+                foreach (IndexEntry e in _entries.Values) visit(e);
         }
 
         public List<IndexEntry> Snapshot()
@@ -242,7 +246,8 @@ namespace GPhotos.Saving
 
         // ------------------------------------------------------------------------------------------------ file
 
-        private void Load()
+        [MethodImpl(Optimized)]
+        private void Load(CancellationToken cancellationToken)
         {
             if (!File.Exists(_path)) return;
             using (var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
@@ -258,6 +263,7 @@ namespace GPhotos.Saving
                     while ((line = reader.ReadLine()) != null)
                     {
                         number++;
+                        if ((number & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
                         if (number == 1 && line.Length > 0 && line[0] == '\uFEFF') line = line.Substring(1);
                         if (line.Length == 0) continue;
                         _lines++;
@@ -305,13 +311,17 @@ namespace GPhotos.Saving
             lock (_sync)
             {
                 if (_append != null) return true;
-                bool exists = File.Exists(_path);
-                if (!exists ? LoadedLength != -1
-                    : new FileInfo(_path).Length != LoadedLength || File.GetLastWriteTimeUtc(_path) != LoadedWriteTimeUtc)
-                    return false;
+                if (!IsUnchanged()) return false;
                 OpenAppend();
                 return true;
             }
+        }
+
+        /// <summary>Is the file still the one this index read (same size and write time, or still absent)?</summary>
+        internal bool IsUnchanged()
+        {
+            var info = new FileInfo(_path);
+            return !info.Exists ? LoadedLength == -1 : info.Length == LoadedLength && info.LastWriteTimeUtc == LoadedWriteTimeUtc;
         }
 
         private void OpenAppend()

@@ -62,11 +62,16 @@ namespace GPhotos.Saving
                 if (leftovers > 0)
                     _run.Events.Verbose($"Deleted {leftovers} temp file(s) an interrupted run left in '{TempFolder}'.");
                 DestinationIndex index, previewed;
-                lock (namer.Sync) previewed = namer.Index;
                 bool reused;
                 try
                 {
-                    // A preview (the first item's ShouldProcess) already read the index; reuse it if unchanged.
+                    // A preview (the first item's ShouldProcess) or the read ahead already read the index (else it
+                    // is read now, read-only); it is reused if the file is unchanged, read again under the lock if not.
+                    lock (namer.Sync)
+                    {
+                        namer.EnsureLoaded(_run.CallerToken);
+                        previewed = namer.Index;
+                    }
                     reused = previewed != null && previewed.TryOpenForAppend();
                     index = reused ? previewed : DestinationIndex.Open(IndexPath);
                     index.CompactionThreshold = IndexCompactionThreshold;

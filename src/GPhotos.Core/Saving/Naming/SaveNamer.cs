@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using GPhotos.Model;
 
 namespace GPhotos.Saving
@@ -33,12 +35,86 @@ namespace GPhotos.Saving
         /// <summary>The destination's index: read-only after a preview, open for appending once the store started.</summary>
         public DestinationIndex Index { get; private set; }
 
-        /// <summary>Before the store started (preview, -WhatIf): reads the index read-only, creates nothing.</summary>
-        public void EnsureLoaded()
+        /// <summary>The index and its names read ahead (<see cref="BeginReadAhead"/>), or null.</summary>
+        private volatile Task<KeyValuePair<DestinationIndex, DestinationNames>> _readAhead;
+        private CancellationTokenSource _readAheadCancel;
+
+        /// <summary>For tests: the read ahead while nobody took it, else null.</summary>
+        internal Task ReadAheadTask => _readAhead;
+
+        /// <summary>
+        /// Starts reading the index (read-only, no lock, nothing created) and claiming its names on a worker thread,
+        /// so a big destination's index loads while the command upstream is still listing (a Takeout indexes every
+        /// part before its first item). <see cref="EnsureLoaded"/> takes the result if the file has not changed since.
+        /// </summary>
+        public void BeginReadAhead(CancellationToken cancellationToken)
+        {
+            if (_names != null || _readAhead != null) return;
+            _readAheadCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            CancellationToken token = _readAheadCancel.Token;
+            _readAhead = Task.Run(() =>
+            {
+                DestinationIndex index = DestinationIndex.ReadOnly(_indexPath, token);
+                return new KeyValuePair<DestinationIndex, DestinationNames>(index, NamesOf(index));
+            }, token);
+        }
+
+        /// <summary>
+        /// Before the store started (preview, -WhatIf): reads the index read-only, creates nothing. Takes the read
+        /// ahead's index when it is done reading a file that is still the same; waits for it at most until Ctrl+C.
+        /// </summary>
+        public void EnsureLoaded(CancellationToken cancellationToken = default(CancellationToken))
         {
             if (_names != null) return;
+            if (TakeReadAhead(cancellationToken, out DestinationIndex index, out DestinationNames names))
+            {
+                Index = index;
+                _names = names;
+                return;
+            }
             Index = DestinationIndex.ReadOnly(_indexPath);
             RebuildNames();
+        }
+
+        private bool TakeReadAhead(CancellationToken cancellationToken, out DestinationIndex index, out DestinationNames names)
+        {
+            index = null;
+            names = null;
+            Task<KeyValuePair<DestinationIndex, DestinationNames>> readAhead = _readAhead;
+            if (readAhead == null) return false;
+            // Ctrl+C ends the wait (OperationCanceledException); the read itself stops through its linked token, and
+            // CancelReadAhead (Dispose) cleans up.
+            try { readAhead.Wait(cancellationToken); }
+            catch (AggregateException)
+            {
+                ForgetReadAhead();
+                return false; // it could not be read ahead (e.g. an I/O error): read now, which reports the error
+            }
+            ForgetReadAhead();
+            if (!readAhead.Result.Key.IsUnchanged()) return false; // another run wrote to it since: read it again, now
+            index = readAhead.Result.Key;
+            names = readAhead.Result.Value;
+            return true;
+        }
+
+        /// <summary>Stops a read ahead nobody took (Ctrl+C, a terminating error, no items): waits for it briefly, never long.</summary>
+        public void CancelReadAhead()
+        {
+            Task<KeyValuePair<DestinationIndex, DestinationNames>> readAhead = _readAhead;
+            if (readAhead == null) return;
+            _readAheadCancel.Cancel();
+            // It checks the token every 1,024 lines; a read stuck in the file system is not waited for: it ends on its own.
+            try { readAhead.Wait(TimeSpan.FromSeconds(1)); }
+            catch (AggregateException) { }
+            if (readAhead.IsCompleted) ForgetReadAhead();
+            else _readAhead = null; // its token source stays alive for it
+        }
+
+        private void ForgetReadAhead()
+        {
+            _readAhead = null;
+            _readAheadCancel?.Dispose();
+            _readAheadCancel = null;
         }
 
         /// <summary>
@@ -53,7 +129,21 @@ namespace GPhotos.Saving
             RebuildNames();
         }
 
-        public string ToFullPath(string relativePath) => _names.ToFullPath(relativePath);
+        /// <summary>
+        /// The full path of a relative one. The last answer is kept: an already-saved item asks for the same path (the
+        /// same string, from its index entry) three times in a row (preview, plan, result), and each answer
+        /// normalises and checks the whole path. Safe without <see cref="Sync"/>: one immutable pair, swapped whole.
+        /// </summary>
+        public string ToFullPath(string relativePath)
+        {
+            Tuple<string, string> last = _lastFullPath;
+            if (last != null && ReferenceEquals(last.Item1, relativePath)) return last.Item2;
+            string full = _names.ToFullPath(relativePath);
+            _lastFullPath = Tuple.Create(relativePath, full);
+            return full;
+        }
+
+        private volatile Tuple<string, string> _lastFullPath;
 
         /// <summary>An entry of another id and another source that is the same photo (<see cref="SameMedia"/>), or null.</summary>
         public IndexEntry FindSame(MediaItem item)
@@ -157,17 +247,24 @@ namespace GPhotos.Saving
                 yield return prefix + FileNamer.AddSuffix(suffixBase, id, digits);
         }
 
-        /// <summary>Claims every path the index records, then keeps this run's reservations that are still free.</summary>
-        private void RebuildNames()
+        /// <summary>Every path the index records, claimed for its id.</summary>
+        private DestinationNames NamesOf(DestinationIndex index)
         {
             var names = new DestinationNames(_options.Destination);
-            foreach (IndexEntry e in Index.Snapshot())
+            index.ForEachEntry(e =>
             {
                 names.Claim(e.Path, e.Id);
                 if (e.MotionPath != null) names.Claim(e.MotionPath, e.Id);
                 if (e.MetadataPath != null) names.Claim(e.MetadataPath, e.Id);
                 if (e.Links != null) foreach (string link in e.Links) names.Claim(link, e.Id);
-            }
+            });
+            return names;
+        }
+
+        /// <summary>Claims every path the index records, then keeps this run's reservations that are still free.</summary>
+        private void RebuildNames()
+        {
+            DestinationNames names = NamesOf(Index);
             var kept = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, string> r in _reserved)
             {

@@ -34,7 +34,7 @@ namespace GPhotos.Saving
         {
             lock (_namer.Sync)
             {
-                _namer.EnsureLoaded();
+                _namer.EnsureLoaded(_run.CallerToken);
                 return _namer.ToFullPath(_namer.MainPath(item));
             }
         }
