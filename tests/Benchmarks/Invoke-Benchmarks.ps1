@@ -137,12 +137,6 @@ function Start-Emulator {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardInput = $true
     $psi.UseShellExecute = $false
-    # The emulator shares the cores with the client it serves (Google's servers do not). By default an idle .NET
-    # thread-pool worker spins (sched_yield) before it sleeps, so the emulator burned CPU in proportion to the gaps
-    # between a client's requests, not to the requests: ~1 s more serving Save than curl for the same 2000 photos,
-    # same requests, connections and bytes (docs/benchmarks.md, "Save against curl (third session)"). No spinning:
-    # the same HTTP, CPU spent on serving.
-    $psi.Environment['DOTNET_ThreadPool_UnfairSemaphoreSpinLimit'] = '0'
     $p = [System.Diagnostics.Process]::Start($psi)
     $url = $null
     $deadline = [DateTime]::UtcNow.AddSeconds(60)

@@ -56,7 +56,6 @@ function Invoke-Child([string] $Module, [string] $Destination) {
 $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
 foreach ($x in @($EmulatorPath, '--port', '0', '--parent-pid', $PID, '--empty')) { $psi.ArgumentList.Add([string]$x) }
 $psi.RedirectStandardOutput = $true; $psi.RedirectStandardInput = $true; $psi.UseShellExecute = $false
-$psi.Environment['DOTNET_ThreadPool_UnfairSemaphoreSpinLimit'] = '0'  # as Invoke-Benchmarks.ps1 starts it
 $p = [System.Diagnostics.Process]::Start($psi)
 $url = $null
 while (-not $url) { $line = $p.StandardOutput.ReadLine(); if ($null -eq $line) { throw 'no emulator' }; if ($line -match '^EMULATOR_URL=(.+)$') { $url = $Matches[1].Trim().TrimEnd('/') } }
