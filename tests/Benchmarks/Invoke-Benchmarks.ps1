@@ -14,6 +14,8 @@
          the destination index alone, against a minimal Takeout reader, unzip and the minimal list client; 7. growth
          from the smallest to the largest size (Scale.ps1);
       8. (Verify) Test-GPhotosBackup -Full against sha256sum over the same saved files (Verify.ps1).
+    Beside each download row: curl's files hashed (SHA-256) and fsynced as Save does, and the ratio a Save that hashes
+    could reach at best when the run is CPU-bound (SameGuarantee.ps1, info rows).
     FileCost (a diagnostic) times what one file costs on this disk without HTTP: create+write, +rename, +fsync, +times.
     Every measured run of the module is a fresh child pwsh; each measurement is repeated (-Repeat) and the median
     is reported. Prints a table and writes <WorkFolder>/results.json. Exits 0 on a MISS (benchmarks report, they do
@@ -101,6 +103,7 @@ $benchClock = [Diagnostics.Stopwatch]::StartNew()
 . (Join-Path $PSScriptRoot 'FileCost.ps1')
 . (Join-Path $PSScriptRoot 'Verify.ps1')
 . (Join-Path $PSScriptRoot 'Drive.ps1')  # opt-in: -Phase Drive
+. (Join-Path $PSScriptRoot 'SameGuarantee.ps1')
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -341,6 +344,8 @@ function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCou
     for ($r = 1; $r -le $Runs; $r++) {
         $c = Invoke-CurlRun -Destination $curlDest -Parallel $Throttle
         Test-FolderRun $curlDest $n $expected "curl ($Name)"
+        # Save's promises applied to curl's files (SameGuarantee.ps1): info rows beside the curl rows.
+        $c | Add-Member sameGuarantee (Measure-SameGuarantee $curlDest)
         Remove-Folder $curlDest
         $curlRuns += $c
 
@@ -366,6 +371,7 @@ function Invoke-DownloadPhase([string] $Name, [int] $PhotoCount, [int] $VideoCou
         ("Save {0:0.00} s vs curl {1:0.00} s; CPU Save {2:0.0} s vs curl {3:0.0} s; emulator share {4} vs {5}" -f $saveT, $curlT,
         (Get-Median $saveRuns.cpuSeconds), (Get-Median $curlRuns.cpuSeconds), (Format-Share $sMed), (Format-Share $cMed))
     Add-EmulatorRow "1 download" "while saving $what" $sMed $cMed 'curl'
+    Add-SameGuaranteeRows $what $curlRuns $saveRuns $expected
     [pscustomobject]@{ Save = $saveRuns; Curl = $curlRuns; Expected = $expected }
 }
 
