@@ -21,7 +21,8 @@ public class ScaleTests
         long after = GC.GetTotalMemory(true);
         _out.WriteLine($"100k items: startup {startup.TotalMilliseconds:F0} ms, managed heap +{(after - before) / 1048576.0:F0} MiB");
         Assert.Equal(100_000, emu.State.Library.Items.Count);
-        Assert.True(startup < TimeSpan.FromSeconds(15), $"startup took {startup}");
+        // No timed assertion (a loaded CI machine makes walls noise; build.ps1 -Task Bench measures speed): what keeps
+        // startup fast is that no media bytes are held, which the heap bound below pins.
         // 100k × (3 MB or 200 MB) would be terabytes; metadata only is well under 400 MB.
         Assert.True(after - before < 400L * 1024 * 1024, $"heap grew by {(after - before) / 1048576} MiB");
 
@@ -33,7 +34,6 @@ public class ScaleTests
         var s2 = await emu.Json(emu.Post("/v1/mediaItems:search", new { pageSize = 100, pageToken = s1.GetProperty("nextPageToken").GetString(), filters = new { mediaTypeFilter = new { mediaTypes = new[] { "VIDEO" } } } }));
         Assert.Equal(100, s2.GetProperty("mediaItems").GetArrayLength());
         _out.WriteLine($"3 pages: {sw.ElapsedMilliseconds} ms");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
 
         // A 200 MB video exists only virtually: HEAD reports its length, bytes come on demand.
         var video = emu.State.Library.Items.First(i => i.IsVideo && i.Status == VideoStatus.Ready);
@@ -43,21 +43,37 @@ public class ScaleTests
     }
 
     [Fact]
-    public void Byte_generation_is_much_faster_than_a_network()
+    public void Byte_generation_allocates_nothing_per_chunk()
     {
+        // What keeps the generator faster than any network is that filling a chunk is pure computation into the
+        // caller's buffer: no allocation per chunk, nothing held. That is asserted; the speed is only printed (a
+        // timed assertion fails on a loaded machine; build.ps1 -Task Bench measures speed).
         var blob = MediaFactory.Mp4(256L * 1024 * 1024, 12345, DateTimeOffset.UnixEpoch);
         var buf = new byte[256 * 1024];
+        blob.Fill(0, buf); // first call: any lazy set-up happens outside the measured span
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
         var sw = Stopwatch.StartNew();
         for (long off = 0; off < blob.Length; off += buf.Length)
             blob.Fill(off, buf.AsSpan(0, (int)Math.Min(buf.Length, blob.Length - off)));
-        double gbps = blob.Length / sw.Elapsed.TotalSeconds / 1e9;
-        _out.WriteLine($"generator: {gbps:F2} GB/s");
-        Assert.True(gbps > 0.5, $"generator only {gbps:F2} GB/s");
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        _out.WriteLine($"generator: {blob.Length / sw.Elapsed.TotalSeconds / 1e9:F2} GB/s, {allocated} B allocated for 1,024 chunks");
+        Assert.True(allocated < 64 * 1024, $"generating 256 MB allocated {allocated} bytes (expected none per chunk)");
+
+        // And it is deterministic: the same offset gives the same bytes (what resumed and ranged reads rely on).
+        var again = new byte[4096];
+        var first = new byte[4096];
+        blob.Fill(100_000_000, first);
+        blob.Fill(100_000_000, again);
+        Assert.Equal(first, again);
     }
 
     [Fact]
-    public async Task Loopback_serving_is_fast()
+    public async Task Loopback_serving_streams_without_holding_the_file()
     {
+        // Serving 300 MB must stream: the managed heap (client and server share this process) stays far below the
+        // file's size. The rate is printed, not asserted (build.ps1 -Task Bench measures speed).
+        long heapBefore = GC.GetTotalMemory(true);
+        long peakHeap = 0;
         await using var emu = await Emu.StartAsync(Emu.Small(o => o.VideoSize = 300_000_000));
         var video = emu.State.Library.Items.First(i => i.IsVideo && i.Status == VideoStatus.Ready);
         var url = (await emu.Json(emu.Get("/v1/mediaItems/" + video.Id))).GetProperty("baseUrl").GetString();
@@ -67,11 +83,15 @@ public class ScaleTests
         var buf = new byte[1 << 20];
         long total = 0;
         int n;
-        while ((n = await s.ReadAsync(buf)) > 0) total += n;
+        while ((n = await s.ReadAsync(buf)) > 0)
+        {
+            total += n;
+            if ((total & ((64 << 20) - 1)) < n) peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false) - heapBefore);
+        }
         double gbps = total / sw.Elapsed.TotalSeconds / 1e9;
-        _out.WriteLine($"HTTP loopback: {gbps:F2} GB/s");
+        _out.WriteLine($"HTTP loopback: {gbps:F2} GB/s, managed heap at most +{peakHeap / 1048576.0:F0} MiB");
         Assert.Equal(300_000_000, total);
         Assert.Equal(300_000_000, emu.State.Counters.MediaBytesServed);
-        Assert.True(gbps > 0.15, $"only {gbps:F2} GB/s"); // loose: shared 2-core CI; typically > 1 GB/s
+        Assert.True(peakHeap < 100L * 1024 * 1024, $"the managed heap grew by {peakHeap / 1048576} MiB while serving 300 MB");
     }
 }
