@@ -158,9 +158,48 @@ public class DestinationIndexParseTests
             Assert.Equal("B", index.FindSame(key, "T")?.Id); // C was removed: B is the last live line with the key
             Assert.Null(index.FindSame(key, "B"));          // never the item itself
             index.Remove("B");
-            Assert.NotEqual("B", index.FindSame(key, "T")?.Id); // a removed entry is never found (A, or none: then saved again, never lost)
+            Assert.Equal("A", index.FindSame(key, "T")?.Id); // B's removal hands the key to A, the last live entry with it (not "none": the photo would be saved twice)
             index.Append(new IndexEntry { Id = "D", Source = "Library", Path = "d.jpg", Size = 1, Name = "IMG.JPG", Taken = "2024-03-05T10:20:30Z", Width = 4032, Height = 3024, MediaType = "Photo" });
             Assert.Equal("D", index.FindSame(key, "T")?.Id); // appended after the keys were built
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Theory]
+    [InlineData(false)] // keys built at load, before the changes
+    [InlineData(true)]  // keys built after the changes (the first FindSame comes late)
+    public void A_key_stays_found_while_any_entry_with_it_lives(bool buildLate)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "gphotos-index-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, DestinationIndex.FileName);
+            IndexEntry Entry(string id, string name) => new IndexEntry { Id = id, Source = "Library", Path = id + ".jpg", Size = 1, Name = name, Taken = "2024-03-05T10:20:30Z", Width = 4032, Height = 3024, MediaType = "Photo" };
+            var item = new GPhotos.Model.MediaItem
+            {
+                Id = "T", Filename = "IMG.JPG", MediaType = GPhotos.Model.MediaType.Photo,
+                MediaMetadata = new GPhotos.Model.MediaMetadata { CreationTime = new DateTime(2024, 3, 5, 10, 20, 30, DateTimeKind.Utc), Width = 4032, Height = 3024 },
+            };
+            string key = SameMedia.KeyOf(item);
+            using DestinationIndex index = DestinationIndex.Open(path);
+            if (!buildLate) Assert.Null(index.FindSame(key, "T"));
+            index.Append(Entry("A", "IMG.JPG"));
+            index.Append(Entry("B", "IMG.JPG"));
+            index.Append(Entry("C", "IMG.JPG"));
+            index.Append(Entry("X", "OTHER.JPG"));
+            Assert.Equal("C", index.FindSame(key, "T")?.Id); // the latest owns the key
+            index.Remove("C");
+            Assert.Equal("B", index.FindSame(key, "T")?.Id); // then the latest of the rest
+            index.Append(Entry("A", "IMG.JPG"));             // A saved again: now the latest
+            Assert.Equal("A", index.FindSame(key, "T")?.Id);
+            index.Remove("A");
+            Assert.Equal("B", index.FindSame(key, "T")?.Id);
+            index.Append(Entry("B", "RENAMED.JPG"));         // B's key changes: no entry has the key any more
+            Assert.Null(index.FindSame(key, "T"));
+            index.Append(Entry("D", "IMG.JPG"));
+            Assert.Equal("D", index.FindSame(key, "T")?.Id);
+            Assert.Null(index.FindSame(key, "D"));           // never the item itself
         }
         finally { Directory.Delete(folder, true); }
     }

@@ -54,6 +54,13 @@ namespace GPhotos.Saving
         /// pays a key string per entry (about 170 bytes and a join each, at every load of a 100k-entry index).
         /// </summary>
         private Dictionary<string, string> _byKey;
+
+        /// <summary>
+        /// The other live ids of a key that more than one entry has (two photos alike in every key field, or one
+        /// photo saved twice): when the owner in <see cref="_byKey"/> goes, the latest of these takes its place, so
+        /// the photo is still recognised and not saved a second time. Only keys shared by several entries are here.
+        /// </summary>
+        private Dictionary<string, List<string>> _sharedKeys;
         private int _sequence;
         private readonly string _path;
         private FileStream _append;
@@ -123,20 +130,26 @@ namespace GPhotos.Saving
             }
         }
 
-        /// <summary>The keys of the live entries; of two with one key, the later recorded wins (as when kept line by line).</summary>
+        /// <summary>The keys of the live entries; of two with one key, the later recorded owns it (as when kept line by line).</summary>
         private void BuildKeys()
         {
-            var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
-            var order = new Dictionary<string, int>(StringComparer.Ordinal);
+            _byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+            _sharedKeys = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (IndexEntry e in _entries.Values)
             {
                 string key = SameMedia.KeyOf(e);
                 if (key == null) continue;
-                if (order.TryGetValue(key, out int seen) && seen > e.Sequence) continue;
-                order[key] = e.Sequence;
-                byKey[key] = e.Id;
+                if (!_byKey.TryGetValue(key, out string owner)) { _byKey[key] = e.Id; continue; }
+                bool later = e.Sequence > _entries[owner].Sequence;
+                Others(key).Add(later ? owner : e.Id);
+                if (later) _byKey[key] = e.Id;
             }
-            _byKey = byKey;
+        }
+
+        private List<string> Others(string key)
+        {
+            if (!_sharedKeys.TryGetValue(key, out List<string> others)) _sharedKeys[key] = others = new List<string>(1);
+            return others;
         }
 
         private void Set(IndexEntry entry)
@@ -146,7 +159,9 @@ namespace GPhotos.Saving
             _entries[entry.Id] = entry;
             if (_byKey == null) return;
             string key = SameMedia.KeyOf(entry);
-            if (key != null) _byKey[key] = entry.Id;
+            if (key == null) return;
+            if (_byKey.TryGetValue(key, out string owner)) Others(key).Add(owner);
+            _byKey[key] = entry.Id;
         }
 
         private void Forget(string id)
@@ -155,7 +170,22 @@ namespace GPhotos.Saving
             _entries.Remove(id);
             if (_byKey == null) return;
             string key = SameMedia.KeyOf(old);
-            if (key != null && _byKey.TryGetValue(key, out string owner) && owner == id) _byKey.Remove(key);
+            if (key == null || !_byKey.TryGetValue(key, out string owner)) return;
+            _sharedKeys.TryGetValue(key, out List<string> others);
+            if (owner != id)
+            {
+                others?.Remove(id);
+                if (others != null && others.Count == 0) _sharedKeys.Remove(key);
+                return;
+            }
+            if (others == null) { _byKey.Remove(key); return; }
+            // The latest recorded of the others owns the key now (the rule BuildKeys applies).
+            int latest = 0;
+            for (int i = 1; i < others.Count; i++)
+                if (_entries[others[i]].Sequence > _entries[others[latest]].Sequence) latest = i;
+            _byKey[key] = others[latest];
+            others.RemoveAt(latest);
+            if (others.Count == 0) _sharedKeys.Remove(key);
         }
 
         /// <summary>
