@@ -148,6 +148,32 @@ Describe 'Test-GPhotosBackup errors and Ctrl+C' {
         # The lock was released.
         Test-GPhotosBackup -Path $dest | Select-Object -Last 1 | ForEach-Object Files | Should -Be 1
     }
+
+    It 'stops within a second of Ctrl+C while it reads a large index' {
+        # 1.5 million short lines: seconds to read even on a fast machine (several µs a line here). The read used to
+        # ignore Ctrl+C until the last line (a 500k-item backup: 5-20 s).
+        $dest = Join-Path $TestDrive 'bigindex'
+        New-Item -ItemType Directory (Join-Path $dest '.gphotos') -Force | Out-Null
+        # 1,000 entries written 1,500 times (a later line of an id replaces the earlier: every line is still read).
+        $block = (0..999 | ForEach-Object { '{"id":"i' + $_ + '","path":"p' + $_ + '.jpg","size":1}' }) -join "`n"
+        $w = [IO.StreamWriter]::new((Join-Path $dest '.gphotos/index.jsonl'))
+        try { for ($i = 0; $i -lt 1500; $i++) { $w.Write($block); $w.Write("`n") } }
+        finally { $w.Dispose() }
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({ param($m, $d) Import-Module $m; Test-GPhotosBackup -Path $d -Quiet }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($dest)
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1500
+            $async.IsCompleted | Should -BeFalse -Because 'the index must still be being read'
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1
+        }
+        finally { $ps.Dispose() }
+        # The lock was released: a second check can take it (it fails on nothing but the missing files).
+        $held = [IO.File]::Open((Join-Path $dest '.gphotos/lock'), 'OpenOrCreate', 'ReadWrite', 'None')
+        $held.Dispose()
+    }
 }
 
 Describe 'Each photo once across sources (emulator Library + Takeout)' {

@@ -40,7 +40,7 @@ namespace GPhotos.Verification
             var summary = new BackupSummary { Path = destination, Full = full };
             Action<BackupProblem> report = p => { summary.Count(p.Kind); onProblem?.Invoke(p); };
             using (DestinationLock.Acquire(destination, state, TimeSpan.Zero, cancellationToken))
-            using (DestinationIndex index = full ? DestinationIndex.Open(indexPath) : DestinationIndex.ReadOnly(indexPath))
+            using (DestinationIndex index = full ? DestinationIndex.Open(indexPath, cancellationToken) : DestinationIndex.ReadOnly(indexPath, cancellationToken))
             {
                 ReportDamage(index, indexPath, report);
                 List<IndexEntry> entries = index.Snapshot();

@@ -97,10 +97,13 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Reads the index and opens it for appending. Only under the destination lock.</summary>
-        public static DestinationIndex Open(string path)
+        public static DestinationIndex Open(string path) => Open(path, CancellationToken.None);
+
+        /// <summary>As <see cref="Open(string)"/>; <paramref name="cancellationToken"/> (Ctrl+C) stops the read between lines: a 500k-entry index takes seconds.</summary>
+        public static DestinationIndex Open(string path, CancellationToken cancellationToken)
         {
             var index = new DestinationIndex(path);
-            index.Load(CancellationToken.None);
+            index.Load(cancellationToken);
             index.OpenAppend();
             return index;
         }

@@ -73,7 +73,7 @@ namespace GPhotos.Saving
                         previewed = namer.Index;
                     }
                     reused = previewed != null && previewed.TryOpenForAppend();
-                    index = reused ? previewed : DestinationIndex.Open(IndexPath);
+                    index = reused ? previewed : DestinationIndex.Open(IndexPath, _run.CallerToken);
                     index.CompactionThreshold = IndexCompactionThreshold;
                     ReportUnreadableLines(index);
                     CompactIfWorthIt(index);

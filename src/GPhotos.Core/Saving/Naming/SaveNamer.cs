@@ -72,7 +72,7 @@ namespace GPhotos.Saving
                 _names = names;
                 return;
             }
-            Index = DestinationIndex.ReadOnly(_indexPath);
+            Index = DestinationIndex.ReadOnly(_indexPath, cancellationToken);
             RebuildNames();
         }
 
