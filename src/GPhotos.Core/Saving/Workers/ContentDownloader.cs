@@ -57,7 +57,7 @@ namespace GPhotos.Saving
             MediaContent content = await source.OpenAsync(item, variant, cancellationToken).ConfigureAwait(false);
             if (content == null) return null;
 
-            string temp = Path.Combine(tempFolder, Guid.NewGuid().ToString("N") + ".part");
+            string temp = AtomicFile.NewTempPath(tempFolder, ".part");
             bool kept = false;
             try
             {
