@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
+using Microsoft.Win32.SafeHandles;
 
 namespace GPhotos.Saving
 {
@@ -43,6 +44,37 @@ namespace GPhotos.Saving
 
         [DllImport("libc", SetLastError = true)]
         private static extern int utimensat(int dirFd, string path, [In] TimeSpec[] times, int flags);
+
+        private static int _writebackWorks = Applies ? 1 : 0;
+        private const uint SyncFileRangeWrite = 2;
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int sync_file_range(int fd, long offset, long count, uint flags);
+
+        /// <summary>
+        /// Starts writing <paramref name="file"/>'s dirty pages to the disk without waiting (<c>sync_file_range(WRITE)</c>),
+        /// so that a group's fsyncs find their data already on its way. Only a head start: the fsync still decides
+        /// durability. Does nothing off Linux.
+        /// </summary>
+        public static void StartWriteback(FileStream file)
+        {
+            if (file == null || Disabled || Volatile.Read(ref _writebackWorks) == 0) return;
+            SafeFileHandle handle = file.SafeFileHandle;
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                sync_file_range(handle.DangerousGetHandle().ToInt32(), 0, 0, SyncFileRangeWrite); // a failure only loses the head start
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException || ex is DllNotFoundException)
+            {
+                Volatile.Write(ref _writebackWorks, 0);
+            }
+            finally
+            {
+                if (added) handle.DangerousRelease();
+            }
+        }
 
         /// <summary>For tests: the .NET calls only, as on a system without these.</summary>
         internal static bool Disabled { get; set; }

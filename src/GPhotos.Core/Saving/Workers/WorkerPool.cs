@@ -44,9 +44,19 @@ namespace GPhotos.Saving
             var workers = new Task[_run.Options.ThrottleLimit];
             for (int i = 0; i < workers.Length; i++)
                 workers[i] = Task.Run(() => WorkerLoopAsync());
+            CommitGroups groups = _worker.Groups;
+            groups?.Start();
             Completion = Task.WhenAll(workers).ContinueWith(t =>
             {
                 GC.KeepAlive(t.Exception); // observed: never an unobserved task exception
+                // The workers are done: the committer commits what they queued, then leaves.
+                if (groups == null) return Task.CompletedTask;
+                groups.CompleteAdding();
+                return groups.Completion;
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).Unwrap().ContinueWith(t =>
+            {
+                GC.KeepAlive(t.Exception);
+                groups?.DropLeftovers(); // queued by a worker after the committer left on a stop
                 _run.Events.SetWorkersDone(true);
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
