@@ -55,6 +55,19 @@ namespace GPhotos.Saving
         /// <summary>How long to wait for another save using the same destination; 0 (default) fails at once; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</summary>
         public TimeSpan LockTimeout { get; set; } = TimeSpan.Zero;
 
+        /// <summary>
+        /// Files of up to this many items are flushed to the disk together, after their downloads and before their
+        /// renames (<see cref="CommitGroups"/>); 1: each worker flushes its own file, as before. Internal: for tests
+        /// and A/B measurements.
+        /// </summary>
+        internal int CommitGroupSize { get; set; } = CommitGroups.DefaultMaxGroup;
+
+        /// <summary>Tests only: called at each step of a commit (<see cref="CommitStep"/>), on the thread that takes it.</summary>
+        internal Action<CommitStep, Model.MediaItem> OnCommitStep { get; set; }
+
+        /// <summary>Tests only: an exception the group flush of an item's file throws instead of flushing it.</summary>
+        internal Func<Model.MediaItem, Exception> FlushFault { get; set; }
+
         internal SaveOptions Snapshot()
         {
             if (string.IsNullOrWhiteSpace(Destination))
@@ -82,6 +95,9 @@ namespace GPhotos.Saving
                 LockTimeout = LockTimeout,
                 AlbumFolder = AlbumFolder,
                 AlbumLinkFallback = AlbumLinkFallback,
+                CommitGroupSize = Math.Max(1, CommitGroupSize),
+                OnCommitStep = OnCommitStep,
+                FlushFault = FlushFault,
             };
         }
 

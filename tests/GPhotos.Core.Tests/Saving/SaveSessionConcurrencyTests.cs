@@ -61,6 +61,29 @@ public class SaveSessionConcurrencyTests
         Assert.Equal(accepted + 20, events.Results().Count);
     }
 
+    [Fact]
+    public void CtrlCWakesACallerBlockedOnAFullQueueWithinASecond()
+    {
+        using var folder = new TempFolder();
+        var source = new FakeSource();
+        source.Handler = async (item, variant, attempt, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        };
+        using var cts = new CancellationTokenSource();
+        using var session = new SaveSession(SessionKit.Options(folder, o => o.ThrottleLimit = 1), _ => source, cts.Token);
+        int i = 0;
+        while (session.TryEnqueue(Items.Photo($"id-{i}", $"p{i}.jpg"), TimeSpan.FromMilliseconds(100)) == EnqueueResult.Accepted) i++;
+        var blocked = Task.Run(() => session.Enqueue(Items.Photo("last", "last.jpg"))); // waits for room that never comes
+        Assert.False(blocked.Wait(200));
+        var clock = Stopwatch.StartNew();
+        cts.Cancel();
+        var error = Assert.Throws<AggregateException>(() => blocked.Wait(TimeSpan.FromSeconds(5)));
+        Assert.IsAssignableFrom<OperationCanceledException>(error.InnerException);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // a stream that ignores the token (like .NET Framework's HTTP streams) is closed instead

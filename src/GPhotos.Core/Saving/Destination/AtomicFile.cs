@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace GPhotos.Saving
 {
@@ -26,7 +27,21 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Renames <paramref name="temp"/> to <paramref name="target"/>, which must not exist (never clobbers).</summary>
-        public static void MoveNew(string temp, string target) => File.Move(temp, target);
+        public static void MoveNew(string temp, string target)
+        {
+            if (!LinuxFileCalls.TryMoveNew(temp, target)) File.Move(temp, target);
+        }
+
+        private static readonly string TempPrefix = Guid.NewGuid().ToString("N").Substring(0, 16) + "-";
+        private static long _tempCounter;
+
+        /// <summary>
+        /// A new temp file name in <paramref name="folder"/>: this process's random prefix and a counter. Unique
+        /// without a random read per file (Guid.NewGuid reads /dev/urandom each time); the folder is the locked
+        /// destination's own, and files are created with CreateNew, so a clash would fail rather than overwrite.
+        /// </summary>
+        public static string NewTempPath(string folder, string extension) =>
+            Path.Combine(folder, TempPrefix + Interlocked.Increment(ref _tempCounter).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + extension);
 
         /// <summary>
         /// Renames <paramref name="temp"/> to <paramref name="target"/>, atomically replacing a file there. Only for
@@ -54,7 +69,7 @@ namespace GPhotos.Saving
                 // Some file systems (certain network shares) refuse ReplaceFile. Fall back to two renames: the old
                 // file is parked in the scratch folder first and restored if the second rename fails, so the target
                 // is missing only for the instant between two renames and is never half-written.
-                string parked = Path.Combine(scratchFolder, Guid.NewGuid().ToString("N") + ".old");
+                string parked = NewTempPath(scratchFolder, ".old");
                 File.Move(target, parked);
                 try
                 {
@@ -90,6 +105,7 @@ namespace GPhotos.Saving
             DateTime utc = creationTime.Value.Kind == DateTimeKind.Local
                 ? creationTime.Value.ToUniversalTime()
                 : DateTime.SpecifyKind(creationTime.Value, DateTimeKind.Utc);
+            if (LinuxFileCalls.TrySetLastWriteTimeUtc(path, utc)) return; // Linux has no creation time to set
             try { File.SetLastWriteTimeUtc(path, utc); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -106,7 +122,8 @@ namespace GPhotos.Saving
         /// <summary>Writes a small file (sidecar, compacted index) to a temp file, flushes it to disk, then renames it into place.</summary>
         public static void WriteAllBytes(string target, byte[] content, string scratchFolder, bool replace)
         {
-            string temp = Path.Combine(scratchFolder, Guid.NewGuid().ToString("N") + ".part");
+            string temp = NewTempPath(scratchFolder, ".part");
+            bool placed = false;
             try
             {
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096))
@@ -116,10 +133,11 @@ namespace GPhotos.Saving
                 }
                 if (replace) MoveReplacing(temp, target, scratchFolder);
                 else MoveNew(temp, target);
+                placed = true;
             }
             finally
             {
-                TryDelete(temp); // gone already after a successful rename
+                if (!placed) TryDelete(temp); // after a rename there is nothing to delete (an unlink that fails, per file)
             }
         }
     }

@@ -6,8 +6,9 @@ using GPhotos.Model;
 namespace GPhotos.Saving
 {
     /// <summary>
-    /// Puts verified temp files in place. Order matters for crash safety: file times are set on the temp file, the
-    /// index line is written and flushed, then the rename happens. A crash before the rename leaves an index entry
+    /// Puts verified temp files, already flushed to the disk (by their worker or their commit group,
+    /// <see cref="CommitGroups"/>), in place. Order matters for crash safety: file times are set on the temp file,
+    /// the index line is written (to the OS), then the rename happens, refusing an existing name. A crash before the rename leaves an index entry
     /// whose file is missing (fetched again next run, to the same path), never a file the index does not know
     /// (which the next run would treat as the user's and save beside, duplicating it). A failed rename reverts the
     /// index line.
@@ -90,6 +91,8 @@ namespace GPhotos.Saving
                 }
             }
 
+            _run.Options.OnCommitStep?.Invoke(CommitStep.Indexed, item);
+
             string placing = plan.FullPath;
             bool owned = existing != null;
             try
@@ -127,6 +130,7 @@ namespace GPhotos.Saving
                         : $"Cannot write '{placing}': {ex.Message}",
                     placing, ex);
             }
+            _run.Options.OnCommitStep?.Invoke(CommitStep.Renamed, item);
             // ReplaceFile (.NET Framework) keeps the replaced file's creation time: set the times once more.
             if (original != null && existing != null) AtomicFile.SetTimes(plan.FullPath, created);
             if (motion != null && existing?.MotionPath != null) AtomicFile.SetTimes(motionFull, created);

@@ -9,15 +9,44 @@ using GPhotos.Sources;
 
 namespace GPhotos.Saving
 {
-    /// <summary>A verified download sitting in the temp folder, flushed to disk, waiting to be renamed into place.</summary>
+    /// <summary>
+    /// A verified download sitting in the temp folder, waiting to be renamed into place: flushed to disk already, or
+    /// still open (<see cref="Unflushed"/>) for its commit group to flush it (<see cref="CommitGroups"/>).
+    /// </summary>
     internal sealed class DownloadedFile
     {
-        public DownloadedFile(string tempPath, long bytes, string contentType, string sha256 = null)
+        public DownloadedFile(string tempPath, long bytes, string contentType, string sha256 = null, FileStream unflushed = null)
         {
             TempPath = tempPath;
             Bytes = bytes;
             ContentType = contentType;
             Sha256 = sha256;
+            Unflushed = unflushed;
+        }
+
+        /// <summary>
+        /// The temp file, still open for writing, its bytes not yet flushed to the disk (only handed to the OS). The
+        /// handle is kept because Windows' FlushFileBuffers needs a writable one. Null once flushed and closed.
+        /// </summary>
+        public FileStream Unflushed { get; private set; }
+
+        /// <summary>To the disk, then closed (a file must be closed before Windows renames it). Throws what the flush throws.</summary>
+        public void FlushToDisk()
+        {
+            FileStream file = Unflushed;
+            if (file == null) return;
+            file.Flush(true);
+            Close();
+        }
+
+        /// <summary>Closes the handle, if still open; never throws (a failed flush already made this item's error).</summary>
+        public void Close()
+        {
+            FileStream file = Unflushed;
+            Unflushed = null;
+            try { file?.Dispose(); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         public string TempPath { get; }
@@ -51,13 +80,13 @@ namespace GPhotos.Saving
         /// <paramref name="tempFolder"/>. Returns null when the source says the variant does not exist.
         /// </summary>
         public static async Task<DownloadedFile> DownloadAsync(IMediaContentSource source, MediaItem item, ContentVariant variant,
-            string tempFolder, byte[] buffer, Action<long> onBytes, CancellationToken cancellationToken)
+            string tempFolder, byte[] buffer, Action<long> onBytes, CancellationToken cancellationToken, bool deferFlush = false)
         {
             cancellationToken.ThrowIfCancellationRequested();
             MediaContent content = await source.OpenAsync(item, variant, cancellationToken).ConfigureAwait(false);
             if (content == null) return null;
 
-            string temp = Path.Combine(tempFolder, Guid.NewGuid().ToString("N") + ".part");
+            string temp = AtomicFile.NewTempPath(tempFolder, ".part");
             bool kept = false;
             try
             {
@@ -85,72 +114,82 @@ namespace GPhotos.Saving
                     {
                         throw new DestinationWriteException($"Cannot create a temp file in '{tempFolder}': {ex.Message}", temp, ex);
                     }
-                    using (file)
-                    using (IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                    bool handedOver = false;
+                    try
                     {
-                        while (true)
+                        using (IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                         {
-                            int read;
+                            while (true)
+                            {
+                                int read;
+                                try
+                                {
+                                    read = await content.Body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                                }
+                                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                                {
+                                    throw new OperationCanceledException(cancellationToken); // ObjectDisposed/IOException from the abort above
+                                }
+                                if (read == 0) break;
+                                if (headLength < HeadSize)
+                                {
+                                    int take = Math.Min(read, HeadSize - headLength);
+                                    Buffer.BlockCopy(buffer, 0, head, headLength, take);
+                                    headLength += take;
+                                    if (headLength == HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                                }
+                                try
+                                {
+                                    if (OverlappedWrites)
+                                    {
+                                        // Hash while the write is in flight (both only read the buffer).
+                                        Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
+                                        sha.AppendData(buffer, 0, read);
+                                        await write.ConfigureAwait(false);
+                                    }
+                                    else
+                                    {
+                                        // Into the page cache: microseconds, on this thread (the fsync below is what waits for the disk).
+                                        file.Write(buffer, 0, read);
+                                        sha.AppendData(buffer, 0, read);
+                                    }
+                                }
+                                catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
+                                {
+                                    throw WriteFailed(item, temp, ex);
+                                }
+                                total += read;
+                                onBytes?.Invoke(read);
+                                if (content.Length.HasValue && total > content.Length.Value)
+                                    throw Truncated(item, variant, content.Length.Value, total);
+                            }
+
+                            if (total == 0)
+                                throw new UnexpectedContentException(UnexpectedContentKind.Empty,
+                                    $"{Describe(item, variant)}: the server sent an empty body. Nothing was saved.", content.Length, 0);
+                            if (headLength < HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                            if (content.Length.HasValue && total != content.Length.Value)
+                                throw Truncated(item, variant, content.Length.Value, total);
+
                             try
                             {
-                                read = await content.Body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-                            }
-                            catch (Exception) when (cancellationToken.IsCancellationRequested)
-                            {
-                                throw new OperationCanceledException(cancellationToken); // ObjectDisposed/IOException from the abort above
-                            }
-                            if (read == 0) break;
-                            if (headLength < HeadSize)
-                            {
-                                int take = Math.Min(read, HeadSize - headLength);
-                                Buffer.BlockCopy(buffer, 0, head, headLength, take);
-                                headLength += take;
-                                if (headLength == HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
-                            }
-                            try
-                            {
-                                if (OverlappedWrites)
-                                {
-                                    // Hash while the write is in flight (both only read the buffer).
-                                    Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
-                                    sha.AppendData(buffer, 0, read);
-                                    await write.ConfigureAwait(false);
-                                }
-                                else
-                                {
-                                    // Into the page cache: microseconds, on this thread (the fsync below is what waits for the disk).
-                                    file.Write(buffer, 0, read);
-                                    sha.AppendData(buffer, 0, read);
-                                }
+                                if (OverlappedWrites) await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                                // To the disk, not just the OS cache: the rename must not outrun the data. Deferred: the
+                                // commit group flushes it, with others, before its rename.
+                                if (!deferFlush) file.Flush(true);
                             }
                             catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
                             {
-                                throw new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
+                                throw WriteFailed(item, temp, ex);
                             }
-                            total += read;
-                            onBytes?.Invoke(read);
-                            if (content.Length.HasValue && total > content.Length.Value)
-                                throw Truncated(item, variant, content.Length.Value, total);
+                            kept = true;
+                            handedOver = deferFlush;
+                            return new DownloadedFile(temp, total, content.ContentType, Hex(sha.GetHashAndReset()), deferFlush ? file : null);
                         }
-
-                        if (total == 0)
-                            throw new UnexpectedContentException(UnexpectedContentKind.Empty,
-                                $"{Describe(item, variant)}: the server sent an empty body. Nothing was saved.", content.Length, 0);
-                        if (headLength < HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
-                        if (content.Length.HasValue && total != content.Length.Value)
-                            throw Truncated(item, variant, content.Length.Value, total);
-
-                        try
-                        {
-                            if (OverlappedWrites) await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                            file.Flush(true); // to the disk, not just the OS cache: the rename must not outrun the data
-                        }
-                        catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
-                        {
-                            throw new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
-                        }
-                        kept = true;
-                        return new DownloadedFile(temp, total, content.ContentType, Hex(sha.GetHashAndReset()));
+                    }
+                    finally
+                    {
+                        if (!handedOver) file.Dispose();
                     }
                 }
             }
@@ -159,6 +198,9 @@ namespace GPhotos.Saving
                 if (!kept) AtomicFile.TryDelete(temp);
             }
         }
+
+        internal static DestinationWriteException WriteFailed(MediaItem item, string temp, Exception ex) =>
+            new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
 
         /// <summary>Lowercase hex, as sha256sum and Get-FileHash (case-insensitively) print it.</summary>
         internal static string Hex(byte[] hash)

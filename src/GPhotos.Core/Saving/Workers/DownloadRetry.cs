@@ -36,7 +36,7 @@ namespace GPhotos.Saving
         /// connections, truncated bodies) are retried as the pacer says; a wrong kind of content (thumbnail, HTML,
         /// empty) is tried twice at most, since the same URL will answer the same way.
         /// </summary>
-        public Task<DownloadedFile> DownloadAsync(IMediaContentSource source, MediaItem item, ContentVariant variant, byte[] buffer, CancellationToken stop)
+        public Task<DownloadedFile> DownloadAsync(IMediaContentSource source, MediaItem item, ContentVariant variant, byte[] buffer, CancellationToken stop, bool deferFlush = false)
         {
             RetryPolicy policy = _run.Options.Retry;
             var rules = new PaceRules(QuotaGroup.Media)
@@ -54,7 +54,7 @@ namespace GPhotos.Saving
                     ContentDownloader.Describe(item, variant), n.Attempt, n.Cause.Message, n.Delay.TotalSeconds)),
             };
             return Pacer.For(policy).ExecuteAsync(rules,
-                ct => ContentDownloader.DownloadAsync(source, item, variant, _tempFolder, buffer, _run.Events.AddDownloaded, ct), stop);
+                ct => ContentDownloader.DownloadAsync(source, item, variant, _tempFolder, buffer, _run.Events.AddDownloaded, ct, deferFlush), stop);
         }
 
         private static bool ShouldRetry(Exception error, int attempt, RetryPolicy policy, CancellationToken stop)
