@@ -105,6 +105,24 @@ Describe 'Test-GPhotosBackup finds damage, and the next save repairs or keeps it
 }
 
 Describe 'Test-GPhotosBackup errors and Ctrl+C' {
+    BeforeAll {
+        # Runs Test-GPhotosBackup in another runspace, checks it is still busy after 1.5 s, then does what Ctrl+C
+        # does (Stop) and returns how long the stop took.
+        function Measure-StopOfCheck([string] $Destination, [switch] $Full, [string] $Because) {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({ param($m, $d, $f) Import-Module $m; Test-GPhotosBackup -Path $d -Full:$f -Quiet }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($Destination).AddArgument([bool]$Full)
+                $async = $ps.BeginInvoke()
+                Start-Sleep -Milliseconds 1500
+                $async.IsCompleted | Should -BeFalse -Because $Because
+                $sw = [Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $sw.Elapsed.TotalSeconds
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
     It 'says when the folder or its index is missing' {
         $err = { Test-GPhotosBackup -Path (Join-Path $TestDrive 'nowhere') -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Match '^BackupFolderNotFound'
@@ -134,17 +152,7 @@ Describe 'Test-GPhotosBackup errors and Ctrl+C' {
         $size = 40GB  # sparse: costs no disk, but takes many seconds to hash
         $f = [IO.File]::Create((Join-Path $dest 'big.bin')); $f.SetLength($size); $f.Dispose()
         Set-Content (Join-Path $dest '.gphotos/index.jsonl') ('{"id":"big","source":"Takeout","path":"big.bin","size":' + $size + ',"sha256":"' + ('0' * 64) + '"}')
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({ param($m, $d) Import-Module $m; Test-GPhotosBackup -Path $d -Full }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($dest)
-            $async = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $async.IsCompleted | Should -BeFalse -Because 'the check must still be reading'
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1
-        }
-        finally { $ps.Dispose() }
+        Measure-StopOfCheck $dest -Full -Because 'the check must still be reading' | Should -BeLessThan 1
         # The lock was released.
         Test-GPhotosBackup -Path $dest | Select-Object -Last 1 | ForEach-Object Files | Should -Be 1
     }
@@ -159,17 +167,7 @@ Describe 'Test-GPhotosBackup errors and Ctrl+C' {
         $w = [IO.StreamWriter]::new((Join-Path $dest '.gphotos/index.jsonl'))
         try { for ($i = 0; $i -lt 1500; $i++) { $w.Write($block); $w.Write("`n") } }
         finally { $w.Dispose() }
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({ param($m, $d) Import-Module $m; Test-GPhotosBackup -Path $d -Quiet }).AddArgument($env:GPHOTOS_TEST_MODULE).AddArgument($dest)
-            $async = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 1500
-            $async.IsCompleted | Should -BeFalse -Because 'the index must still be being read'
-            $sw = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 1
-        }
-        finally { $ps.Dispose() }
+        Measure-StopOfCheck $dest -Because 'the index must still be being read' | Should -BeLessThan 1
         # The lock was released: a second check can take it (it fails on nothing but the missing files).
         $held = [IO.File]::Open((Join-Path $dest '.gphotos/lock'), 'OpenOrCreate', 'ReadWrite', 'None')
         $held.Dispose()
