@@ -109,6 +109,22 @@ public sealed class TakeoutSlotLayoutTests
         => typeof(T).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
             .ToDictionary(f => f.Name, f => f.GetValue(o));
 
+    /// <summary>
+    /// Every field declared on <typeparamref name="T"/>, with the side object of rare fields (a reference, copied)
+    /// opened into its own fields.
+    /// </summary>
+    private static Dictionary<string, object?> Values<T>(T o)
+    {
+        var all = new Dictionary<string, object?>();
+        foreach (var (name, value) in Fields(o))
+        {
+            if (value == null || value.GetType().DeclaringType != typeof(T) || !value.GetType().IsClass) { all[name] = value; continue; }
+            foreach (var f in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                all[name + "." + f.Name] = f.GetValue(value);
+        }
+        return all;
+    }
+
     [Fact]
     public void A_sidecar_file_takes_over_every_field_of_its_parsed_json()
     {
@@ -117,7 +133,11 @@ public sealed class TakeoutSlotLayoutTests
         Assert.Equal("Beach", json.Description); // the fixture reached the parser as meant
         Assert.True(json.Favorited);
         var s = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "IMG_1.JPG.json", Size = 1 }, json);
-        Assert.Equal(Fields(json), Fields<TakeoutSidecar>(s));
+        var taken = Values<TakeoutSidecar>(s);
+        Assert.Equal(Year + "IMG_1.JPG.json", taken["_rare.Path"]); // a tar/folder sidecar's path: the one field it adds
+        taken["_rare.Path"] = null;
+        Assert.Equal(Values(json), taken);
+        Assert.Equal(Fields(json).Keys, Fields<TakeoutSidecar>(s).Keys);
         Assert.Equal("Holiday.jpg", s.Title);
 
         var odd = TakeoutSidecar.Parse(Utf8("{\"title\":\"IMG_1.JPG\",\"url\":\"http://example.test/p/ID9?x\",\"photoTakenTime\":{\"timestamp\":\"1\"}}"), false);

@@ -56,7 +56,6 @@ namespace GPhotos.Sources.Takeout
         // part, and the slot in its zip directory (the name is read from there), or the path for tar and folder inputs.
         public IndexedArchive Archive;
         private int _zipIndex = -1;
-        private string _path;
         public TakeoutSidecar Json => this;
         private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
         private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
@@ -70,7 +69,7 @@ namespace GPhotos.Sources.Takeout
         public string RawStem => _rawStem ?? CutRawStem(EntryPath, out _);
 
         /// <summary>As stored in its input, forward slashes (zip: read from the part's directory each time).</summary>
-        public string EntryPath => _zipIndex >= 0 ? Archive.ZipDir.Name(_zipIndex) : _path;
+        public string EntryPath => _zipIndex >= 0 ? Archive.ZipDir.Name(_zipIndex) : StoredPath;
 
         public string FileName => FileNameOf(EntryPath);
 
@@ -115,12 +114,12 @@ namespace GPhotos.Sources.Takeout
             {
                 Archive = e.Archive,
                 _zipIndex = zip ? e.ZipIndex : -1,
-                _path = zip ? null : path,
                 _stemLength = TakeoutNames.StripSupplemental(raw).Length,
                 Index = index,
                 Truncated = TakeoutNames.LooksTruncated(raw),
             };
             f.CopyFrom(json);
+            if (!zip) f.StoredPath = path;
             var title = json.Title;
             if (title != null && title.Length == f._stemLength && string.CompareOrdinal(title, 0, raw, 0, f._stemLength) == 0)
             {

@@ -149,7 +149,7 @@ namespace GPhotos.Sources.Takeout
                     IndexAll();
                     var groups = MatchAll();
                     _stats.IndexTime = sw.Elapsed;
-                    var ids = new HashSet<string>(StringComparer.Ordinal);
+                    var ids = new UsedIds(groups.Count);
                     int emitted = 0;
                     for (int i = 0; i < groups.Count; i++)
                     {
@@ -157,7 +157,7 @@ namespace GPhotos.Sources.Takeout
                         var g = groups[i];
                         groups[i] = null; // what an emitted item needed goes as the read goes on (Save runs meanwhile)
                         var item = Build(g, ids);
-                        foreach (var c in g.Copies) c.Entry.ReleaseExtra(); // probes read for grouping or emission
+                        for (int c = 0; c < g.Count; c++) g.CopyAt(c).Entry.ReleaseExtra(); // probes read for grouping or emission
                         if (item == null) continue;
                         emitted++;
                         if (emitted % 100 == 0) Report(TakeoutReadPhase.Emitting, items: emitted, total: groups.Count);
