@@ -39,7 +39,47 @@ namespace GPhotos.Sources.Takeout
         public MediaFile(IndexedEntry entry) : base(entry) { }
 
         public IndexedEntry Entry => this;
-        public ParsedMediaName Name;
+
+        // The parsed name's positions; its string only for tar and folder entries, and for a zip entry while its folder
+        // is matched (Pin): otherwise made again from the part's directory when asked (grouping, emission). The name
+        // string was about 50 B per media file kept to the end of the read.
+        private ParsedMediaName _name;
+
+        public ParsedMediaName Name
+        {
+            get
+            {
+                if (_name.Name != null) return _name;
+                var n = _name;
+                n.Name = NameFromEntry();
+                return n;
+            }
+            set => _name = value;
+        }
+
+        private string NameFromEntry() => TakeoutNames.Nfc(FileName);
+
+        /// <summary>
+        /// Forgets the name string when the part's directory gives the same one again (a zip entry; the name was cut from
+        /// the NFC path below the Photos root, so it is kept when that differs from the NFC of the entry's own name).
+        /// </summary>
+        public void DropStoredName()
+        {
+            if (ZipIndex >= 0 && Archive?.ZipDir != null && string.Equals(_name.Name, NameFromEntry(), StringComparison.Ordinal)) _name.Name = null;
+        }
+
+        public bool NameIsStored => _name.Name != null;
+
+        /// <summary>Keeps the name string while the folder is matched (asked for many times there); see <see cref="Unpin"/>.</summary>
+        public bool Pin()
+        {
+            if (_name.Name != null) return false;
+            _name.Name = NameFromEntry();
+            return true;
+        }
+
+        public void Unpin() => _name.Name = null;
+
         public TakeoutFolder Folder;
         public SidecarFile Sidecar;
         public BorrowKind Borrow;
@@ -147,8 +187,15 @@ namespace GPhotos.Sources.Takeout
         public static void Match(TakeoutFolder folder)
         {
             foreach (var s in folder.Sidecars) s.Pin();
+            // Media whose name was pinned here (zip entries) forget it again after: the others keep theirs.
+            var pinned = new List<MediaFile>();
+            foreach (var m in folder.Media) if (m.Pin()) pinned.Add(m);
             try { MatchPinned(folder); }
-            finally { foreach (var s in folder.Sidecars) s.Unpin(); }
+            finally
+            {
+                foreach (var s in folder.Sidecars) s.Unpin();
+                foreach (var m in pinned) m.Unpin();
+            }
         }
 
         private static void MatchPinned(TakeoutFolder folder)

@@ -189,7 +189,9 @@ namespace GPhotos.Sources.Takeout
                     return;
                 }
                 var f = FolderFor(folderKey);
-                f.Media.Add(new MediaFile(e) { Name = ParsedMediaName.Parse(fileName), Folder = f });
+                var m = new MediaFile(e) { Name = ParsedMediaName.Parse(fileName), Folder = f };
+                m.DropStoredName();
+                f.Media.Add(m);
             }
 
             private void FinishFolders()
