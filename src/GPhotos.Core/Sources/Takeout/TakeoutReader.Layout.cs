@@ -38,6 +38,7 @@ namespace GPhotos.Sources.Takeout
                     for (int slot = 0; slot < count; slot++)
                     {
                         if ((slot & 255) == 0) _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
+                        _bound.Tick();
                         if (!a.IsFile(slot)) continue;
                         var entryPath = a.PathAt(slot);
                         var rel = RelativeOf(a, entryPath, roots);

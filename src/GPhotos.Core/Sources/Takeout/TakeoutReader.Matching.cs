@@ -131,6 +131,9 @@ namespace GPhotos.Sources.Takeout
                 }
             }
 
+            /// <summary>Media files from which the index is compacted before grouping (a blocking collection of about 0.1 s at 100k).</summary>
+            internal const int CompactAtMediaFiles = 20000;
+
             private List<ItemGroup> MatchAll()
             {
                 Report(TakeoutReadPhase.Matching);
@@ -159,6 +162,11 @@ namespace GPhotos.Sources.Takeout
                 // file) and is 64 B, and all were alive at the listing's peak. A hit is checked against the key of the
                 // group's first copy, made again (groups with more than one copy are about one in seven).
                 int mediaCount = _folders.Values.Sum(f => f.Media.Count);
+                // The index is complete and the garbage of reading it (parsed JSON promoted by the young collections, the
+                // folders' match tables) is dead: one compacting collection here, before the groups are made, took the
+                // heap from about 95 to 80 MiB at the listing's peak (100k items), which no collection the runtime
+                // chooses would do before the first item. Small exports do not need it.
+                if (mediaCount >= CompactAtMediaFiles) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 var groups = new Dictionary<ulong, ItemGroup>(mediaCount);
                 Dictionary<GroupKey, ItemGroup> collided = null; // keys whose hash another key has (rare)
                 var order = new List<ItemGroup>(mediaCount);
@@ -167,6 +175,7 @@ namespace GPhotos.Sources.Takeout
                     foreach (var m in f.Media)
                     {
                         _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
+                        _bound.Tick();
                         if (m.IsCompanion) continue;
                         var ownerId = OwnerId(m);
                         var key = KeyOf(m, ownerId);
