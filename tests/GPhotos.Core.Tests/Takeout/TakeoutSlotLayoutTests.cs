@@ -104,6 +104,61 @@ public sealed class TakeoutSlotLayoutTests
         Assert.Equal(0, a.SlotCount); // a part that failed gives no entries, as before
     }
 
+    [Fact]
+    public void A_zip_media_file_keeps_its_name_only_while_its_folder_is_matched()
+    {
+        var dir = _exports.Scratch("slot-names");
+        // "Cafe\u0301" is the NFD spelling: the name the reader matches and emits is the NFC one, made again each time.
+        var path = Zip(Path.Combine(dir, "takeout-001.zip"), (Year + "Cafe\u0301(1).JPG", Jpeg(fill: 1)), (Year + "B.jpg", Jpeg(fill: 2)));
+        using var a = new IndexedArchive { Path = path, Kind = TakeoutInputKind.Zip };
+        TakeoutArchives.IndexZip(a, CancellationToken.None);
+        var folder = new TakeoutFolder { Key = "Photos from 2021", Name = "Photos from 2021" };
+        var m = new MediaFile(a.EntryAt(0)) { Name = ParsedMediaName.Parse("Caf\u00e9(1).JPG"), Folder = folder };
+        m.DropStoredName();
+        Assert.False(m.NameIsStored);
+        Assert.Equal(("Caf\u00e9(1).JPG", "Caf\u00e9.JPG", ".JPG", 1), (m.Name.Name, m.Name.FullNoIndex, m.Name.Ext, m.Name.Index));
+        Assert.True(m.Pin());
+        Assert.True(m.NameIsStored);
+        m.Unpin();
+        Assert.False(m.NameIsStored);
+
+        // A name cut from the path below the Photos root that the entry's own name does not give again is kept.
+        var other = new MediaFile(a.EntryAt(1)) { Name = ParsedMediaName.Parse("Not B.jpg"), Folder = folder };
+        other.DropStoredName();
+        Assert.True(other.NameIsStored);
+        Assert.False(other.Pin());
+        Assert.Equal("Not B.jpg", other.Name.Name);
+
+        // Tar and folder entries have no directory to read it from: theirs is kept.
+        var tar = new MediaFile(new IndexedEntry { EntryPath = Year + "C.jpg", Size = 1 }) { Name = ParsedMediaName.Parse("C.jpg"), Folder = folder };
+        tar.DropStoredName();
+        Assert.True(tar.NameIsStored);
+    }
+
+    [Fact]
+    public void A_photo_id_is_kept_as_bytes_when_ascii_and_given_back_as_written()
+    {
+        var ascii = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", "AF1Qip_-9z")), false);
+        var wide = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", "AF1Qip\u00e9\u00fc")), false);
+        Assert.Equal(("AF1Qip_-9z", "https://photos.google.com/photo/AF1Qip_-9z"), (ascii.PhotoId, ascii.Url));
+        Assert.Equal(("AF1Qip\u00e9\u00fc", "https://photos.google.com/photo/AF1Qip\u00e9\u00fc"), (wide.PhotoId, wide.Url));
+        var id = typeof(TakeoutSidecar).GetField("_id", BindingFlags.Instance | BindingFlags.NonPublic)!;
+        Assert.IsType<byte[]>(id.GetValue(ascii));
+        Assert.IsType<string>(id.GetValue(wide));
+        // The usual sidecar (title = its name, usual url, empty description) has no rare field: no side object.
+        var kept = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "a.jpg.json", Size = 1 }, ascii);
+        Assert.Equal("a.jpg", kept.Title);
+        ClearPath(kept);
+        Assert.Null(typeof(TakeoutSidecar).GetField("_rare", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(kept));
+    }
+
+    /// <summary>A tar/folder sidecar keeps its path in the side object; a zip one does not: the zip case, by hand.</summary>
+    private static SidecarFile ClearPath(SidecarFile s)
+    {
+        typeof(TakeoutSidecar).GetProperty("StoredPath", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(s, null);
+        return s;
+    }
+
     /// <summary>Every field declared on <typeparamref name="T"/>, public or not, read from <paramref name="o"/>.</summary>
     private static Dictionary<string, object?> Fields<T>(T o)
         => typeof(T).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)

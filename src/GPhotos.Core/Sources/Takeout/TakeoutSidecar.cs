@@ -93,15 +93,6 @@ namespace GPhotos.Sources.Takeout
             set => _id = PackId(value);
         }
 
-        /// <summary>True when <see cref="PhotoId"/> is <paramref name="id"/> (ordinal), without making the string.</summary>
-        public bool PhotoIdEquals(string id)
-        {
-            if (!(_id is byte[] b)) return string.Equals((string)_id, id, StringComparison.Ordinal);
-            if (id == null || id.Length != b.Length) return false;
-            for (int i = 0; i < b.Length; i++) if (id[i] != b[i]) return false;
-            return true;
-        }
-
         private static object PackId(string id)
         {
             if (id == null) return null;
