@@ -135,21 +135,22 @@ public sealed class TakeoutSlotLayoutTests
         Assert.True(tar.NameIsStored);
     }
 
-    [Fact]
-    public void A_photo_id_is_kept_as_bytes_when_ascii_and_given_back_as_written()
+    [Theory]
+    [InlineData("AF1QipMkq9B3xYz_-0123456789abcdefghijklmnopq")] // Google's usual 44 characters: packed in the object
+    [InlineData("x")]
+    [InlineData("A1234567890123456789012345678901234567890123456789")] // 50: the most that is packed
+    [InlineData("A12345678901234567890123456789012345678901234567890")] // 51: kept as a string
+    [InlineData("AF1Qip\u00e9\u00fc")]                               // a letter outside Google's alphabet: kept as a string
+    public void A_photo_id_is_given_back_as_written_and_only_an_unusual_one_needs_a_side_object(string photoId)
     {
-        var ascii = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", "AF1Qip_-9z")), false);
-        var wide = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", "AF1Qip\u00e9\u00fc")), false);
-        Assert.Equal(("AF1Qip_-9z", "https://photos.google.com/photo/AF1Qip_-9z"), (ascii.PhotoId, ascii.Url));
-        Assert.Equal(("AF1Qip\u00e9\u00fc", "https://photos.google.com/photo/AF1Qip\u00e9\u00fc"), (wide.PhotoId, wide.Url));
-        var id = typeof(TakeoutSidecar).GetField("_id", BindingFlags.Instance | BindingFlags.NonPublic)!;
-        Assert.IsType<byte[]>(id.GetValue(ascii));
-        Assert.IsType<string>(id.GetValue(wide));
-        // The usual sidecar (title = its name, usual url, empty description) has no rare field: no side object.
-        var kept = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "a.jpg.json", Size = 1 }, ascii);
+        var json = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", photoId)), false);
+        var kept = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "a.jpg.json", Size = 1 }, json);
+        Assert.Equal((photoId, "https://photos.google.com/photo/" + photoId), (json.PhotoId, json.Url));
+        Assert.Equal((photoId, "https://photos.google.com/photo/" + photoId), (kept.Json.PhotoId, kept.Json.Url));
         Assert.Equal("a.jpg", kept.Title);
-        ClearPath(kept);
-        Assert.Null(typeof(TakeoutSidecar).GetField("_rare", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(kept));
+        ClearPath(kept); // as a zip sidecar: no path of its own
+        bool packed = photoId.Length <= 50 && photoId.All(c => c < 128);
+        Assert.Equal(packed, typeof(TakeoutSidecar).GetField("_rare", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(kept) == null);
     }
 
     /// <summary>A tar/folder sidecar keeps its path in the side object; a zip one does not: the zip case, by hand.</summary>

@@ -13,7 +13,7 @@ namespace GPhotos.Sources.Takeout
         Album,
     }
 
-    internal enum BorrowKind
+    internal enum BorrowKind : byte
     {
         Own,        // the media's own sidecar (or none)
         Edited,     // an edited copy using its original's sidecar
@@ -83,10 +83,38 @@ namespace GPhotos.Sources.Takeout
         public TakeoutFolder Folder;
         public SidecarFile Sidecar;
         public BorrowKind Borrow;
-        public string EditedSuffix;   // "-edited" as written, for edited copies
-        public MediaFile Companion;   // motion/live video of this photo
         public bool IsCompanion;
-        public string MatchRule;      // how the sidecar was found (diagnostics and tests)
+        private byte _rule;
+        private Pairing _pairing;     // the rare pairings (an edited copy's suffix, a motion video): an object only then
+
+        private sealed class Pairing
+        {
+            public string EditedSuffix;
+            public MediaFile Companion;
+        }
+
+        private Pairing P => _pairing ?? (_pairing = new Pairing());
+
+        /// <summary>"-edited" as written, for edited copies.</summary>
+        public string EditedSuffix { get => _pairing?.EditedSuffix; set { if (value != null || _pairing != null) P.EditedSuffix = value; } }
+
+        /// <summary>Motion/live video of this photo.</summary>
+        public MediaFile Companion { get => _pairing?.Companion; set { if (value != null || _pairing != null) P.Companion = value; } }
+
+        // The rules the matcher names, stored as their number (a string reference per media file was 8 B).
+        private static readonly string[] Rules = { null, "exact", "no-extension", "truncated", "title", "numbered-duplicate", "edited" };
+
+        /// <summary>How the sidecar was found (diagnostics and tests): one of the matcher's rule names, or null.</summary>
+        public string MatchRule
+        {
+            get => Rules[_rule];
+            set
+            {
+                int i = Array.IndexOf(Rules, value);
+                if (i < 0) throw new ArgumentException("not a rule of the matcher: " + value, nameof(value));
+                _rule = (byte)i;
+            }
+        }
     }
 
     /// <summary>A media sidecar: the parsed JSON's fields (one object, not two: kept for every sidecar until the read ends) and where it is.</summary>
@@ -106,12 +134,12 @@ namespace GPhotos.Sources.Takeout
         public bool Truncated;
 
         /// <summary>The NFC name without "(n).json". Not stored between matches: one is kept per sidecar until the read ends.</summary>
-        public string RawStem => _rawStem ?? CutRawStem(EntryPath, out _);
+        public string RawStem => _rawStem ?? CutRawStem(FileName, out _);
 
         /// <summary>As stored in its input, forward slashes (zip: read from the part's directory each time).</summary>
         public string EntryPath => _zipIndex >= 0 ? Archive.ZipDir.Name(_zipIndex) : StoredPath;
 
-        public string FileName => FileNameOf(EntryPath);
+        public string FileName => _zipIndex >= 0 ? Archive.ZipDir.FileName(_zipIndex) : FileNameOf(StoredPath);
 
         private static string FileNameOf(string entryPath) => entryPath.Substring(entryPath.LastIndexOf('/') + 1);
 
@@ -138,18 +166,18 @@ namespace GPhotos.Sources.Takeout
 
         public void Unpin() => _rawStem = null;
 
-        private static string CutRawStem(string entryPath, out int index)
+        private static string CutRawStem(string fileName, out int index)
         {
-            var name = TakeoutNames.Nfc(FileNameOf(entryPath));
+            var name = TakeoutNames.Nfc(fileName);
             var stem = name.Substring(0, name.Length - 5); // ".json"
             return TakeoutNames.SplitIndex(stem, out index);
         }
 
         public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
         {
-            string path = e.EntryPath;
-            var raw = CutRawStem(path, out var index);
             bool zip = e.ZipIndex >= 0 && e.Archive?.ZipDir != null;
+            string path = zip ? null : e.EntryPath;
+            var raw = CutRawStem(e.FileName, out var index);
             var f = new SidecarFile
             {
                 Archive = e.Archive,
