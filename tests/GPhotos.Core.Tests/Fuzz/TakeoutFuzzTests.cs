@@ -110,6 +110,20 @@ public sealed class TakeoutFuzzTests
     }
 
     [Fact]
+    public void A_packed_photo_id_is_given_back_exactly_or_not_packed()
+    {
+        Fuzz.Text("takeout-packed-id", new[]
+        {
+            "AF1QipMkq9B3xYz_-0123456789abcdefghijklmnopq", "x", "A1234567890123456789012345678901234567890123456789", "AF1Qip\u00e9", "a b", "",
+        }, id =>
+        {
+            bool usual = id.Length is > 0 and <= 50 && id.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_');
+            Assert.Equal(usual, PackedId.TryPack(id, out var packed));
+            Assert.Equal(usual ? id : null, packed.ToString());
+        });
+    }
+
+    [Fact]
     public void Album_metadata_json_is_parsed_or_not_readable()
     {
         Fuzz.Text("takeout-album-metadata", new[]
