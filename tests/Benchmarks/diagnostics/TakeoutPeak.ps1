@@ -8,6 +8,9 @@
     not yet collected), the largest heap left after a collection (GCMemoryInfo.HeapSizeBytes of each GC: what was
     alive then, which a working set can never go below), the largest committed GC memory, bytes allocated, CPU
     seconds and collections. A peak working set moves ±10 MB run to run on a loaded machine; the post-GC heap does not.
+    The resident set is sampled too (/proc/self/statm, every 5 ms): peakAtSeconds is when it was highest and
+    peakBeforeFirstItemMB how high it had been when the first item reached the pipeline (firstItemAtSeconds), so a peak
+    reached while items are emitted is told from one reached while the index is built.
     With -Dump, instead writes every item field by field (and the warnings) to that file, to compare two builds.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/diagnostics/TakeoutPeak.ps1 -Module out/GPhotos/GPhotos.psd1 -Parts out/bench/cache/takeout-i100000-p5-s1-*/*.zip
