@@ -223,6 +223,7 @@ namespace GPhotos.Sources.Takeout
                         if (occurrence == 2)
                             Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{TakeoutArchives.Address(entryPath, occurrence)}').");
                         if (++_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);
+                        _bound.Tick(); // a tar pass parses and probes here
                         return occurrence;
                     }
                     void Add(IndexedEntry e)
