@@ -8,6 +8,9 @@
     not yet collected), the largest heap left after a collection (GCMemoryInfo.HeapSizeBytes of each GC: what was
     alive then, which a working set can never go below), the largest committed GC memory, bytes allocated, CPU
     seconds and collections. A peak working set moves ±10 MB run to run on a loaded machine; the post-GC heap does not.
+    The resident set is sampled too (/proc/self/statm, every 5 ms): peakAtSeconds is when it was highest and
+    peakBeforeFirstItemMB how high it had been when the first item reached the pipeline (firstItemAtSeconds), so a peak
+    reached while items are emitted is told from one reached while the index is built.
     With -Dump, instead writes every item field by field (and the warnings) to that file, to compare two builds.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/diagnostics/TakeoutPeak.ps1 -Module out/GPhotos/GPhotos.psd1 -Parts out/bench/cache/takeout-i100000-p5-s1-*/*.zip
@@ -57,7 +60,8 @@ using System;
 using System.Threading;
 public static class TakeoutPeakSampler
 {
-    public static long MaxTotal, MaxAfterGc, MaxCommitted, MaxLive;
+    public static long MaxTotal, MaxAfterGc, MaxCommitted, MaxLive, MaxRss;
+    public static double MaxRssAt;
     public static int LiveEveryMs;
     public static readonly System.Collections.Generic.List<string> Timeline = new System.Collections.Generic.List<string>();
     public static System.Diagnostics.Stopwatch Clock;
@@ -65,7 +69,7 @@ public static class TakeoutPeakSampler
     static Thread _t;
     public static void Start()
     {
-        _stop = false; MaxTotal = 0; MaxAfterGc = 0; MaxCommitted = 0; MaxLive = 0; Timeline.Clear(); Clock = System.Diagnostics.Stopwatch.StartNew();
+        _stop = false; MaxTotal = 0; MaxAfterGc = 0; MaxCommitted = 0; MaxLive = 0; MaxRss = 0; MaxRssAt = 0; Timeline.Clear(); Clock = System.Diagnostics.Stopwatch.StartNew();
         _t = new Thread(() =>
         {
             long lastIndex = -1;
@@ -80,6 +84,8 @@ public static class TakeoutPeakSampler
                     sinceLive.Restart();
                 }
                 long t = GC.GetTotalMemory(false);
+                long rss = Rss();
+                if (rss > MaxRss) { MaxRss = rss; MaxRssAt = Clock.Elapsed.TotalSeconds; }
                 if (t > MaxTotal) MaxTotal = t;
                 var info = GC.GetGCMemoryInfo(GCKind.Any);
                 if (info.Index != lastIndex)
@@ -95,6 +101,16 @@ public static class TakeoutPeakSampler
         _t.Start();
     }
     public static void Stop() { _stop = true; _t.Join(); }
+    // Resident pages now (/proc/self/statm, second field): when the peak working set was reached, not only how high.
+    static long Rss()
+    {
+        try
+        {
+            var f = System.IO.File.ReadAllText("/proc/self/statm").Split(' ');
+            return long.Parse(f[1]) * Environment.SystemPageSize;
+        }
+        catch (Exception) { return 0; }
+    }
 }
 '@
 
@@ -110,7 +126,7 @@ $gc0 = 0..2 | ForEach-Object { [GC]::CollectionCount($_) }
 [TakeoutPeakSampler]::Start()
 $sw = [System.Diagnostics.Stopwatch]::StartNew()
 $first = $null
-$n = (Get-GPhotosMediaItem -TakeoutPath $paths -WarningAction SilentlyContinue | ForEach-Object { if ($null -eq $first) { $first = [TakeoutPeakSampler]::Clock.Elapsed.TotalSeconds }; $_ } | Measure-Object).Count
+$n = (Get-GPhotosMediaItem -TakeoutPath $paths -WarningAction SilentlyContinue | ForEach-Object { if ($null -eq $first) { $first = [TakeoutPeakSampler]::Clock.Elapsed.TotalSeconds; $peakAtFirst = [TakeoutPeakSampler]::MaxRss }; $_ } | Measure-Object).Count
 $sw.Stop()
 [TakeoutPeakSampler]::Stop()
 $self.Refresh()
@@ -124,6 +140,9 @@ $r = [ordered]@{
     maxCommittedMB = [math]::Round([TakeoutPeakSampler]::MaxCommitted / 1MB, 1)
     allocatedMB = [math]::Round(([GC]::GetTotalAllocatedBytes($true) - $alloc0) / 1MB, 1)
     maxLiveMB = if ($LiveEveryMs -gt 0) { [math]::Round(([TakeoutPeakSampler]::MaxLive - $heap0) / 1MB, 1) } else { $null }
+    peakAtSeconds = [math]::Round([TakeoutPeakSampler]::MaxRssAt, 2)
+    firstItemAtSeconds = [math]::Round($first, 2)
+    peakBeforeFirstItemMB = [math]::Round(($peakAtFirst - $idle) / 1MB, 1)
     gc = (0..2 | ForEach-Object { [GC]::CollectionCount($_) - $gc0[$_] }) -join '/'
 }
 $r | ConvertTo-Json -Compress

@@ -79,6 +79,51 @@ public sealed class TakeoutFuzzTests
     }
 
     [Fact]
+    public void A_kept_sidecar_gives_back_every_field_its_json_gave()
+    {
+        // A kept sidecar stores the photo id as ASCII bytes (a string when it is not ASCII), the url only when it is not
+        // Google's usual form, and the rare fields in a side object: whatever the JSON, reading them back must give
+        // what the parse gave.
+        Fuzz.Text("takeout-sidecar-kept", new[]
+        {
+            Sidecar("IMG_0001.JPG", "AF1QipN", geo: "{\"latitude\":48.85,\"longitude\":2.35,\"altitude\":35.0}",
+                extra: ",\"description\":\"Beach\",\"people\":[{\"name\":\"Ann\"}],\"favorited\":true,\"archived\":true"),
+            Sidecar("IMG_0001.JPG", "AF1Qipé_ü-9"),
+            Sidecar("Other title.jpg", "x"),
+            "{\"title\":\"IMG_0001.JPG\",\"url\":\"https://photos.google.com/u/1/photo/AF1Qxyz/?authuser=1\",\"description\":\"\"}",
+            "{\"url\":\"not a url\",\"people\":[],\"trashed\":true}",
+        }, json =>
+        {
+            var parsed = TakeoutSidecar.Parse(Encoding.UTF8.GetBytes(json), false);
+            var kept = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "IMG_0001.JPG.supplemental-metadata.json", Size = 1 }, parsed);
+            Assert.Equal(parsed.Url, kept.Json.Url);
+            Assert.Equal(parsed.PhotoId, kept.Json.PhotoId);
+            Assert.Equal(parsed.Title, kept.Title);
+            Assert.Equal(parsed.Description, kept.Json.Description);
+            Assert.Equal(parsed.People, kept.Json.People);
+            Assert.Equal((parsed.PhotoTakenTime, parsed.CreationTime, parsed.Latitude, parsed.Longitude, parsed.Altitude),
+                (kept.Json.PhotoTakenTime, kept.Json.CreationTime, kept.Json.Latitude, kept.Json.Longitude, kept.Json.Altitude));
+            Assert.Equal((parsed.Favorited, parsed.Archived, parsed.Trashed), (kept.Json.Favorited, kept.Json.Archived, kept.Json.Trashed));
+            Assert.Equal(Year + "IMG_0001.JPG.supplemental-metadata.json", kept.EntryPath);
+            if (parsed.PhotoId != null) Assert.Equal(parsed.PhotoId, TakeoutSidecar.IdFromUrl(parsed.Url));
+        }, allowed: NotReadableJson);
+    }
+
+    [Fact]
+    public void A_packed_photo_id_is_given_back_exactly_or_not_packed()
+    {
+        Fuzz.Text("takeout-packed-id", new[]
+        {
+            "AF1QipMkq9B3xYz_-0123456789abcdefghijklmnopq", "x", "A1234567890123456789012345678901234567890123456789", "AF1Qip\u00e9", "a b", "",
+        }, id =>
+        {
+            bool usual = id.Length is > 0 and <= 50 && id.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_');
+            Assert.Equal(usual, PackedId.TryPack(id, out var packed));
+            Assert.Equal(usual ? id : null, packed.ToString());
+        });
+    }
+
+    [Fact]
     public void Album_metadata_json_is_parsed_or_not_readable()
     {
         Fuzz.Text("takeout-album-metadata", new[]

@@ -104,10 +104,82 @@ public sealed class TakeoutSlotLayoutTests
         Assert.Equal(0, a.SlotCount); // a part that failed gives no entries, as before
     }
 
+    [Fact]
+    public void A_zip_media_file_keeps_its_name_only_while_its_folder_is_matched()
+    {
+        var dir = _exports.Scratch("slot-names");
+        // "Cafe\u0301" is the NFD spelling: the name the reader matches and emits is the NFC one, made again each time.
+        var path = Zip(Path.Combine(dir, "takeout-001.zip"), (Year + "Cafe\u0301(1).JPG", Jpeg(fill: 1)), (Year + "B.jpg", Jpeg(fill: 2)));
+        using var a = new IndexedArchive { Path = path, Kind = TakeoutInputKind.Zip };
+        TakeoutArchives.IndexZip(a, CancellationToken.None);
+        var folder = new TakeoutFolder { Key = "Photos from 2021", Name = "Photos from 2021" };
+        var m = new MediaFile(a.EntryAt(0)) { Name = ParsedMediaName.Parse("Caf\u00e9(1).JPG"), Folder = folder };
+        m.DropStoredName();
+        Assert.False(m.NameIsStored);
+        Assert.Equal(("Caf\u00e9(1).JPG", "Caf\u00e9.JPG", ".JPG", 1), (m.Name.Name, m.Name.FullNoIndex, m.Name.Ext, m.Name.Index));
+        Assert.True(m.Pin());
+        Assert.True(m.NameIsStored);
+        m.Unpin();
+        Assert.False(m.NameIsStored);
+
+        // A name cut from the path below the Photos root that the entry's own name does not give again is kept.
+        var other = new MediaFile(a.EntryAt(1)) { Name = ParsedMediaName.Parse("Not B.jpg"), Folder = folder };
+        other.DropStoredName();
+        Assert.True(other.NameIsStored);
+        Assert.False(other.Pin());
+        Assert.Equal("Not B.jpg", other.Name.Name);
+
+        // Tar and folder entries have no directory to read it from: theirs is kept.
+        var tar = new MediaFile(new IndexedEntry { EntryPath = Year + "C.jpg", Size = 1 }) { Name = ParsedMediaName.Parse("C.jpg"), Folder = folder };
+        tar.DropStoredName();
+        Assert.True(tar.NameIsStored);
+    }
+
+    [Theory]
+    [InlineData("AF1QipMkq9B3xYz_-0123456789abcdefghijklmnopq")] // Google's usual 44 characters: packed in the object
+    [InlineData("x")]
+    [InlineData("A1234567890123456789012345678901234567890123456789")] // 50: the most that is packed
+    [InlineData("A12345678901234567890123456789012345678901234567890")] // 51: kept as a string
+    [InlineData("AF1Qip\u00e9\u00fc")]                               // a letter outside Google's alphabet: kept as a string
+    public void A_photo_id_is_given_back_as_written_and_only_an_unusual_one_needs_a_side_object(string photoId)
+    {
+        var json = TakeoutSidecar.Parse(Utf8(Sidecar("a.jpg", photoId)), false);
+        var kept = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "a.jpg.json", Size = 1 }, json);
+        Assert.Equal((photoId, "https://photos.google.com/photo/" + photoId), (json.PhotoId, json.Url));
+        Assert.Equal((photoId, "https://photos.google.com/photo/" + photoId), (kept.Json.PhotoId, kept.Json.Url));
+        Assert.Equal("a.jpg", kept.Title);
+        ClearPath(kept); // as a zip sidecar: no path of its own
+        bool packed = photoId.Length <= 50 && photoId.All(c => c < 128);
+        Assert.Equal(packed, typeof(TakeoutSidecar).GetField("_rare", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(kept) == null);
+    }
+
+    /// <summary>A tar/folder sidecar keeps its path in the side object; a zip one does not: the zip case, by hand.</summary>
+    private static SidecarFile ClearPath(SidecarFile s)
+    {
+        typeof(TakeoutSidecar).GetProperty("StoredPath", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(s, null);
+        return s;
+    }
+
     /// <summary>Every field declared on <typeparamref name="T"/>, public or not, read from <paramref name="o"/>.</summary>
     private static Dictionary<string, object?> Fields<T>(T o)
         => typeof(T).GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
             .ToDictionary(f => f.Name, f => f.GetValue(o));
+
+    /// <summary>
+    /// Every field declared on <typeparamref name="T"/>, with the side object of rare fields (a reference, copied)
+    /// opened into its own fields.
+    /// </summary>
+    private static Dictionary<string, object?> Values<T>(T o)
+    {
+        var all = new Dictionary<string, object?>();
+        foreach (var (name, value) in Fields(o))
+        {
+            if (value == null || value.GetType().DeclaringType != typeof(T) || !value.GetType().IsClass) { all[name] = value; continue; }
+            foreach (var f in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+                all[name + "." + f.Name] = f.GetValue(value);
+        }
+        return all;
+    }
 
     [Fact]
     public void A_sidecar_file_takes_over_every_field_of_its_parsed_json()
@@ -117,7 +189,11 @@ public sealed class TakeoutSlotLayoutTests
         Assert.Equal("Beach", json.Description); // the fixture reached the parser as meant
         Assert.True(json.Favorited);
         var s = SidecarFile.Create(new IndexedEntry { EntryPath = Year + "IMG_1.JPG.json", Size = 1 }, json);
-        Assert.Equal(Fields(json), Fields<TakeoutSidecar>(s));
+        var taken = Values<TakeoutSidecar>(s);
+        Assert.Equal(Year + "IMG_1.JPG.json", taken["_rare.Path"]); // a tar/folder sidecar's path: the one field it adds
+        taken["_rare.Path"] = null;
+        Assert.Equal(Values(json), taken);
+        Assert.Equal(Fields(json).Keys, Fields<TakeoutSidecar>(s).Keys);
         Assert.Equal("Holiday.jpg", s.Title);
 
         var odd = TakeoutSidecar.Parse(Utf8("{\"title\":\"IMG_1.JPG\",\"url\":\"http://example.test/p/ID9?x\",\"photoTakenTime\":{\"timestamp\":\"1\"}}"), false);

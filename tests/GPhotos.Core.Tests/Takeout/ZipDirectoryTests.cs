@@ -246,6 +246,17 @@ public sealed class ZipDirectoryTests
         Assert.Equal(payload, ReadAll(d, 0, zip));
     }
 
+    [Theory]
+    [InlineData(4294967294L)]   // the largest size kept in 32 bits
+    [InlineData(4294967295L)]   // uint.MaxValue itself: the mark of a size kept apart, so kept apart too
+    [InlineData(5000000000L)]
+    public void Sizes_of_4_GB_and_more_are_kept_whole(long size)
+    {
+        var payload = Utf8("zip64 stored payload");
+        var d = ZipDirectory.Read(new MemoryStream(Zip64Stored("a/big.mp4", payload, claimedSize: size)));
+        Assert.Equal((size, (long)payload.Length), (d.Size(0), d.CompressedSize(0)));
+    }
+
     private static byte[] ReadStream(Stream s)
     {
         var ms = new MemoryStream();
@@ -268,7 +279,7 @@ public sealed class ZipDirectoryTests
     }
 
     /// <summary>One stored entry whose central record saturates sizes and offset and carries them in a zip64 extra field, with zip64 end records.</summary>
-    internal static byte[] Zip64Stored(string name, byte[] data, long? zip64Count = null, long? zip64CdOffset = null)
+    internal static byte[] Zip64Stored(string name, byte[] data, long? zip64Count = null, long? zip64CdOffset = null, long? claimedSize = null)
     {
         var ms = new MemoryStream();
         var w = new BinaryWriter(ms);
@@ -280,7 +291,7 @@ public sealed class ZipDirectoryTests
         w.Write(0x02014b50u); w.Write((ushort)45); w.Write((ushort)45); w.Write((ushort)0); w.Write((ushort)0); w.Write(0u); w.Write(crc);
         w.Write(0xFFFFFFFFu); w.Write(0xFFFFFFFFu); w.Write((ushort)n.Length); w.Write((ushort)28); w.Write((ushort)0);
         w.Write((ushort)0); w.Write((ushort)0); w.Write(0u); w.Write(0xFFFFFFFFu); w.Write(n);
-        w.Write((ushort)1); w.Write((ushort)24); w.Write((long)data.Length); w.Write((long)data.Length); w.Write(0L);
+        w.Write((ushort)1); w.Write((ushort)24); w.Write(claimedSize ?? data.Length); w.Write((long)data.Length); w.Write(0L);
         long cdSize = ms.Position - cd;
         long z64 = ms.Position;
         w.Write(0x06064b50u); w.Write(44L); w.Write((ushort)45); w.Write((ushort)45); w.Write(0u); w.Write(0u);

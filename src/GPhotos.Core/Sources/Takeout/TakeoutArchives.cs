@@ -159,6 +159,7 @@ namespace GPhotos.Sources.Takeout
         {
             get
             {
+                if (_path == null && ZipIndex >= 0 && Archive?.ZipDir != null) return Archive.ZipDir.FileName(ZipIndex); // no whole path made
                 var p = EntryPath;
                 return p.Substring(p.LastIndexOf('/') + 1);
             }

@@ -13,7 +13,7 @@ namespace GPhotos.Sources.Takeout
         Album,
     }
 
-    internal enum BorrowKind
+    internal enum BorrowKind : byte
     {
         Own,        // the media's own sidecar (or none)
         Edited,     // an edited copy using its original's sidecar
@@ -33,104 +33,6 @@ namespace GPhotos.Sources.Takeout
         public readonly List<IndexedEntry> AlbumMetadata = new List<IndexedEntry>();
     }
 
-    /// <summary>A media file: its entry (one object, not two: kept for every media file until the read ends) and how it matched.</summary>
-    internal sealed class MediaFile : IndexedEntry
-    {
-        public MediaFile(IndexedEntry entry) : base(entry) { }
-
-        public IndexedEntry Entry => this;
-        public ParsedMediaName Name;
-        public TakeoutFolder Folder;
-        public SidecarFile Sidecar;
-        public BorrowKind Borrow;
-        public string EditedSuffix;   // "-edited" as written, for edited copies
-        public MediaFile Companion;   // motion/live video of this photo
-        public bool IsCompanion;
-        public string MatchRule;      // how the sidecar was found (diagnostics and tests)
-    }
-
-    /// <summary>A media sidecar: the parsed JSON's fields (one object, not two: kept for every sidecar until the read ends) and where it is.</summary>
-    internal sealed class SidecarFile : TakeoutSidecar
-    {
-        // Where the sidecar is, without its IndexedEntry (one 64-B object per sidecar kept to the end of the read): the
-        // part, and the slot in its zip directory (the name is read from there), or the path for tar and folder inputs.
-        public IndexedArchive Archive;
-        private int _zipIndex = -1;
-        private string _path;
-        public TakeoutSidecar Json => this;
-        private string _rawStem;  // only while its folder is matched (Pin): otherwise cut from the entry's name when asked
-        private int _stemLength;  // RawStem without a (cut) ".supplemental-metadata": its first _stemLength characters
-        private bool _titleIsStem;
-        public int Index;         // n of "(n).json"
-        public bool Consumed;     // owned by one media
-        public bool Borrowed;     // shared by an edited copy / forgotten duplicate
-        public bool Truncated;
-
-        /// <summary>The NFC name without "(n).json". Not stored between matches: one is kept per sidecar until the read ends.</summary>
-        public string RawStem => _rawStem ?? CutRawStem(EntryPath, out _);
-
-        /// <summary>As stored in its input, forward slashes (zip: read from the part's directory each time).</summary>
-        public string EntryPath => _zipIndex >= 0 ? Archive.ZipDir.Name(_zipIndex) : _path;
-
-        public string FileName => FileNameOf(EntryPath);
-
-        private static string FileNameOf(string entryPath) => entryPath.Substring(entryPath.LastIndexOf('/') + 1);
-
-        public int StemLength => _stemLength;
-
-        /// <summary>RawStem without a (cut) ".supplemental-metadata".</summary>
-        public string Stem
-        {
-            get
-            {
-                var raw = RawStem;
-                return _stemLength == raw.Length ? raw : raw.Substring(0, _stemLength);
-            }
-        }
-
-        /// <summary>
-        /// The sidecar's title: usually the media name its own name starts with, and then not stored a second time.
-        /// </summary>
-        /// <remarks>Hides the parsed field on purpose: <c>Json.Title</c> is what the JSON said when it differs from the stem.</remarks>
-        public new string Title => _titleIsStem ? Stem : Json.Title;
-
-        /// <summary>Keeps <see cref="RawStem"/> while the folder is matched (it is asked for many times there).</summary>
-        public void Pin() => _rawStem = RawStem;
-
-        public void Unpin() => _rawStem = null;
-
-        private static string CutRawStem(string entryPath, out int index)
-        {
-            var name = TakeoutNames.Nfc(FileNameOf(entryPath));
-            var stem = name.Substring(0, name.Length - 5); // ".json"
-            return TakeoutNames.SplitIndex(stem, out index);
-        }
-
-        public static SidecarFile Create(IndexedEntry e, TakeoutSidecar json)
-        {
-            string path = e.EntryPath;
-            var raw = CutRawStem(path, out var index);
-            bool zip = e.ZipIndex >= 0 && e.Archive?.ZipDir != null;
-            var f = new SidecarFile
-            {
-                Archive = e.Archive,
-                _zipIndex = zip ? e.ZipIndex : -1,
-                _path = zip ? null : path,
-                _stemLength = TakeoutNames.StripSupplemental(raw).Length,
-                Index = index,
-                Truncated = TakeoutNames.LooksTruncated(raw),
-            };
-            f.CopyFrom(json);
-            var title = json.Title;
-            if (title != null && title.Length == f._stemLength && string.CompareOrdinal(title, 0, raw, 0, f._stemLength) == 0)
-            {
-                f._titleIsStem = true;
-                ((TakeoutSidecar)f).Title = null;
-            }
-            return f;
-        }
-    }
-
     /// <summary>
     /// Pairs media files with their sidecar JSON inside one (merged) folder, in passes from the most certain
     /// rule to the loosest, so a loose rule never steals a sidecar an exact rule would give to another file.
@@ -148,8 +50,15 @@ namespace GPhotos.Sources.Takeout
         public static void Match(TakeoutFolder folder)
         {
             foreach (var s in folder.Sidecars) s.Pin();
+            // Media whose name was pinned here (zip entries) forget it again after: the others keep theirs.
+            var pinned = new List<MediaFile>();
+            foreach (var m in folder.Media) if (m.Pin()) pinned.Add(m);
             try { MatchPinned(folder); }
-            finally { foreach (var s in folder.Sidecars) s.Unpin(); }
+            finally
+            {
+                foreach (var s in folder.Sidecars) s.Unpin();
+                foreach (var m in pinned) m.Unpin();
+            }
         }
 
         private static void MatchPinned(TakeoutFolder folder)

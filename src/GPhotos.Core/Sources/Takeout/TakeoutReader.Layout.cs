@@ -38,6 +38,7 @@ namespace GPhotos.Sources.Takeout
                     for (int slot = 0; slot < count; slot++)
                     {
                         if ((slot & 255) == 0) _ct.ThrowIfCancellationRequested(); // millions of entries: Ctrl+C must not wait for the whole pass
+                        _bound.Tick();
                         if (!a.IsFile(slot)) continue;
                         var entryPath = a.PathAt(slot);
                         var rel = RelativeOf(a, entryPath, roots);
@@ -189,7 +190,9 @@ namespace GPhotos.Sources.Takeout
                     return;
                 }
                 var f = FolderFor(folderKey);
-                f.Media.Add(new MediaFile(e) { Name = ParsedMediaName.Parse(fileName), Folder = f });
+                var m = new MediaFile(e) { Name = ParsedMediaName.Parse(fileName), Folder = f };
+                m.DropStoredName();
+                f.Media.Add(m);
             }
 
             private void FinishFolders()

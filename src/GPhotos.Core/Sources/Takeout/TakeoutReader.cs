@@ -105,6 +105,10 @@ namespace GPhotos.Sources.Takeout
             private readonly Dictionary<string, TakeoutFolder> _folders = new Dictionary<string, TakeoutFolder>(StringComparer.OrdinalIgnoreCase);
             private long _ordinal;      // entries indexed (progress)
             private long _nextOrdinal;  // the order of entries over all inputs (a zip's directory slots take one each)
+            private readonly GarbageBound _bound = new GarbageBound(GarbageBytes);
+
+            /// <summary>Garbage allowed between two young collections (at 100k items, against 16 MiB: about 4 MiB lower peak for twice the young collections, no more CPU measured).</summary>
+            internal const long GarbageBytes = 8L << 20;
 
             public Run(TakeoutReader owner, TakeoutReadStats stats, CancellationToken ct)
             {
@@ -149,15 +153,16 @@ namespace GPhotos.Sources.Takeout
                     IndexAll();
                     var groups = MatchAll();
                     _stats.IndexTime = sw.Elapsed;
-                    var ids = new HashSet<string>(StringComparer.Ordinal);
+                    var ids = new UsedIds(groups.Count);
                     int emitted = 0;
                     for (int i = 0; i < groups.Count; i++)
                     {
                         _ct.ThrowIfCancellationRequested();
+                        _bound.Tick();
                         var g = groups[i];
                         groups[i] = null; // what an emitted item needed goes as the read goes on (Save runs meanwhile)
                         var item = Build(g, ids);
-                        foreach (var c in g.Copies) c.Entry.ReleaseExtra(); // probes read for grouping or emission
+                        for (int c = 0; c < g.Count; c++) g.CopyAt(c).Entry.ReleaseExtra(); // probes read for grouping or emission
                         if (item == null) continue;
                         emitted++;
                         if (emitted % 100 == 0) Report(TakeoutReadPhase.Emitting, items: emitted, total: groups.Count);
@@ -218,6 +223,7 @@ namespace GPhotos.Sources.Takeout
                         if (occurrence == 2)
                             Warn($"'{entryPath}' occurs more than once in '{path}'; each copy is kept as its own item (the second as '{TakeoutArchives.Address(entryPath, occurrence)}').");
                         if (++_ordinal % 1000 == 0) Report(TakeoutReadPhase.Indexing, path, done);
+                        _bound.Tick(); // a tar pass parses and probes here
                         return occurrence;
                     }
                     void Add(IndexedEntry e)

@@ -28,7 +28,7 @@ namespace GPhotos.Sources.Takeout
             if (part.Length != PartLength)
                 throw new InvalidDataException($"the part is now {part.Length} bytes, not the {PartLength} it had when its directory was read (replaced since?). Read the export again.");
             long local = _local[i];
-            long dataMax = _compressed[i];
+            long dataMax = CompressedSize(i);
             if (expectBytes >= 0 && method == 0) dataMax = Math.Min(dataMax, expectBytes);
             else if (expectBytes >= 0) dataMax = Math.Min(dataMax, expectBytes + 64 * 1024); // a deflated head: about as long
             (part as IRangeHint)?.Hint(local, LocalHeaderSize + _nameLength[i] + _extraLength[i] + HintSlack + dataMax);
@@ -37,11 +37,11 @@ namespace GPhotos.Sources.Takeout
             if (U32(header, 0) != LocalSignature) throw new InvalidDataException($"its local header at offset {local} is damaged (bad signature).");
             // Sizes and CRC come from the central directory (a data descriptor may follow the data; it is not needed).
             long dataStart = local + LocalHeaderSize + U16(header, 26) + U16(header, 28);
-            if (dataStart > PartLength || _compressed[i] > PartLength - dataStart)
-                throw new InvalidDataException($"its data ({_compressed[i]} bytes at {dataStart}) runs past the end of the part.");
-            Stream raw = new Slice(part, dataStart, _compressed[i], ownsPart);
+            if (dataStart > PartLength || dataMax > PartLength - dataStart)
+                throw new InvalidDataException($"its data ({dataMax} bytes at {dataStart}) runs past the end of the part.");
+            Stream raw = new Slice(part, dataStart, dataMax, ownsPart);
             Stream data = method == 8 ? new DeflateStream(raw, CompressionMode.Decompress, leaveOpen: false) : raw;
-            return new Checked(data, _size[i], _crc[i]);
+            return new Checked(data, Size(i), _crc[i]);
         }
 
         /// <summary>[start, start+length) of a part; seeks before each read, so streams read one at a time can share the part.</summary>

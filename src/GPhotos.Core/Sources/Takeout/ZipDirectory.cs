@@ -31,7 +31,11 @@ namespace GPhotos.Sources.Takeout
         private const int MaxCommentLength = 0xFFFF;
 
         // One slot per entry, in central-directory order (the order the reader numbers repeated names in).
-        private long[] _local, _compressed, _size;
+        private long[] _local;
+        // Sizes as 32 bits (8 B less per entry): one of 4 GB or more (a zip64 video) is uint.MaxValue here and its value
+        // in _largeSizes, keyed by slot * 2 (+1 for the uncompressed size). Only read once the directory is built.
+        private uint[] _compressed, _size;
+        private System.Collections.Generic.Dictionary<long, long> _largeSizes;
         private uint[] _crc;
         private ushort[] _method, _flags, _nameLength, _extraLength;
         // A name is its folder (everything up to and including the last '/') plus the rest. The folders are stored once
@@ -61,6 +65,9 @@ namespace GPhotos.Sources.Takeout
             return f == 0 ? rest : string.Concat(FolderName(f), rest);
         }
 
+        /// <summary>What follows the last '/' of <see cref="Name"/>: the rest of the name after its folder, without the folder's string.</summary>
+        public string FileName(int i) => Encoding.UTF8.GetString(_names, _nameStart[i], NameBytes(i));
+
         private string FolderName(int f)
         {
             var names = _folderNames ?? (_folderNames = new string[_folderCount]);
@@ -71,8 +78,15 @@ namespace GPhotos.Sources.Takeout
         public bool IsFile(int i) => NameBytes(i) > 0;
 
         private int FolderBytes(int f) => _folderStart[f + 1] - _folderStart[f];
-        public long Size(int i) => _size[i];
-        public long CompressedSize(int i) => _compressed[i];
+        public long Size(int i) => _size[i] == uint.MaxValue ? _largeSizes[i * 2L + 1] : _size[i];
+        public long CompressedSize(int i) => _compressed[i] == uint.MaxValue ? _largeSizes[i * 2L] : _compressed[i];
+
+        private uint Small(int i, long value, int which)
+        {
+            if (value < uint.MaxValue) return (uint)value;
+            (_largeSizes ?? (_largeSizes = new System.Collections.Generic.Dictionary<long, long>()))[i * 2L + which] = value;
+            return uint.MaxValue;
+        }
         public uint Crc(int i) => _crc[i];
         public int Method(int i) => _method[i];
         public long LocalHeaderOffset(int i) => _local[i];
@@ -80,7 +94,7 @@ namespace GPhotos.Sources.Takeout
         private int _namesUsed;
 
         /// <summary>Bytes this table holds (for the benchmark's accounting).</summary>
-        public long FootprintBytes => (long)Count * (8 * 3 + 4 + 2 * 4 + 4 + 4) + _names.Length + _folderBytes.Length + _folderStart.Length * 4L + (_byName?.Length ?? 0) * 4L;
+        public long FootprintBytes => (long)Count * (8 + 4 * 2 + 4 + 2 * 4 + 4 + 4) + _names.Length + _folderBytes.Length + _folderStart.Length * 4L + (_byName?.Length ?? 0) * 4L;
 
         /// <summary>Distinct folders in the directory's names ("" counted): what the names' common prefixes are stored as.</summary>
         internal int FolderCount => _folderCount;
@@ -197,8 +211,9 @@ namespace GPhotos.Sources.Takeout
         {
             Count = 0;
             _local = new long[count];
-            _compressed = new long[count];
-            _size = new long[count];
+            _compressed = new uint[count];
+            _size = new uint[count];
+            _largeSizes = null;
             _crc = new uint[count];
             _method = new ushort[count];
             _flags = new ushort[count];
@@ -234,8 +249,8 @@ namespace GPhotos.Sources.Takeout
                 if (local < 0 || local > PartLength - LocalHeaderSize || csize < 0 || usize < 0 || csize > PartLength - local - LocalHeaderSize)
                     throw new InvalidDataException($"entry {i + 1} of {count} points outside the part (offset {local}, {csize} bytes).");
                 _local[i] = local;
-                _compressed[i] = csize;
-                _size[i] = usize;
+                _compressed[i] = Small(i, csize, 0);
+                _size[i] = Small(i, usize, 1);
                 _nameLength[i] = (ushort)n;
                 _extraLength[i] = (ushort)m;
                 AddName(i, buf, at + CentralSize, n, (flags & 0x800) != 0);
