@@ -85,8 +85,10 @@ function Get-TakeoutInput([int] $Items) {
 function Invoke-UnzipRun([string[]] $Parts, [string] $Destination) {
     <#
     unzip of every part without the sidecars (-x '*.json': Save writes none by default), one part after the other, into a
-    folder that does not exist yet; then `sync`, timed apart: unzip neither hashes nor fsyncs, so "unzip, then sync" is
-    the baseline with the durability Save gives (every file on the disk before the run ends).
+    folder that does not exist yet. unzip neither hashes nor fsyncs; Save hashes every file (SHA-256) and flushes it
+    before naming it. So, timed apart after it: with python3, hash-fsync.py over unzip's files right away (SHA-256 and
+    an fsync of each, $Throttle threads, as the download phases' same-guarantee baseline does), then `sync`; without
+    python3 only `sync` ("unzip, then sync": the same durability, no hash).
     #>
     if (Test-Path -LiteralPath $Destination) { throw "The unzip destination '$Destination' exists: each run writes into a fresh folder." }
     New-Item -ItemType Directory -Force $Destination | Out-Null
@@ -96,10 +98,11 @@ function Invoke-UnzipRun([string[]] $Parts, [string] $Destination) {
         if ($LASTEXITCODE -ne 0) { throw "unzip failed on '$p' (exit $LASTEXITCODE)." }
     }
     $unzipSeconds = $sw.Elapsed.TotalSeconds
+    $hashed = Measure-SameGuarantee $Destination
     Sync-Disk
     $sw.Stop()
     $disk = Measure-Folder $Destination
-    [pscustomobject]@{ elapsedSeconds = $unzipSeconds; withSyncSeconds = $sw.Elapsed.TotalSeconds; files = $disk.Files; bytes = $disk.Bytes }
+    [pscustomobject]@{ elapsedSeconds = $unzipSeconds; withSyncSeconds = $sw.Elapsed.TotalSeconds; sameGuarantee = $hashed; files = $disk.Files; bytes = $disk.Bytes }
 }
 
 # Creating files right after many were deleted is slow on ext4: it skips inodes freed in the last 60 s (300 s while
@@ -171,7 +174,7 @@ function Invoke-ScaleTakeout([int] $Items) {
         $res.again = Invoke-Child 'SaveAll' @{ Destination = $dest; TakeoutPath = $glob; StreamResults = $true } -TimeoutSeconds 3600
         Test-AllSkipped $res.again $n "The Takeout re-run ($Items)"
         $res.index = Invoke-IndexLoad $dest $n
-        Write-Step ("  unzip {0:0.0} s, with sync {1:0.0} s ({2:N0} files); Save {3:0.0} s; re-run {4:0.0} s; index load {5:0.00} s, +{6} managed" -f $res.unzip.elapsedSeconds,
+        Write-Step ("  unzip {0:0.0} s, with hash-fsync (or sync) {1:0.0} s ({2:N0} files); Save {3:0.0} s; re-run {4:0.0} s; index load {5:0.00} s, +{6} managed" -f $res.unzip.elapsedSeconds,
             $res.unzip.withSyncSeconds, $res.unzip.files, $res.first.elapsedSeconds, $res.again.elapsedSeconds, $res.index.elapsedSeconds, (Format-MB $res.index.managedBytes))
     }
     finally { Remove-Folder $dest; Remove-Folder $unzipDest }
@@ -228,9 +231,14 @@ function Add-ScaleRows($T, $L) {
     if ($ScaleListingOnly) { return }
     Add-Row $ph ($at + 'Takeout first Save (media only)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip {0:0.0} s' -f $T.unzip.elapsedSeconds) ($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) '>= 1.0x unzip' (($T.unzip.elapsedSeconds / $T.first.elapsedSeconds) -ge 1.0) `
         ('unzip wrote {0:N0} files (album copies too), Save {1:N0}; Save peak +{2} ({3:N0} B/item)' -f $T.unzip.files, $n, (Format-MB $T.first.peakAboveIdle), ($T.first.peakAboveIdle / $n))
-    if ($T.unzip.PSObject.Properties['withSyncSeconds']) {
+    if ($T.unzip.PSObject.Properties['sameGuarantee'] -and $T.unzip.sameGuarantee) {
+        $hf = $T.unzip.sameGuarantee
+        Add-Row $ph ($at + 'Takeout first Save vs unzip + SHA-256 + fsync of each file (same guarantee)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip + hash + fsync {0:0.0} s' -f $T.unzip.withSyncSeconds) ($T.unzip.withSyncSeconds / $T.first.elapsedSeconds) '' $null `
+            ('unzip {0:0.0} s, then hash-fsync.py {1:0.0} s ({2:0.0} s CPU, of it hash {3:0.0} s, fsync {4:0.0} s) and sync; it hashes and fsyncs album copies too' -f $T.unzip.elapsedSeconds, $hf.seconds, $hf.cpuSeconds, $hf.hashCpuSeconds, $hf.fsyncCpuSeconds)
+    }
+    elseif ($T.unzip.PSObject.Properties['withSyncSeconds']) {
         Add-Row $ph ($at + 'Takeout first Save vs unzip, then sync (same durability)') ('{0:0.0} s' -f $T.first.elapsedSeconds) ('unzip + sync {0:0.0} s' -f $T.unzip.withSyncSeconds) ($T.unzip.withSyncSeconds / $T.first.elapsedSeconds) '' $null `
-            'Save fsyncs each file and hashes it; unzip does neither, so its copy reaches the disk only at the sync'
+            'Save fsyncs each file and hashes it; unzip does neither, so its copy reaches the disk only at the sync (no python3: no hash-fsync.py)'
     }
     Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
     Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `

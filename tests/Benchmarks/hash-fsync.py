@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What curl's files would cost with Save's two promises: SHA-256 of every file and an fsync of every file.
 
-Usage: hash-fsync.py FOLDER [THREADS]
+Usage: hash-fsync.py FOLDER [THREADS]   (every file under FOLDER, sub-folders included)
 
 Run right after curl wrote FOLDER (Invoke-Benchmarks.ps1, the download phases): each file is read back (page
 cache), hashed with hashlib (OpenSSL: SHA-NI where the CPU has it, like .NET's IncrementalHash), and fsynced, by
@@ -47,7 +47,8 @@ def one(path):
 def main():
     folder = sys.argv[1]
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-    paths = sorted(os.path.join(folder, n) for n in os.listdir(folder))
+    # Every file under FOLDER (curl writes a flat folder; unzip of a Takeout writes a tree).
+    paths = sorted(os.path.join(d, n) for d, _, names in os.walk(folder) for n in names)
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
