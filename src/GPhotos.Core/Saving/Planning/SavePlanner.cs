@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.IO;
 using GPhotos.Errors;
@@ -30,6 +31,7 @@ namespace GPhotos.Saving
         /// The full path <paramref name="item"/> will be saved to (for ShouldProcess and -WhatIf). Reads the index if
         /// there is one, creates nothing; reserves the name, so the plan made later for this item uses this path.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public string Target(MediaItem item)
         {
             lock (_namer.Sync)
@@ -40,6 +42,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Decides what an item needs. Returns null when it is settled without a worker (its event is queued).</summary>
+        [MethodImpl(HotPath.Optimized)]
         public SavePlan Plan(MediaItem item)
         {
             SaveEvents events = _run.Events;
@@ -71,17 +74,16 @@ namespace GPhotos.Saving
                         // Not silent: a result says the second copy was not saved separately, and where the item goes.
                         events.CountSkipped();
                         string path = index.TryGet(item.Id, out IndexEntry saved) ? saved.Path : _namer.Reserved(item.Id);
-                        events.Result(item, $"'{item.Filename ?? item.Id}' ({item.Id}) came twice; it is saved once.",
-                            new SaveResult
-                            {
-                                Status = SaveStatus.Skipped,
-                                Reason = SaveReason.Duplicate,
-                                Id = item.Id,
-                                Path = path == null ? null : _namer.ToFullPath(path),
-                                RelativePath = path?.Replace('/', Path.DirectorySeparatorChar),
-                                Bytes = saved?.Size ?? 0,
-                                Item = item,
-                            });
+                        events.Result(item, new SaveResult
+                        {
+                            Status = SaveStatus.Skipped,
+                            Reason = SaveReason.Duplicate,
+                            Id = item.Id,
+                            Path = path == null ? null : _namer.ToFullPath(path),
+                            RelativePath = path?.Replace('/', Path.DirectorySeparatorChar),
+                            Bytes = saved?.Size ?? 0,
+                            Item = item,
+                        });
                         return null;
                     }
                     index.TryGet(item.Id, out IndexEntry existing);
@@ -96,7 +98,7 @@ namespace GPhotos.Saving
                         {
                             events.CountSkipped();
                             SaveResult there = Committer.CreateResult(_namer, SaveStatus.Skipped, SaveReason.SavedFromOtherSource, item, same);
-                            events.Result(item, $"'{item.Filename ?? item.Id}' is already saved from {same.Source} as '{there.Path}'; it is not saved twice.", there);
+                            events.Result(item, there);
                             return null;
                         }
                         if (same != null)
@@ -169,7 +171,7 @@ namespace GPhotos.Saving
                         events.CountSkipped();
                         SaveResult settled = Committer.CreateResult(_namer, SaveStatus.Skipped, kept ?? SaveReason.AlreadySaved, item, existing);
                         settled.AlbumLinks = _albums.Sync(item, existing, replaced: false).ToArray();
-                        events.Result(item, $"Already saved: '{full}'.", settled);
+                        events.Result(item, settled);
                         return null;
                     }
                     if (!plan.NeedOriginal)
@@ -192,6 +194,7 @@ namespace GPhotos.Saving
         private static bool HasLength(string path, long length) => LengthOf(path) == length;
 
         /// <summary>The file's length, or -1 when it is not there (or cannot be looked at).</summary>
+        [MethodImpl(HotPath.Optimized)]
         private static long LengthOf(string path)
         {
             try
