@@ -52,14 +52,13 @@ namespace GPhotos.Saving
         private static extern int sync_file_range(int fd, long offset, long count, uint flags);
 
         /// <summary>
-        /// Starts writing <paramref name="file"/>'s dirty pages to the disk without waiting (<c>sync_file_range(WRITE)</c>),
+        /// Starts writing <paramref name="handle"/>'s dirty pages to the disk without waiting (<c>sync_file_range(WRITE)</c>),
         /// so that a group's fsyncs find their data already on its way. Only a head start: the fsync still decides
         /// durability. Does nothing off Linux.
         /// </summary>
-        public static void StartWriteback(FileStream file)
+        public static void StartWriteback(SafeFileHandle handle)
         {
-            if (file == null || Disabled || Volatile.Read(ref _writebackWorks) == 0) return;
-            SafeFileHandle handle = file.SafeFileHandle;
+            if (handle == null || Disabled || Volatile.Read(ref _writebackWorks) == 0) return;
             bool added = false;
             try
             {
