@@ -75,6 +75,9 @@ namespace GPhotos.Saving
             }
         }
 
+        /// <summary>False where <see cref="StartWriteback"/> does nothing: callers then need not expose a FileStream's handle (which flushes it).</summary>
+        public static bool CanStartWriteback => !Disabled && Volatile.Read(ref _writebackWorks) != 0;
+
         /// <summary>For tests: the .NET calls only, as on a system without these.</summary>
         internal static bool Disabled { get; set; }
 

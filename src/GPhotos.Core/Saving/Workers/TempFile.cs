@@ -53,7 +53,11 @@ namespace GPhotos.Saving
                 _file.WriteAsync(buffer, offset, count, cancellationToken);
             public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
             public override void FlushToDisk() => _file.Flush(true);
-            public override void StartWriteback() => LinuxFileCalls.StartWriteback(_file.SafeFileHandle);
+            public override void StartWriteback()
+            {
+                // Off Linux nothing is started: the handle is not even asked for (as before this type existed).
+                if (LinuxFileCalls.CanStartWriteback) LinuxFileCalls.StartWriteback(_file.SafeFileHandle);
+            }
             public override void Dispose() => _file.Dispose();
         }
 
