@@ -10,7 +10,9 @@ namespace GPhotos
     /// profile of a 100k re-run, a quarter of Save's per-item time was spent in those versions. Marked methods are
     /// compiled optimized at their first call instead (MethodImplOptions.AggressiveOptimization; not in
     /// netstandard2.0, ignored by .NET Framework, whose JIT optimizes at once anyway). They give up dynamic PGO,
-    /// which is why only the per-item path is marked, not whole classes.
+    /// which is why only the per-item path is marked, not whole classes. An async method's body is its compiler-made
+    /// state machine, which the attribute does not reach: only synchronous methods are marked (the skip path, the
+    /// commit, the flush group, the page loop).
     /// </para>
     /// </summary>
     internal static class HotPath

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.IO;
 using GPhotos.Errors;
 using GPhotos.Model;
@@ -28,6 +29,7 @@ namespace GPhotos.Saving
             _albums = albums;
         }
 
+        [MethodImpl(HotPath.Optimized)]
         public SaveResult Commit(SavePlan plan, DownloadedFile original, DownloadedFile motion, bool motionChecked)
         {
             MediaItem item = plan.Item;
@@ -172,6 +174,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>What the caller sees for an item the index records as <paramref name="entry"/>.</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal static SaveResult CreateResult(SaveNamer namer, SaveStatus status, string reason, MediaItem item, IndexEntry entry)
         {
             string metadata = entry.MetadataPath == null ? null : namer.ToFullPath(entry.MetadataPath);

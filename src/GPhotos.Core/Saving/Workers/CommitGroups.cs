@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -154,6 +155,7 @@ namespace GPhotos.Saving
             }
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void Step(CommitStep step, List<CommitJob> group)
         {
             Action<CommitStep, MediaItem> hook = _run.Options.OnCommitStep;
@@ -162,6 +164,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Starts every file's writeback, then flushes them on up to 8 threads at once and closes them.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private void Flush(List<CommitJob> group)
         {
             var files = new List<(CommitJob Job, DownloadedFile File)>(group.Count);
@@ -176,6 +179,7 @@ namespace GPhotos.Saving
                 Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(files.Count, 8) }, i => FlushOne(files[i]));
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void FlushOne((CommitJob Job, DownloadedFile File) f)
         {
             try

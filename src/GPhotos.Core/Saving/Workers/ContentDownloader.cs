@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -214,6 +215,7 @@ namespace GPhotos.Saving
             new DestinationWriteException($"Writing '{item.Filename ?? item.Id}' to the destination failed: {ex.Message}", temp, ex);
 
         /// <summary>Lowercase hex, as sha256sum and Get-FileHash (case-insensitively) print it.</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal static string Hex(byte[] hash)
         {
             var chars = new char[hash.Length * 2];
@@ -239,6 +241,7 @@ namespace GPhotos.Saving
                 throw Thumbnail(item, variant, $"Content-Type {contentType}");
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private static void CheckHead(byte[] head, int length, bool expectVideo, MediaItem item, ContentVariant variant)
         {
             if (expectVideo && length >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Errors;
@@ -88,6 +89,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Commits an item whose files are on the disk and reports it. Never throws; ends the item.</summary>
+        [MethodImpl(HotPath.Optimized)]
         internal void Commit(CommitJob job)
         {
             MediaItem item = job.Plan.Item;
