@@ -58,6 +58,10 @@ namespace GPhotos.Saving
         /// <summary>byte[32] for a lowercase hex SHA-256 (what Save writes); anything else as the string it was.</summary>
         private object _sha256, _motionSha256;
 
+        /// <summary>The 32 bytes of a SHA-256 the loader read in place (no hex string on the way), or null.</summary>
+        internal void SetSha256(byte[] packed) => _sha256 = packed;
+        internal void SetMotionSha256(byte[] packed) => _motionSha256 = packed;
+
         private static long? Nullable(long value) => value == None ? (long?)null : value;
 
         private static object Pack(string hex)
