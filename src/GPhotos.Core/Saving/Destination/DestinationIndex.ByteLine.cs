@@ -21,16 +21,16 @@ namespace GPhotos.Saving
         }
 
         /// <summary>A line's characters, as a string or as its bytes: one date reader for both, specialised per kind by the JIT.</summary>
-        private interface IText { int this[int index] { get; } }
+        internal interface IText { int this[int index] { get; } }
 
-        private struct StringText : IText
+        internal struct StringText : IText
         {
             private readonly string _s;
             public StringText(string s) { _s = s; }
             public int this[int index] => _s[index];
         }
 
-        private struct ByteText : IText
+        internal struct ByteText : IText
         {
             private readonly byte[] _b;
             public ByteText(byte[] b) { _b = b; }
@@ -56,6 +56,26 @@ namespace GPhotos.Saving
                 return false;
             value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
             return true;
+        }
+
+        /// <summary>
+        /// The 14 digits of "yyyy-MM-ddTHH:mm:ssZ" (the capture time SameMedia writes) as one number, or long.MinValue
+        /// for any other text. Only the form is checked: any digits give back the same text, whatever date they say.
+        /// </summary>
+        [MethodImpl(Optimized)]
+        internal static long TakenDigits<T>(T s, int at, int length) where T : struct, IText
+        {
+            if (length != 20 || s[at + 4] != '-' || s[at + 7] != '-' || s[at + 10] != 'T' || s[at + 13] != ':' || s[at + 16] != ':' || s[at + 19] != 'Z')
+                return long.MinValue;
+            long digits = 0;
+            for (int k = at; k < at + 19; k++)
+            {
+                if (k == at + 4 || k == at + 7 || k == at + 10 || k == at + 13 || k == at + 16) continue;
+                int d = s[k] - '0';
+                if (d < 0 || d > 9) return long.MinValue;
+                digits = digits * 10 + d;
+            }
+            return digits;
         }
 
         [MethodImpl(Optimized)]
@@ -194,12 +214,14 @@ namespace GPhotos.Saving
                     ContentChanged = f.ContentChanged,
                     // The flat layout: one string for both.
                     Name = f.Name != Absent && Same(b, f.Name, f.NameLength, f.Path, f.PathLength) ? path : Text(b, f.Name, f.NameLength),
-                    Taken = Text(b, f.Taken, f.TakenLength),
                     Width = f.HasWidth ? f.Width : (long?)null,
                     Height = f.HasHeight ? f.Height : (long?)null,
                     MediaType = Shared(b, f.Type, f.TypeLength),
                     Links = f.Links?.FindAll(IsSafeRelativePath),
                 };
+                long taken = f.Taken == Absent ? long.MinValue : TakenDigits(new ByteText(b), f.Taken, f.TakenLength);
+                if (taken != long.MinValue) entry.SetTakenDigits(taken);
+                else entry.Taken = Text(b, f.Taken, f.TakenLength);
                 entry.SetSha256(Sha256Bytes(b, f.Sha, f.ShaLength));
                 entry.SetMotionSha256(Sha256Bytes(b, f.MotionSha, f.MotionShaLength));
                 return true;
@@ -234,7 +256,7 @@ namespace GPhotos.Saving
                 }
             }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
             private static bool Is(byte[] b, int at, int length, string name)
             {
                 if (length != name.Length) return false;
@@ -244,7 +266,7 @@ namespace GPhotos.Saving
             }
 
             /// <summary>A string without escapes at <paramref name="i"/> (moved past it); false for anything else.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
             private static bool ReadString(byte[] b, int n, ref int i, out int start, out int length)
             {
                 start = i + 1;
@@ -287,7 +309,7 @@ namespace GPhotos.Saving
                 return true;
             }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
             private static bool Literal(byte[] b, int n, ref int i, string literal)
             {
                 if (n - i < literal.Length || !Is(b, i, literal.Length, literal)) return false;
@@ -311,7 +333,7 @@ namespace GPhotos.Saving
             }
 
             /// <summary>The text at <paramref name="start"/>, or null when the field is absent.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
             private static string Text(byte[] b, int start, int length) => start == Absent ? null : length == 0 ? "" : Utf8.GetString(b, start, length);
 
             private static readonly string[] SharedValues = { "Library", "Takeout", "Picker", "Photo", "Video" };
@@ -326,7 +348,7 @@ namespace GPhotos.Saving
                 return Text(b, start, length);
             }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
             private static bool Same(byte[] b, int x, int xLength, int y, int yLength)
             {
                 if (xLength != yLength || y == Absent) return false;
@@ -350,8 +372,18 @@ namespace GPhotos.Saving
                 return bytes;
             }
 
-            [MethodImpl(Optimized)]
-            private static int Nibble(byte c) => c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
+            private static int Nibble(byte c) => HexDigits[c];
+
+            /// <summary>Value of each byte as a lowercase hex digit, -1 when it is not one.</summary>
+            private static readonly sbyte[] HexDigits = MakeHexDigits();
+
+            private static sbyte[] MakeHexDigits()
+            {
+                var t = new sbyte[256];
+                for (int c = 0; c < 256; c++) t[c] = (sbyte)(c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+                return t;
+            }
         }
     }
 }

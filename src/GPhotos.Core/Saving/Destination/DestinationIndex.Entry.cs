@@ -30,7 +30,16 @@ namespace GPhotos.Saving
 
         /// <summary>What the item is, for recognising the same photo from another source (see <see cref="Saving.SameMedia"/>).</summary>
         public string Name { get; set; }
-        public string Taken { get; set; }
+        /// <summary>yyyy-MM-ddTHH:mm:ssZ as <see cref="SameMedia"/> writes it (kept as its 14 digits), or any other text as it was.</summary>
+        public string Taken
+        {
+            get => _takenDigits != None ? TakenText(_takenDigits) : _taken;
+            set
+            {
+                _takenDigits = value == null ? None : DestinationIndex.TakenDigits(new DestinationIndex.StringText(value), 0, value.Length);
+                _taken = _takenDigits == None ? value : null;
+            }
+        }
         public long? Width { get => Nullable(_width); set => _width = value ?? None; }
         public long? Height { get => Nullable(_height); set => _height = value ?? None; }
         public string MediaType { get; set; }
@@ -60,6 +69,34 @@ namespace GPhotos.Saving
 
         /// <summary>The 32 bytes of a SHA-256 the loader read in place (no hex string on the way), or null.</summary>
         internal void SetSha256(byte[] packed) => _sha256 = packed;
+
+        /// <summary>The capture time's 14 digits the loader read in place (no 20-character string per entry, 64 bytes each).</summary>
+        internal void SetTakenDigits(long digits)
+        {
+            _takenDigits = digits;
+            _taken = null;
+        }
+
+        private long _takenDigits = None;
+        private string _taken;
+
+        private static string TakenText(long digits)
+        {
+            var c = new char[20];
+            for (int i = 18; i >= 0; i--)
+            {
+                if (i == 4 || i == 7) c[i] = '-';
+                else if (i == 10) c[i] = 'T';
+                else if (i == 13 || i == 16) c[i] = ':';
+                else
+                {
+                    c[i] = (char)('0' + digits % 10);
+                    digits /= 10;
+                }
+            }
+            c[19] = 'Z';
+            return new string(c);
+        }
         internal void SetMotionSha256(byte[] packed) => _motionSha256 = packed;
 
         private static long? Nullable(long value) => value == None ? (long?)null : value;

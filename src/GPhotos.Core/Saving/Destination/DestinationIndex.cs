@@ -318,10 +318,22 @@ namespace GPhotos.Saving
                         continue;
                     }
                     if (removed) Forget(id);
-                    else if (entry != null) Set(entry);
+                    else if (entry != null) Load(entry);
                     else NoteUnreadable(number, damaged: false); // a whole JSON object without a usable path or size
                 }
             }
+        }
+
+        /// <summary>
+        /// <see cref="Set"/> while loading, with one lookup instead of two: no key table exists yet, and replacing the
+        /// value in place leaves the entry where Forget then add would (the freed slot is the one the add takes).
+        /// </summary>
+        [MethodImpl(Optimized)]
+        private void Load(IndexEntry entry)
+        {
+            if (_byKey != null) { Set(entry); return; }
+            entry.Sequence = ++_sequence;
+            _entries[entry.Id] = entry;
         }
 
         /// <summary>Lines that could not be used: damaged (not one JSON object) or of an unknown shape (a newer GPhotos?).</summary>
