@@ -21,6 +21,19 @@ public class DestinationIndexStorageTests
     });
 
     [Fact]
+    public void A_hash_reads_back_exactly_as_it_was_set() => FuzzHarness.Text("index-sha256",
+        ["e56c4836037692f8f6eb3b4fa5b4f618bf24829c1482a226d83bdd97ae3d560a", new string('f', 64), new string('0', 64), "E56C4836037692F8F6EB3B4FA5B4F618BF24829C1482A226D83BDD97AE3D560A", "abc"], text =>
+    {
+        // Kept as four numbers in the entry only when lowercase hex of 64 digits; any other text as it is.
+        var e = new IndexEntry { Sha256 = text, MotionSha256 = text };
+        Assert.Equal(text, e.Sha256);
+        Assert.Equal(text, e.Clone().Sha256);
+        Assert.Equal(text, e.MotionSha256);
+        e.Sha256 = null;
+        Assert.Null(e.Sha256);
+    });
+
+    [Fact]
     public void A_loaded_capture_time_is_the_text_of_the_line()
     {
         foreach (string taken in new[] { "2024-12-28T18:28:02Z", "0001-01-01T00:00:00Z", "2024-12-28T18:28:02+01:00", "x" })

@@ -222,7 +222,8 @@ namespace GPhotos.Saving
                 long taken = f.Taken == Absent ? long.MinValue : TakenDigits(new ByteText(b), f.Taken, f.TakenLength);
                 if (taken != long.MinValue) entry.SetTakenDigits(taken);
                 else entry.Taken = Text(b, f.Taken, f.TakenLength);
-                entry.SetSha256(Sha256Bytes(b, f.Sha, f.ShaLength));
+                if (f.ShaLength == 64 && Hex16(b, f.Sha, out ulong h0) && Hex16(b, f.Sha + 16, out ulong h1) && Hex16(b, f.Sha + 32, out ulong h2) && Hex16(b, f.Sha + 48, out ulong h3))
+                    entry.SetSha256(h0, h1, h2, h3);
                 entry.SetMotionSha256(Sha256Bytes(b, f.MotionSha, f.MotionShaLength));
                 return true;
             }
@@ -372,18 +373,22 @@ namespace GPhotos.Saving
                 return bytes;
             }
 
-            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
-            private static int Nibble(byte c) => HexDigits[c];
-
-            /// <summary>Value of each byte as a lowercase hex digit, -1 when it is not one.</summary>
-            private static readonly sbyte[] HexDigits = MakeHexDigits();
-
-            private static sbyte[] MakeHexDigits()
+            /// <summary>16 lowercase hex digits (the only form IsSha256 accepts) as one number.</summary>
+            [MethodImpl(Optimized)]
+            private static bool Hex16(byte[] b, int at, out ulong value)
             {
-                var t = new sbyte[256];
-                for (int c = 0; c < 256; c++) t[c] = (sbyte)(c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
-                return t;
+                value = 0;
+                for (int k = at; k < at + 16; k++)
+                {
+                    int d = Nibble(b[k]);
+                    if (d < 0) return false;
+                    value = value << 4 | (uint)d;
+                }
+                return true;
             }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
+            private static int Nibble(byte c) => c < 128 ? IndexEntry.HexDigits[c] : -1;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GPhotos.Saving
@@ -37,6 +38,7 @@ namespace GPhotos.Saving
             return names;
         }
 
+        [MethodImpl(DestinationIndex.Optimized)] // once per entry, in a fresh process: tier-0 code would run most of it
         private void ClaimAll(IndexEntry e)
         {
             _owners[e.Path] = e.Id;
