@@ -34,6 +34,28 @@ public class DestinationIndexStorageTests
     });
 
     [Fact]
+    public void A_copy_of_an_entry_is_its_own_down_to_the_rare_fields()
+    {
+        var e = new IndexEntry { Id = "A", Path = "a.jpg", MotionPath = "a.mp4", MotionSize = 3, MetadataPath = "a.json", Links = ["x/a.jpg"], Taken = "soon", Sha256 = "ABC" };
+        IndexEntry copy = e.Clone();
+        copy.MotionPath = null;
+        copy.MotionSize = null;
+        copy.Links!.Add("y/a.jpg");
+        copy.Taken = "2024-01-02T03:04:05Z";
+        copy.Sha256 = new string('a', 64);
+        Assert.Equal(("a.mp4", 3L, "a.json", 1, "soon", "ABC"), (e.MotionPath, e.MotionSize!.Value, e.MetadataPath, e.Links!.Count, e.Taken, e.Sha256));
+        Assert.Equal((null, null, "a.json", 2, "2024-01-02T03:04:05Z"), (copy.MotionPath, copy.MotionSize, copy.MetadataPath, copy.Links.Count, copy.Taken));
+        Assert.Equal(new string('a', 64), copy.Sha256);
+        var plain = new IndexEntry { MotionPath = null, Links = null };
+        Assert.Null(plain.MotionPath);
+        Assert.Null(plain.MotionSize);
+        Assert.Null(plain.Links);
+        Assert.Null(plain.Taken);
+        Assert.Null(plain.Sha256);
+        Assert.Null(plain.MotionSha256);
+    }
+
+    [Fact]
     public void A_loaded_capture_time_is_the_text_of_the_line()
     {
         foreach (string taken in new[] { "2024-12-28T18:28:02Z", "0001-01-01T00:00:00Z", "2024-12-28T18:28:02+01:00", "x" })

@@ -15,21 +15,22 @@ namespace GPhotos.Saving
 
         /// <summary>True once the motion video variant was asked for (whether or not there was one).</summary>
         public bool MotionChecked { get; set; }
-        public string MotionPath { get; set; }
-        public long? MotionSize { get => Nullable(_motionSize); set => _motionSize = value ?? None; }
-        public string MetadataPath { get; set; }
+        public string MotionPath { get => _rare?.MotionPath; set { if (value != null || _rare != null) Rare.MotionPath = value; } }
+        public long? MotionSize { get => Nullable(_rare?.MotionSize ?? None); set { if (value != null || _rare != null) Rare.MotionSize = value ?? None; } }
+        public string MetadataPath { get => _rare?.MetadataPath; set { if (value != null || _rare != null) Rare.MetadataPath = value; } }
 
         /// <summary>SHA-256 (lowercase hex) of the file as saved; null for lines older versions wrote.</summary>
         public string Sha256
         {
-            get => _hasSha256 ? Hex(_sha0, _sha1, _sha2, _sha3) : (string)_sha256;
+            get => _hasSha256 ? Hex(_sha0, _sha1, _sha2, _sha3) : _rare?.Sha256;
             set
             {
                 _hasSha256 = value != null && TryReadSha256(new DestinationIndex.StringText(value), 0, value.Length, out _sha0, out _sha1, out _sha2, out _sha3);
-                _sha256 = _hasSha256 ? null : value;
+                string text = _hasSha256 ? null : value;
+                if (text != null || _rare != null) Rare.Sha256 = text;
             }
         }
-        public string MotionSha256 { get => Text(_motionSha256); set => _motionSha256 = Pack(value); }
+        public string MotionSha256 { get => Text(_rare?.MotionSha256); set { if (value != null || _rare != null) Rare.MotionSha256 = Pack(value); } }
 
         /// <summary>
         /// Set by Test-GPhotosBackup -Full: the file had the recorded size but not the recorded hash (bit rot or an
@@ -42,11 +43,12 @@ namespace GPhotos.Saving
         /// <summary>yyyy-MM-ddTHH:mm:ssZ as <see cref="SameMedia"/> writes it (kept as its 14 digits), or any other text as it was.</summary>
         public string Taken
         {
-            get => _takenDigits != None ? TakenText(_takenDigits) : _taken;
+            get => _takenDigits != None ? TakenText(_takenDigits) : _rare?.Taken;
             set
             {
                 _takenDigits = value == null ? None : DestinationIndex.TakenDigits(new DestinationIndex.StringText(value), 0, value.Length);
-                _taken = _takenDigits == None ? value : null;
+                string text = _takenDigits == None ? value : null;
+                if (text != null || _rare != null) Rare.Taken = text;
             }
         }
         public long? Width { get => Nullable(_width); set => _width = value ?? None; }
@@ -54,7 +56,7 @@ namespace GPhotos.Saving
         public string MediaType { get; set; }
 
         /// <summary>Album links (hard links or copies) of the main file, relative paths; null when none.</summary>
-        public List<string> Links { get; set; }
+        public List<string> Links { get => _rare?.Links; set { if (value != null || _rare != null) Rare.Links = value; } }
 
         /// <summary>Order of recording in the index (later lines higher): which of two same-photo entries the key finds.</summary>
         internal int Sequence;
@@ -62,16 +64,41 @@ namespace GPhotos.Saving
         public IndexEntry Clone()
         {
             var copy = (IndexEntry)MemberwiseClone();
-            if (Links != null) copy.Links = new List<string>(Links);
+            if (_rare != null)
+            {
+                copy._rare = (RareFields)_rare.MemberwiseCopy();
+                if (_rare.Links != null) copy._rare.Links = new List<string>(_rare.Links);
+            }
             return copy;
         }
 
         // ------------------------------------------------------------------------------------------------ storage
-        // An index of 500k entries is held for a whole run: each entry is kept small. The hashes are 32 bytes instead
-        // of a 64-character string (about 150 bytes), and the optional numbers are plain longs (a long? takes 16).
+        // An index of 500k entries is held for a whole run: each entry is kept small (144 bytes, and its id and path
+        // strings). The hash is four numbers instead of a 64-character string (about 150 bytes), the capture time 14
+        // digits in a long, the optional numbers plain longs (a long? takes 16), and what few entries have is apart.
 
         private const long None = long.MinValue;
-        private long _motionSize = None, _width = None, _height = None;
+        private long _width = None, _height = None;
+
+        /// <summary>
+        /// What few entries have (a motion video, a metadata file, album links, a hash or time in an unusual form),
+        /// out of the entry: 48 bytes less per entry for the many that have none of it.
+        /// </summary>
+        private RareFields _rare;
+
+        private RareFields Rare => _rare ?? (_rare = new RareFields());
+
+        private sealed class RareFields
+        {
+            public string MotionPath, MetadataPath, Sha256, Taken;
+            public long MotionSize = None;
+
+            /// <summary>byte[32] for the motion video's lowercase hex SHA-256; anything else as the string it was.</summary>
+            public object MotionSha256;
+            public List<string> Links;
+
+            public object MemberwiseCopy() => MemberwiseClone();
+        }
 
         /// <summary>
         /// The main file's lowercase hex SHA-256 (what Save writes) as four numbers in the entry itself (no array per
@@ -79,10 +106,6 @@ namespace GPhotos.Saving
         /// </summary>
         private ulong _sha0, _sha1, _sha2, _sha3;
         private bool _hasSha256;
-        private string _sha256;
-
-        /// <summary>byte[32] for the motion video's lowercase hex SHA-256 (rare); anything else as the string it was.</summary>
-        private object _motionSha256;
 
         /// <summary>A SHA-256 the loader read in place (no hex string on the way), as its four 64-bit parts.</summary>
         internal void SetSha256(ulong h0, ulong h1, ulong h2, ulong h3)
@@ -92,7 +115,7 @@ namespace GPhotos.Saving
             _sha2 = h2;
             _sha3 = h3;
             _hasSha256 = true;
-            _sha256 = null;
+            if (_rare != null) _rare.Sha256 = null;
         }
 
         [MethodImpl(DestinationIndex.Optimized)]
@@ -140,11 +163,10 @@ namespace GPhotos.Saving
         internal void SetTakenDigits(long digits)
         {
             _takenDigits = digits;
-            _taken = null;
+            if (_rare != null) _rare.Taken = null;
         }
 
         private long _takenDigits = None;
-        private string _taken;
 
         private static string TakenText(long digits)
         {
@@ -163,7 +185,11 @@ namespace GPhotos.Saving
             c[19] = 'Z';
             return new string(c);
         }
-        internal void SetMotionSha256(byte[] packed) => _motionSha256 = packed;
+
+        internal void SetMotionSha256(byte[] packed)
+        {
+            if (packed != null || _rare != null) Rare.MotionSha256 = packed;
+        }
 
         private static long? Nullable(long value) => value == None ? (long?)null : value;
 
