@@ -81,7 +81,8 @@ namespace GPhotos.Saving
                 if (_eof) return lines + 1;
                 // Every line Save writes holds an id, a path, a size and a time: well over 100 bytes.
                 if (lines < 16 || _end / lines < 100) return 0;
-                return (int)Math.Min(fileLength / (_end / lines) * 21 / 20 + 16, int.MaxValue / 4);
+                // At most 4M (~112 MB of table): a file that only starts like an index must not reserve gigabytes.
+                return (int)Math.Min(fileLength / (_end / lines) * 21 / 20 + 16, 4 << 20);
             }
 
             private void Fill(ref int scanned)
@@ -95,6 +96,8 @@ namespace GPhotos.Saving
                 }
                 if (_end == Buffer.Length)
                 {
+                    // A line of more than 1 GiB fails as it did as a string (out of memory), not with an overflow.
+                    if (Buffer.Length >= 1 << 30) throw new OutOfMemoryException("A line of the destination index is longer than 1 GiB.");
                     byte[] larger = new byte[Buffer.Length * 2];
                     System.Buffer.BlockCopy(Buffer, 0, larger, 0, _end);
                     Buffer = larger;
