@@ -81,6 +81,54 @@ Describe 'Get-GPhotosMediaItem from the Library' {
         (Get-TestCounter $emu).requests.'library.list' | Should -Be 3
     }
 
+    It 'asks for the next page while the commands downstream still work on this one' {
+        # One page ahead: a slow downstream and the next page's round trip overlap instead of adding up. The 100th item
+        # (the last of page 1) waits, bounded, for the emulator to have seen the request for page 2.
+        New-Photos 250 | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $script:n = 0
+        $script:atLastOfPage1 = $null
+        Get-GPhotosMediaItem | ForEach-Object {
+            $script:n++
+            if ($script:n -eq 100) {
+                $deadline = [datetime]::UtcNow.AddSeconds(10)
+                do {
+                    $script:atLastOfPage1 = [int](Get-TestCounter $emu).requests.'library.list'
+                    if ($script:atLastOfPage1 -ge 2) { break }
+                    Start-Sleep -Milliseconds 50
+                } while ([datetime]::UtcNow -lt $deadline)
+            }
+        }
+        $script:n | Should -Be 250
+        $script:atLastOfPage1 | Should -Be 2
+        (Get-TestCounter $emu).requests.'library.list' | Should -Be 3
+    }
+
+    It 'lets a downstream stop early without an error, asking for at most the page ahead' {
+        New-Photos 450 | Out-Null
+        Invoke-Emulator $emu 'counters' -Method Delete | Out-Null
+        $items = @(Get-GPhotosMediaItem -ErrorVariable errs -ErrorAction SilentlyContinue | Select-Object -First 150)
+        $items.Count | Should -Be 150
+        $errs.Count | Should -Be 0
+        (Get-TestCounter $emu).requests.'library.list' | Should -BeLessOrEqual 3
+        # The same session lists again, whole: nothing of the abandoned page is left behind.
+        @(Get-GPhotosMediaItem).Count | Should -Be 450
+    }
+
+    It 'writes every item of the pages before a page asked ahead that fails, then stops with its error' {
+        New-Photos 250 | Out-Null
+        $script:written = 0
+        $err = {
+            Get-GPhotosMediaItem -ErrorAction Stop | ForEach-Object {
+                # Placed while item 1 is written: page 2 is asked for only once this returns.
+                if ($script:written++ -eq 0) { Invoke-Emulator $emu 'faults' -Method Post -Body @{ rules = @(@{ target = 'library'; kind = 'dailyQuota'; count = 1 }) } | Out-Null }
+            }
+        } | Should -Throw -PassThru
+        $script:written | Should -Be 100
+        $err.FullyQualifiedErrorId | Should -Match '^DailyQuotaExhausted'
+        $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
+    }
+
     It 'filters videos on the server with a search' {
         Add-TestItem $emu -Item @(
             @{ filename = 'p.jpg'; type = 'PHOTO'; appCreated = $true }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using GPhotos.Model;
@@ -150,6 +151,7 @@ namespace GPhotos.Saving
         /// same-name items preview as two different paths, and a later <see cref="Enqueue"/> of the same item in
         /// this session uses the path shown (the planner resolves each item's path once).
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public string PreviewPath(MediaItem item)
         {
             if (item == null) throw new ArgumentNullException(nameof(item));
@@ -166,6 +168,7 @@ namespace GPhotos.Saving
         public bool Enqueue(MediaItem item) => TryEnqueue(item, Timeout.InfiniteTimeSpan) == EnqueueResult.Accepted;
 
         /// <summary>Like <see cref="Enqueue"/>, but returns <see cref="EnqueueResult.Full"/> when no slot freed up within <paramref name="timeout"/>.</summary>
+        [MethodImpl(HotPath.Optimized)]
         public EnqueueResult TryEnqueue(MediaItem item, TimeSpan timeout)
         {
             if (item == null) throw new ArgumentNullException(nameof(item));

@@ -1,7 +1,10 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using GPhotos.Errors;
 using GPhotos.Auth;
 using GPhotos.Commands.Infrastructure;
@@ -116,30 +119,66 @@ namespace GPhotos.Commands
 
             var client = new LibraryClient(connection.Api);
             Verbose(search.IsEmpty ? "Listing the Library (mediaItems.list, 100 per page)." : "Searching the Library (mediaItems:search, 100 per page).");
-            long total = WritePages(token => Run(ct => client.GetPageAsync(search, token, ct)), "Library");
+            long total = WritePages((token, ct) => client.GetPageAsync(search, token, ct), "Library");
             if (total == 0 && search.IsEmpty)
                 WriteWarning(Messages.EmptyLibraryHint);
         }
 
         /// <summary>
-        /// Pages through a listing, writing each page's items before asking for the next page. Empty pages that still
-        /// carry a next-page token are followed (bounded by <see cref="PageGuard"/>), and an item Google repeats on a
-        /// later page is written once, with a warning that says so.
+        /// Pages through a listing, writing each page's items as it arrives. Empty pages that still carry a
+        /// next-page token are followed (bounded by <see cref="PageGuard"/>), and an item Google repeats on a later
+        /// page is written once, with a warning that says so.
+        /// <para>
+        /// One page ahead: the next page is asked for as soon as this page's first item has been written, so Google
+        /// (and this process's JSON reading) prepares it while the commands downstream work on this page. Without it,
+        /// a downstream command's cost and the page's round trip add up: a re-run of a saved 100k Library spent
+        /// 1.7-2.0x its listing time, most of it waiting for one while the other was idle. Asking after the first
+        /// item, not before it, keeps the first item one request away and <c>Select-Object -First 1</c> at one
+        /// request. Never more than one page is in flight or held; the request count is unchanged, except that a
+        /// downstream that stops early (e.g. <c>-First 150</c>) may have caused one more page to be asked for.
+        /// </para>
         /// </summary>
-        private long WritePages(Func<string, MediaPage> getPage, string what)
+        [MethodImpl(HotPath.Optimized)]
+        private long WritePages(Func<string, CancellationToken, Task<MediaPage>> getPage, string what)
         {
             var pager = new PageGuard(what);
-            while (!pager.IsDone)
+            // Linked to Ctrl+C; cancelled when the downstream stops this command early, so a page asked for ahead
+            // does not go on downloading for nobody.
+            var ahead = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
+            Task<MediaPage> next = null;
+            try
             {
-                IReadOnlyList<MediaItem> fresh;
-                try { fresh = pager.Accept(getPage(pager.Token)); }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                while (!pager.IsDone)
                 {
-                    ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, ErrorCatalog.ListFailed));
-                    return pager.Total;
+                    IReadOnlyList<MediaItem> fresh;
+                    Task<MediaPage> asked = next;
+                    next = null;
+                    string token = pager.Token;
+                    try { fresh = pager.Accept(RunCore(_ => asked ?? getPage(token, ahead.Token))); }
+                    catch (Exception ex) when (!(ex is PipelineStoppedException))
+                    {
+                        ThrowTerminatingError(ToErrorRecord(ex, ex is ListingStalledException ? what : null, ErrorCatalog.ListFailed));
+                        return pager.Total;
+                    }
+                    for (int i = 0; i < fresh.Count; i++)
+                    {
+                        WriteObject(fresh[i]);
+                        if (i == 0 && !pager.IsDone) next = getPage(pager.Token, ahead.Token);
+                    }
+                    WriteVerbose($"{what}: page {pager.Pages}, {pager.Total} items so far.");
                 }
-                foreach (MediaItem item in fresh) WriteObject(item);
-                WriteVerbose($"{what}: page {pager.Pages}, {pager.Total} items so far.");
+            }
+            finally
+            {
+                if (next != null)
+                {
+                    // Stopped early (downstream done, an error, Ctrl+C): the page asked for ahead is not wanted. Its
+                    // failure, if any, is observed here; its token source is left to the collector while it may still
+                    // be running (disposing it under a running request is not safe on .NET Framework).
+                    ahead.Cancel();
+                    next.ContinueWith(t => GC.KeepAlive(t.Exception), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+                else ahead.Dispose();
             }
             if (pager.RepeatWarning != null) WriteWarning(pager.RepeatWarning);
             return pager.Total;
@@ -158,7 +197,7 @@ namespace GPhotos.Commands
         private void WritePickerSession(GPhotosConnection connection, string sessionId)
         {
             var client = new PickerClient(connection.Api);
-            WritePages(token => Run(ct => client.GetPageAsync(sessionId, token, ct)), "Picker session " + sessionId);
+            WritePages((token, ct) => client.GetPageAsync(sessionId, token, ct), "Picker session " + sessionId);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
@@ -135,6 +136,7 @@ namespace GPhotos.Commands
             _session.ReadIndexAhead();
         }
 
+        [MethodImpl(HotPath.Optimized)]
         protected override void ProcessRecord()
         {
             if (_fatal) return;
@@ -161,6 +163,7 @@ namespace GPhotos.Commands
         /// fetch its next page. So while the read ahead is still reading, items are held (bounded) and the upstream
         /// goes on listing; they are offered, in order, as soon as it is done, the queue is full, or the input ends.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         private void Hold(MediaItem item)
         {
             if (_held.Count < MaxHeld && _session.IsReadingIndexAhead)
@@ -172,6 +175,7 @@ namespace GPhotos.Commands
             if (!_fatal) Offer(item);
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void ReleaseHeld()
         {
             for (int n = 1; !_fatal && _held.Count > 0; n++)
@@ -237,6 +241,7 @@ namespace GPhotos.Commands
             }
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void Offer(MediaItem item)
         {
             if (item == null) return;
@@ -258,7 +263,8 @@ namespace GPhotos.Commands
                 WriteError(ToErrorRecord(ex, item, ErrorCatalog.InvalidItem));
                 return;
             }
-            if (!ShouldProcess($"{item.Filename} ({item.Source} {item.Id})", $"Save to {target}")) return;
+            // Concatenated, not interpolated: asked for every item, also the 100k a re-run skips.
+            if (!ShouldProcess(string.Concat(item.Filename, " (", item.Source.ToString(), " ", item.Id, ")"), "Save to " + target)) return;
 
             try
             {
@@ -279,6 +285,7 @@ namespace GPhotos.Commands
             }
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void DrainEvents()
         {
             WriteReports(); // messages first: a worker reports a repaired file before its result

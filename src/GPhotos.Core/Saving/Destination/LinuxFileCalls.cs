@@ -52,14 +52,13 @@ namespace GPhotos.Saving
         private static extern int sync_file_range(int fd, long offset, long count, uint flags);
 
         /// <summary>
-        /// Starts writing <paramref name="file"/>'s dirty pages to the disk without waiting (<c>sync_file_range(WRITE)</c>),
+        /// Starts writing <paramref name="handle"/>'s dirty pages to the disk without waiting (<c>sync_file_range(WRITE)</c>),
         /// so that a group's fsyncs find their data already on its way. Only a head start: the fsync still decides
         /// durability. Does nothing off Linux.
         /// </summary>
-        public static void StartWriteback(FileStream file)
+        public static void StartWriteback(SafeFileHandle handle)
         {
-            if (file == null || Disabled || Volatile.Read(ref _writebackWorks) == 0) return;
-            SafeFileHandle handle = file.SafeFileHandle;
+            if (handle == null || Disabled || Volatile.Read(ref _writebackWorks) == 0) return;
             bool added = false;
             try
             {
@@ -75,6 +74,9 @@ namespace GPhotos.Saving
                 if (added) handle.DangerousRelease();
             }
         }
+
+        /// <summary>False where <see cref="StartWriteback"/> does nothing: callers then need not expose a FileStream's handle (which flushes it).</summary>
+        public static bool CanStartWriteback => !Disabled && Volatile.Read(ref _writebackWorks) != 0;
 
         /// <summary>For tests: the .NET calls only, as on a system without these.</summary>
         internal static bool Disabled { get; set; }

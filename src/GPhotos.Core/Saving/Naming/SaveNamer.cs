@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -134,6 +135,7 @@ namespace GPhotos.Saving
         /// same string, from its index entry) three times in a row (preview, plan, result), and each answer
         /// normalises and checks the whole path. Safe without <see cref="Sync"/>: one immutable pair, swapped whole.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public string ToFullPath(string relativePath)
         {
             Tuple<string, string> last = _lastFullPath;
@@ -174,6 +176,7 @@ namespace GPhotos.Saving
         /// The item's path: the index's, this run's reservation, or the first free of plain name and suffixed names
         /// (then reserved). The only place a main path is chosen.
         /// </summary>
+        [MethodImpl(HotPath.Optimized)]
         public string MainPath(MediaItem item)
         {
             if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;

@@ -52,7 +52,7 @@ namespace GPhotos.Saving
         public SaveEventKind Kind { get; }
         public MediaItem Item { get; }
 
-        /// <summary>Human-readable text (for Warning/Verbose; the exception message for Error/Fatal).</summary>
+        /// <summary>Human-readable text (for Warning/Verbose; the exception message for Error/Fatal; null for most Results).</summary>
         public string Message { get; }
         public SaveResult Result { get; }
         public Exception Error { get; }
@@ -63,7 +63,8 @@ namespace GPhotos.Saving
         /// <summary>For Error and Fatal: the catalog's entry (id, category, message). The cmdlet only translates it.</summary>
         public ErrorEntry Entry { get; }
 
-        public override string ToString() => Kind + ": " + Message;
+        public override string ToString() =>
+            Kind + ": " + (Message ?? (Result == null ? "" : $"{Result.Status} ({Result.Reason}) '{Result.Path}'"));
     }
 
     /// <summary>A snapshot for Write-Progress. Counts are items; bytes are what arrived over the network.</summary>

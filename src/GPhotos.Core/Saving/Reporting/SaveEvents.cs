@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
@@ -33,6 +34,7 @@ namespace GPhotos.Saving
 
         // ------------------------------------------------------------------------------------------- events
 
+        [MethodImpl(HotPath.Optimized)]
         public void Emit(SaveEvent saveEvent)
         {
             lock (_lock)
@@ -48,8 +50,15 @@ namespace GPhotos.Saving
 
         public void Result(MediaItem item, string message, SaveResult result) => Emit(new SaveEvent(SaveEventKind.Result, item, message, result));
 
+        /// <summary>
+        /// A result without a message: the result says it all (its <see cref="SaveResult.Reason"/>). For items settled
+        /// on the pipeline thread, e.g. each of a re-run's 100k already-saved items, whose message nobody writes.
+        /// </summary>
+        public void Result(MediaItem item, SaveResult result) => Emit(new SaveEvent(SaveEventKind.Result, item, null, result));
+
         public void Error(MediaItem item, ErrorEntry entry, string message = null) => Emit(new SaveEvent(SaveEventKind.Error, item, entry, message));
 
+        [MethodImpl(HotPath.Optimized)]
         public bool TryTake(out SaveEvent saveEvent)
         {
             lock (_lock)

@@ -170,7 +170,7 @@ namespace GPhotos.Saving
                 if (job.Original?.Unflushed != null) files.Add((job, job.Original));
                 if (job.Motion?.Unflushed != null) files.Add((job, job.Motion));
             }
-            foreach (var f in files) LinuxFileCalls.StartWriteback(f.File.Unflushed);
+            foreach (var f in files) f.File.Unflushed.StartWriteback();
             if (files.Count == 1) FlushOne(files[0]);
             else if (files.Count > 1)
                 Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(files.Count, 8) }, i => FlushOne(files[i]));

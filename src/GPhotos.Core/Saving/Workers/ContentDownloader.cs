@@ -15,7 +15,7 @@ namespace GPhotos.Saving
     /// </summary>
     internal sealed class DownloadedFile
     {
-        public DownloadedFile(string tempPath, long bytes, string contentType, string sha256 = null, FileStream unflushed = null)
+        public DownloadedFile(string tempPath, long bytes, string contentType, string sha256 = null, TempFile unflushed = null)
         {
             TempPath = tempPath;
             Bytes = bytes;
@@ -28,21 +28,21 @@ namespace GPhotos.Saving
         /// The temp file, still open for writing, its bytes not yet flushed to the disk (only handed to the OS). The
         /// handle is kept because Windows' FlushFileBuffers needs a writable one. Null once flushed and closed.
         /// </summary>
-        public FileStream Unflushed { get; private set; }
+        public TempFile Unflushed { get; private set; }
 
         /// <summary>To the disk, then closed (a file must be closed before Windows renames it). Throws what the flush throws.</summary>
         public void FlushToDisk()
         {
-            FileStream file = Unflushed;
+            TempFile file = Unflushed;
             if (file == null) return;
-            file.Flush(true);
+            file.FlushToDisk();
             Close();
         }
 
         /// <summary>Closes the handle, if still open; never throws (a failed flush already made this item's error).</summary>
         public void Close()
         {
-            FileStream file = Unflushed;
+            TempFile file = Unflushed;
             Unflushed = null;
             try { file?.Dispose(); }
             catch (IOException) { }
@@ -70,7 +70,7 @@ namespace GPhotos.Saving
         public const int BufferSize = 81920;
 
         /// <summary>Windows has overlapped file I/O; elsewhere a FileStream's async write is a sync write on the thread pool.</summary>
-        private static readonly bool OverlappedWrites = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+        private static readonly bool OverlappedWrites = TempFile.OverlappedWrites;
 
         /// <summary>Bytes kept from the start of the body to recognise a JPEG or an HTML page.</summary>
         private const int HeadSize = 64;
@@ -101,14 +101,13 @@ namespace GPhotos.Saving
                     var head = new byte[HeadSize];
                     int headLength = 0;
                     long total = 0;
-                    FileStream file;
+                    TempFile file;
                     try
                     {
-                        // bufferSize 1: no second buffer behind ours. Asynchronous only where the OS has overlapped
-                        // I/O (Windows); elsewhere .NET "async" file writes are synchronous ones queued to the
-                        // thread pool, a hop per chunk that cost CPU per file and bought nothing.
-                        file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
-                            OverlappedWrites ? FileOptions.Asynchronous : FileOptions.None);
+                        // No second buffer behind ours. Asynchronous only where the OS has overlapped I/O (Windows);
+                        // elsewhere .NET "async" file writes are synchronous ones queued to the thread pool, a hop
+                        // per chunk that cost CPU per file and bought nothing.
+                        file = TempFile.CreateNew(temp);
                     }
                     catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                     {
@@ -119,49 +118,61 @@ namespace GPhotos.Saving
                     {
                         using (IncrementalHash sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                         {
-                            while (true)
+                            // The buffer is filled before it is written and hashed: a socket hands over 16-64 KB
+                            // a read, and each write and hash call has its own cost (a 300 KB photo: 4 writes, not 6).
+                            int filled = 0;
+                            bool ended = false;
+                            while (!ended)
                             {
                                 int read;
                                 try
                                 {
-                                    read = await content.Body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                                    read = await content.Body.ReadAsync(buffer, filled, buffer.Length - filled, cancellationToken).ConfigureAwait(false);
                                 }
                                 catch (Exception) when (cancellationToken.IsCancellationRequested)
                                 {
                                     throw new OperationCanceledException(cancellationToken); // ObjectDisposed/IOException from the abort above
                                 }
-                                if (read == 0) break;
-                                if (headLength < HeadSize)
+                                if (read == 0) ended = true;
+                                else
                                 {
-                                    int take = Math.Min(read, HeadSize - headLength);
-                                    Buffer.BlockCopy(buffer, 0, head, headLength, take);
-                                    headLength += take;
-                                    if (headLength == HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                                    if (headLength < HeadSize)
+                                    {
+                                        int take = Math.Min(read, HeadSize - headLength);
+                                        Buffer.BlockCopy(buffer, filled, head, headLength, take);
+                                        headLength += take;
+                                        if (headLength == HeadSize) CheckHead(head, headLength, expectVideo, item, variant);
+                                    }
+                                    filled += read;
+                                    total += read;
+                                    onBytes?.Invoke(read);
+                                    if (content.Length.HasValue && total > content.Length.Value)
+                                        throw Truncated(item, variant, content.Length.Value, total);
+                                    // Keep filling, unless the buffer is full or all announced bytes are here.
+                                    if (filled < buffer.Length && !(content.Length.HasValue && total == content.Length.Value)) continue;
                                 }
+                                if (filled == 0) continue;
                                 try
                                 {
                                     if (OverlappedWrites)
                                     {
                                         // Hash while the write is in flight (both only read the buffer).
-                                        Task write = file.WriteAsync(buffer, 0, read, cancellationToken);
-                                        sha.AppendData(buffer, 0, read);
+                                        Task write = file.WriteAsync(buffer, 0, filled, cancellationToken);
+                                        sha.AppendData(buffer, 0, filled);
                                         await write.ConfigureAwait(false);
                                     }
                                     else
                                     {
                                         // Into the page cache: microseconds, on this thread (the fsync below is what waits for the disk).
-                                        file.Write(buffer, 0, read);
-                                        sha.AppendData(buffer, 0, read);
+                                        file.Write(buffer, 0, filled);
+                                        sha.AppendData(buffer, 0, filled);
                                     }
                                 }
                                 catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
                                 {
                                     throw WriteFailed(item, temp, ex);
                                 }
-                                total += read;
-                                onBytes?.Invoke(read);
-                                if (content.Length.HasValue && total > content.Length.Value)
-                                    throw Truncated(item, variant, content.Length.Value, total);
+                                filled = 0;
                             }
 
                             if (total == 0)
@@ -176,7 +187,7 @@ namespace GPhotos.Saving
                                 if (OverlappedWrites) await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                                 // To the disk, not just the OS cache: the rename must not outrun the data. Deferred: the
                                 // commit group flushes it, with others, before its rename.
-                                if (!deferFlush) file.Flush(true);
+                                if (!deferFlush) file.FlushToDisk();
                             }
                             catch (Exception ex) when ((ex is IOException || ex is UnauthorizedAccessException) && !cancellationToken.IsCancellationRequested)
                             {

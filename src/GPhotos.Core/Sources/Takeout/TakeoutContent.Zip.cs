@@ -64,7 +64,7 @@ namespace GPhotos.Sources.Takeout
             if (!bag.TryTake(out var z))
             {
                 z = new PooledZip();
-                try { z.File = TakeoutPartSources.OpenRead(key, sequential: false); }
+                try { z.File = KnownLength.Wrap(TakeoutPartSources.OpenRead(key, sequential: false)); }
                 catch (Exception ex) when (TakeoutPartSources.PartFailure(ex) is TakeoutArchiveException part)
                 {
                     z.Dispose();
@@ -128,6 +128,54 @@ namespace GPhotos.Sources.Takeout
             z.LastUsed = DateTime.UtcNow;
             bag.Add(z);
             EnsureSweeper();
+        }
+
+        /// <summary>
+        /// A zip part on disk with its length read once, when it was opened. Each open of an entry checks the part's
+        /// length against its directory's (twice: here and in <see cref="ZipDirectory"/>), and a FileStream asks the
+        /// kernel every time (an fstat each: 2 of about 17 system calls per tiny item). The handle's length cannot
+        /// change under it unless the part is overwritten in place, which the CRC-32 check of every entry catches; a
+        /// part replaced by another file is seen when the next stream is opened, as before.
+        /// </summary>
+        private sealed class KnownLength : Stream
+        {
+            private readonly FileStream _file;
+            private readonly long _length;
+
+            private KnownLength(FileStream file)
+            {
+                _file = file;
+                _length = file.Length;
+            }
+
+            /// <summary>FileStreams get their length kept; other streams (Drive ranges) are returned as they are.</summary>
+            public static Stream Wrap(Stream part)
+            {
+                if (!(part is FileStream file)) return part;
+                try { return new KnownLength(file); }
+                catch
+                {
+                    file.Dispose();
+                    throw;
+                }
+            }
+
+            public override bool CanRead => _file.CanRead;
+            public override bool CanSeek => _file.CanSeek;
+            public override bool CanWrite => false;
+            public override long Length => _length;
+            public override long Position { get => _file.Position; set => _file.Position = value; }
+            public override int Read(byte[] buffer, int offset, int count) => _file.Read(buffer, offset, count);
+            public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
+            public override void Flush() { }
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing) _file.Dispose();
+                base.Dispose(disposing);
+            }
         }
 
         // ------------------------------------------------------------------------------------------------
