@@ -43,7 +43,7 @@ namespace GPhotos.Saving
                     {
                         if (!ReadStringBounds(line, ref i, out int start, out int length)) return false;
                         if (key == null) { } // an unknown name: its value is skipped
-                        else if (key == "saved" && TryReadRoundTrip(line, start, length, out DateTime saved)) f.SavedUtc = saved;
+                        else if (key == "saved" && TryReadRoundTrip(new StringText(line), start, length, out DateTime saved)) f.SavedUtc = saved;
                         else f.Set(key, (key == "source" || key == "type" ? Match(line, start, length, Shared) : null) ?? line.Substring(start, length));
                     }
                     else if (c == '-' || (c >= '0' && c <= '9'))
@@ -93,38 +93,6 @@ namespace GPhotos.Saving
                     if (c == '\\' || c < ' ') return false; // an escape or a raw control character: the full reader decides
                 }
                 return false;
-            }
-
-            /// <summary>
-            /// "yyyy-MM-ddTHH:mm:ss.fffffffZ", what Serialize writes, read in place. Anything else (another form, an
-            /// impossible date) is left to DateTime.TryParse through the string, as before.
-            /// </summary>
-            private static bool TryReadRoundTrip(string s, int at, int length, out DateTime value)
-            {
-                value = default(DateTime);
-                if (length != 28 || s[at + 4] != '-' || s[at + 7] != '-' || s[at + 10] != 'T' || s[at + 13] != ':'
-                    || s[at + 16] != ':' || s[at + 19] != '.' || s[at + 27] != 'Z')
-                    return false;
-                if (!Digits(s, at, 4, out int year) || !Digits(s, at + 5, 2, out int month) || !Digits(s, at + 8, 2, out int day)
-                    || !Digits(s, at + 11, 2, out int hour) || !Digits(s, at + 14, 2, out int minute) || !Digits(s, at + 17, 2, out int second)
-                    || !Digits(s, at + 20, 7, out int fraction))
-                    return false;
-                if (year < 1 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-                    return false;
-                value = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
-                return true;
-            }
-
-            private static bool Digits(string s, int at, int count, out int value)
-            {
-                value = 0;
-                for (int k = at; k < at + count; k++)
-                {
-                    char c = s[k];
-                    if (c < '0' || c > '9') return false;
-                    value = value * 10 + (c - '0');
-                }
-                return true;
             }
 
             private static bool ReadInteger(string line, ref int i, out long value)

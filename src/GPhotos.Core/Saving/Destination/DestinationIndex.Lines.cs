@@ -194,6 +194,7 @@ namespace GPhotos.Saving
         /// Only plain relative paths: '/'-separated safe names. An index edited (or planted) to say "../../x" or "C:\x"
         /// must never lead a write outside the destination.
         /// </summary>
+        [MethodImpl(Optimized)]
         internal static bool IsSafeRelativePath(string path)
         {
             if (string.IsNullOrEmpty(path)) return false;

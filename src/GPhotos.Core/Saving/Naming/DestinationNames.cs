@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace GPhotos.Saving
@@ -16,13 +17,34 @@ namespace GPhotos.Saving
         private const string Nobody = "";
 
         private readonly string _destination;
-        private readonly Dictionary<string, string> _owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _owners;
         private readonly Dictionary<string, HashSet<string>> _onDisk = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
 
-        public DestinationNames(string destination)
+        public DestinationNames(string destination) : this(destination, 0) { }
+
+        /// <param name="capacity">Paths expected (the index's): the table is sized once instead of doubling its way up.</param>
+        public DestinationNames(string destination, int capacity)
         {
             _destination = destination;
+            _owners = new Dictionary<string, string>(capacity + 1, StringComparer.OrdinalIgnoreCase);
             _owners[DestinationStore.StateFolderName] = Nobody;
+        }
+
+        /// <summary>Every path <paramref name="index"/> records (main file, motion video, metadata, album links), claimed for its id.</summary>
+        public static DestinationNames Of(string destination, DestinationIndex index)
+        {
+            var names = new DestinationNames(destination, index.Count);
+            index.ForEachEntry(names.ClaimAll);
+            return names;
+        }
+
+        [MethodImpl(DestinationIndex.Optimized)] // once per entry, in a fresh process: tier-0 code would run most of it
+        private void ClaimAll(IndexEntry e)
+        {
+            _owners[e.Path] = e.Id;
+            if (e.MotionPath != null) _owners[e.MotionPath] = e.Id;
+            if (e.MetadataPath != null) _owners[e.MetadataPath] = e.Id;
+            if (e.Links != null) foreach (string link in e.Links) _owners[link] = e.Id;
         }
 
         /// <summary>Paths (as full paths) compared by the OS rules of the platform for the outside-destination check.</summary>
