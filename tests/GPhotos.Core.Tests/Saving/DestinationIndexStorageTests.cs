@@ -86,4 +86,22 @@ public class DestinationIndexStorageTests
         Assert.True(names.IsFreeFor("b.jpg", "C")); // removed: free again
         Assert.False(names.IsFreeFor(DestinationStore.StateFolderName, "A"));
     }
+
+    [Fact]
+    public void A_path_read_without_a_copy_is_the_entry_s_and_the_latest_line_wins()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.StateFolder);
+        File.WriteAllText(folder.IndexPath,
+            "{\"id\":\"A\",\"path\":\"old.jpg\",\"size\":1}\n{\"id\":\"A\",\"path\":\"2024/a.jpg\",\"size\":1}\n" +
+            "{\"id\":\"B\",\"path\":\"b.jpg\",\"size\":1}\n{\"id\":\"B\",\"removed\":true}\n");
+        using DestinationIndex index = DestinationIndex.ReadOnly(folder.IndexPath);
+        Assert.True(index.TryGetPath("A", out string? path));
+        Assert.Equal("2024/a.jpg", path);
+        Assert.True(index.TryGet("A", out IndexEntry? entry));
+        Assert.Equal(entry!.Path, path);
+        Assert.False(index.TryGetPath("B", out path)); // removed
+        Assert.Null(path);
+        Assert.False(index.TryGetPath("C", out _));
+    }
 }

@@ -52,6 +52,23 @@ public class FileNamerTests
     }
 
     [Theory]
+    [InlineData("CON", true)]
+    [InlineData("con.jpg", true)]
+    [InlineData("NUL .txt", true)]
+    [InlineData("COM1.tar.gz", true)]
+    [InlineData("CONOUT$", true)]
+    [InlineData("conout$  .log", true)]
+    [InlineData("LPT\u00B9.jpg", true)]
+    [InlineData("CONSOLE.jpg", false)]
+    [InlineData("CONOUT$X.jpg", false)]
+    [InlineData(" CON.jpg", false)]
+    [InlineData("IMG_0001.JPG", false)]
+    [InlineData(".CON", false)]
+    [InlineData("", false)]
+    public void ReservedDeviceNamesAreTheWindowsDevicesBeforeTheFirstDot(string name, bool reserved) =>
+        Assert.Equal(reserved, FileNamer.IsReservedDeviceName(name));
+
+    [Theory]
     [InlineData("IMG_0001.JPG", "IMG_0001.JPG")]
     [InlineData("a:b*c?d\"e<f>g|h.jpg", "a_b_c_d_e_f_g_h.jpg")]
     [InlineData("../../etc/passwd", Id + "._.._etc_passwd")]

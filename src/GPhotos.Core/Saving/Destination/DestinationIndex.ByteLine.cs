@@ -12,7 +12,7 @@ namespace GPhotos.Saving
         /// string per line and none per field but the ones the entry keeps; any other line (escapes, spaces, other
         /// value kinds, damage) is decoded and read as before, so what a line means never depends on which reader read it.
         /// </summary>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         internal static bool TryParseLine(byte[] buffer, int start, int length, out string id, out bool removed, out IndexEntry entry)
         {
             var f = new ByteFields();
@@ -41,7 +41,7 @@ namespace GPhotos.Saving
         /// "yyyy-MM-ddTHH:mm:ss.fffffffZ", what Serialize writes, read in place. Anything else (another form, an
         /// impossible date) is left to DateTime.TryParse through the string, as before.
         /// </summary>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private static bool TryReadRoundTrip<T>(T s, int at, int length, out DateTime value) where T : struct, IText
         {
             value = default(DateTime);
@@ -62,7 +62,7 @@ namespace GPhotos.Saving
         /// The 14 digits of "yyyy-MM-ddTHH:mm:ssZ" (the capture time SameMedia writes) as one number, or long.MinValue
         /// for any other text. Only the form is checked: any digits give back the same text, whatever date they say.
         /// </summary>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         internal static long TakenDigits<T>(T s, int at, int length) where T : struct, IText
         {
             if (length != 20 || s[at + 4] != '-' || s[at + 7] != '-' || s[at + 10] != 'T' || s[at + 13] != ':' || s[at + 16] != ':' || s[at + 19] != 'Z')
@@ -78,7 +78,7 @@ namespace GPhotos.Saving
             return digits;
         }
 
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private static bool Digits<T>(T s, int at, int count, out int value) where T : struct, IText
         {
             value = 0;
@@ -112,7 +112,7 @@ namespace GPhotos.Saving
         {
             private const int Absent = -1;
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             public static bool TryRead(byte[] b, int start, int length, ref ByteFields f)
             {
                 f.Id = f.Source = f.Path = f.Motion = f.Metadata = f.Sha = f.MotionSha = f.Name = f.Taken = f.Type = Absent;
@@ -190,7 +190,7 @@ namespace GPhotos.Saving
             }
 
             /// <summary>The rest of <see cref="TryParseLine(string, out string, out bool, out IndexEntry, bool)"/>: the same checks on the same values.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             public static bool ToEntry(byte[] b, ref ByteFields f, out string id, out bool removed, out IndexEntry entry)
             {
                 entry = null;
@@ -231,7 +231,7 @@ namespace GPhotos.Saving
             private enum Field { Unknown, Id, Source, Path, Size, Saved, MotionChecked, Motion, MotionSize, Metadata, Sha, MotionSha, ContentChanged, Name, Taken, Width, Height, Type, Removed, Links }
 
             /// <summary>The known name at <paramref name="at"/>, by its length and first byte first (no string per name).</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static Field KeyOf(byte[] b, int at, int length)
             {
                 if (length < 2) return Field.Unknown;
@@ -289,7 +289,7 @@ namespace GPhotos.Saving
                 return false;
             }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static bool ReadInteger(byte[] b, int n, ref int i, out long value)
             {
                 value = 0;
@@ -318,7 +318,7 @@ namespace GPhotos.Saving
                 return true;
             }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static bool ReadStrings(byte[] b, int n, ref int i, out List<string> list)
             {
                 list = new List<string>();
@@ -340,7 +340,7 @@ namespace GPhotos.Saving
             private static readonly string[] SharedValues = { "Library", "Takeout", "Picker", "Photo", "Video" };
 
             /// <summary>Sources and media types: one string each for the whole index instead of one per entry.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static string Shared(byte[] b, int start, int length)
             {
                 if (start == Absent) return null;
@@ -359,7 +359,7 @@ namespace GPhotos.Saving
             }
 
             /// <summary>A lowercase hex SHA-256 as its 32 bytes (no 64-character string on the way); null for anything else, as IsSha256 decides.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static byte[] Sha256Bytes(byte[] b, int at, int length)
             {
                 if (at == Absent || length != 64) return null;
@@ -374,7 +374,7 @@ namespace GPhotos.Saving
             }
 
             /// <summary>16 lowercase hex digits (the only form IsSha256 accepts) as one number.</summary>
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             private static bool Hex16(byte[] b, int at, out ulong value)
             {
                 value = 0;

@@ -118,7 +118,7 @@ namespace GPhotos.Saving
             if (_rare != null) _rare.Sha256 = null;
         }
 
-        [MethodImpl(DestinationIndex.Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private static bool TryReadSha256<T>(T s, int at, int length, out ulong h0, out ulong h1, out ulong h2, out ulong h3) where T : struct, DestinationIndex.IText
         {
             h0 = h1 = h2 = h3 = 0;

@@ -27,7 +27,7 @@ namespace GPhotos.Saving
             /// <summary>Values shared by many lines (sources, media types): one string each instead of one per entry.</summary>
             private static readonly string[] Shared = { "Library", "Takeout", "Picker", "Photo", "Video" };
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             public static bool TryRead(string line, LineFields f)
             {
                 int i = 0, n = line.Length;

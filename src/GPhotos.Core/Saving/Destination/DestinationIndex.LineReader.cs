@@ -30,7 +30,7 @@ namespace GPhotos.Saving
             /// <summary>Holds the line <see cref="Next"/> returned, until the next call.</summary>
             public byte[] Buffer { get; private set; }
 
-            [MethodImpl(Optimized)]
+            [MethodImpl(HotPath.Optimized)]
             public bool Next(out int start, out int length)
             {
                 int scanned = _pos; // bytes before this hold no line end

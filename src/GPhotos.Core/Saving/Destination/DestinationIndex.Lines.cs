@@ -19,7 +19,7 @@ namespace GPhotos.Saving
             TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
 
         /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
         {
             id = null;
@@ -194,7 +194,7 @@ namespace GPhotos.Saving
         /// Only plain relative paths: '/'-separated safe names. An index edited (or planted) to say "../../x" or "C:\x"
         /// must never lead a write outside the destination.
         /// </summary>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         internal static bool IsSafeRelativePath(string path)
         {
             if (string.IsNullOrEmpty(path)) return false;

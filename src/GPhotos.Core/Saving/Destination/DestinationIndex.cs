@@ -36,13 +36,6 @@ namespace GPhotos.Saving
     {
         public const string FileName = "index.jsonl";
 
-        /// <summary>
-        /// MethodImplOptions.AggressiveOptimization (not in netstandard2.0; .NET Framework ignores it): the index is read
-        /// once per run, in a loop that tiered compilation would leave unoptimized for most of a cold run (a 100k-line
-        /// load ran in tier-0 code in the profile). Marked methods are compiled optimized at once.
-        /// </summary>
-        internal const MethodImplOptions Optimized = (MethodImplOptions)512;
-
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         private readonly object _sync = new object();
@@ -122,6 +115,20 @@ namespace GPhotos.Saving
             }
         }
 
+        /// <summary>
+        /// The path <paramref name="id"/> is saved at, without copying its entry (<see cref="TryGet"/> copies): every
+        /// item of a re-run asks it once, for the path ShouldProcess shows.
+        /// </summary>
+        public bool TryGetPath(string id, out string path)
+        {
+            lock (_sync)
+            {
+                bool found = _entries.TryGetValue(id, out IndexEntry entry);
+                path = found ? entry.Path : null;
+                return found;
+            }
+        }
+
         /// <summary>The entry of another id with the same <see cref="SameMedia"/> key, or null.</summary>
         public IndexEntry FindSame(string key, string notId)
         {
@@ -155,7 +162,7 @@ namespace GPhotos.Saving
             return others;
         }
 
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private void Set(IndexEntry entry)
         {
             Forget(entry.Id);
@@ -168,7 +175,7 @@ namespace GPhotos.Saving
             _byKey[key] = entry.Id;
         }
 
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private void Forget(string id)
         {
             if (!_entries.TryGetValue(id, out IndexEntry old)) return;
@@ -281,7 +288,7 @@ namespace GPhotos.Saving
 
         // ------------------------------------------------------------------------------------------------ file
 
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private void Load(CancellationToken cancellationToken)
         {
             if (!File.Exists(_path)) return;
@@ -328,7 +335,7 @@ namespace GPhotos.Saving
         /// <see cref="Set"/> while loading, with one lookup instead of two: no key table exists yet, and replacing the
         /// value in place leaves the entry where Forget then add would (the freed slot is the one the add takes).
         /// </summary>
-        [MethodImpl(Optimized)]
+        [MethodImpl(HotPath.Optimized)]
         private void Load(IndexEntry entry)
         {
             if (_byKey != null) { Set(entry); return; }

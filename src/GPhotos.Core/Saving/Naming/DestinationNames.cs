@@ -38,7 +38,7 @@ namespace GPhotos.Saving
             return names;
         }
 
-        [MethodImpl(DestinationIndex.Optimized)] // once per entry, in a fresh process: tier-0 code would run most of it
+        [MethodImpl(HotPath.Optimized)] // once per entry, in a fresh process: tier-0 code would run most of it
         private void ClaimAll(IndexEntry e)
         {
             _owners[e.Path] = e.Id;

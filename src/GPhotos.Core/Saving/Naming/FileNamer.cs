@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -135,6 +136,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Is <paramref name="name"/> a name this class could have produced (valid on every supported OS)?</summary>
+        [MethodImpl(HotPath.Optimized)]
         public static bool IsSafeName(string name)
         {
             if (string.IsNullOrEmpty(name) || name == "." || name == "..") return false;
@@ -163,10 +165,15 @@ namespace GPhotos.Saving
         public static bool IsReservedDeviceName(string name)
         {
             if (string.IsNullOrEmpty(name)) return false;
-            int dot = name.IndexOf('.');
-            string device = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ');
-            return ReservedDeviceNames.Contains(device);
+            int end = name.IndexOf('.');
+            if (end < 0) end = name.Length;
+            while (end > 0 && name[end - 1] == ' ') end--;
+            // No device name is longer than CONOUT$: every index load asks this of each saved path, so the usual
+            // name is answered without a substring.
+            return end <= MaxDeviceNameLength && ReservedDeviceNames.Contains(name.Substring(0, end));
         }
+
+        private const int MaxDeviceNameLength = 7;
 
         /// <summary>A conventional extension (with dot) for a MIME type, or null.</summary>
         public static string ExtensionForMimeType(string mimeType)

@@ -179,7 +179,7 @@ namespace GPhotos.Saving
         [MethodImpl(HotPath.Optimized)]
         public string MainPath(MediaItem item)
         {
-            if (Index != null && Index.TryGet(item.Id, out IndexEntry existing)) return existing.Path;
+            if (Index != null && Index.TryGetPath(item.Id, out string saved)) return saved;
             // The same photo saved from another source: it is there (or, for an upgrade, its original goes there).
             IndexEntry same = FindSame(item);
             if (same != null) return same.Path;
@@ -251,18 +251,7 @@ namespace GPhotos.Saving
         }
 
         /// <summary>Every path the index records, claimed for its id.</summary>
-        private DestinationNames NamesOf(DestinationIndex index)
-        {
-            var names = new DestinationNames(_options.Destination);
-            index.ForEachEntry(e =>
-            {
-                names.Claim(e.Path, e.Id);
-                if (e.MotionPath != null) names.Claim(e.MotionPath, e.Id);
-                if (e.MetadataPath != null) names.Claim(e.MetadataPath, e.Id);
-                if (e.Links != null) foreach (string link in e.Links) names.Claim(link, e.Id);
-            });
-            return names;
-        }
+        private DestinationNames NamesOf(DestinationIndex index) => DestinationNames.Of(_options.Destination, index);
 
         /// <summary>Claims every path the index records, then keeps this run's reservations that are still free.</summary>
         private void RebuildNames()
