@@ -1,9 +1,9 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using GPhotos.Commands.Infrastructure;
 using GPhotos.Errors;
 using GPhotos.Model;

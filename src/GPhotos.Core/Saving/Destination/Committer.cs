@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.CompilerServices;
 using System.IO;
+using System.Runtime.CompilerServices;
 using GPhotos.Errors;
 using GPhotos.Model;
 
