@@ -42,10 +42,13 @@ public class BackupIndexFuzzTests
     {
         // The index is read by a fast reader for the lines Save writes and by Newtonsoft for anything else; a line
         // must mean the same to both (a planted or damaged line cannot read differently depending on its shape).
-        foreach (string line in text.Split('\n'))
+        foreach (string text0 in text.Split('\n'))
         {
-            bool fast = DestinationIndex.TryParseLine(line, out string? id1, out bool removed1, out IndexEntry? e1);
-            bool json = DestinationIndex.TryParseLine(line, out string? id2, out bool removed2, out IndexEntry? e2, jsonOnly: true);
+            // As the loader sees it: the line's UTF-8 bytes, and for the JSON reader those bytes decoded.
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text0);
+            string line = System.Text.Encoding.UTF8.GetString(bytes);
+            bool fast = DestinationIndex.TryParseLine(bytes, 0, bytes.Length, out string? id1, out bool removed1, out IndexEntry? e1);
+            bool json = DestinationIndex.TryParseLine(line, out string? id2, out bool removed2, out IndexEntry? e2);
             Assert.Equal(json, fast);
             Assert.Equal(id2, id1);
             Assert.Equal(removed2, removed1);

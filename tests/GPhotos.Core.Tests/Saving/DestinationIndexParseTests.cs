@@ -129,8 +129,9 @@ public class DestinationIndexParseTests
     public void The_fast_reader_reads_what_the_full_reader_reads(string fields)
     {
         string line = "{\"id\":\"A\",\"path\":\"a.jpg\",\"size\":1," + fields + "}";
-        Assert.True(DestinationIndex.TryParseLine(line, out string id1, out bool removed1, out IndexEntry fast));
-        Assert.True(DestinationIndex.TryParseLine(line, out string id2, out bool removed2, out IndexEntry json, jsonOnly: true));
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line);
+        Assert.True(DestinationIndex.TryParseLine(bytes, 0, bytes.Length, out string id1, out bool removed1, out IndexEntry fast));
+        Assert.True(DestinationIndex.TryParseLine(line, out string id2, out bool removed2, out IndexEntry json));
         Assert.Equal(id2, id1);
         Assert.Equal(removed2, removed1);
         Assert.Equal(json == null ? null : DestinationIndex.Serialize(json), fast == null ? null : DestinationIndex.Serialize(fast));

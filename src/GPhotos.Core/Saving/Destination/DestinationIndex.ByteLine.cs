@@ -20,7 +20,7 @@ namespace GPhotos.Saving
             return TryParseLine(Utf8.GetString(buffer, start, length), out id, out removed, out entry);
         }
 
-        /// <summary>A line's characters, as a string or as its bytes: one date reader for both, specialised per kind by the JIT.</summary>
+        /// <summary>A line's characters, as a string or as its bytes: one reader of hashes and times for both, specialised per kind by the JIT.</summary>
         internal interface IText { int this[int index] { get; } }
 
         internal struct StringText : IText
@@ -104,9 +104,12 @@ namespace GPhotos.Saving
         }
 
         /// <summary>
-        /// <see cref="FastLine"/> on bytes, narrower still: it also gives up on a null and on any value of another kind
-        /// than its field's (a size as a string, a date in another form), which the string readers decide. A field
-        /// given twice: the last one counts, as there.
+        /// The lines <see cref="Serialize"/> writes, read in place without a JSON reader (the reader and its buffers
+        /// cost most of an index load, which every run pays before its first item). Only that shape: one object, no
+        /// whitespace, strings without escapes, integers, true/false, null for unknown names, and "links" as an array
+        /// of strings; it gives up on anything else, including a value of another kind than its field's (a size as a
+        /// string, a date in another form), and the full JSON reader decides. A field given twice: the last one
+        /// counts, as there.
         /// </summary>
         private static class ByteLine
         {
@@ -189,7 +192,7 @@ namespace GPhotos.Saving
                 }
             }
 
-            /// <summary>The rest of <see cref="TryParseLine(string, out string, out bool, out IndexEntry, bool)"/>: the same checks on the same values.</summary>
+            /// <summary>The rest of <see cref="TryParseLine(string, out string, out bool, out IndexEntry)"/>: the same checks on the same values.</summary>
             [MethodImpl(HotPath.Optimized)]
             public static bool ToEntry(byte[] b, ref ByteFields f, out string id, out bool removed, out IndexEntry entry)
             {

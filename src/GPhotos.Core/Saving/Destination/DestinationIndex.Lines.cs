@@ -15,24 +15,16 @@ namespace GPhotos.Saving
         /// One JSON line to an entry, token by token (no JObject per line: a 10,000-line index is read on every run).
         /// False when the line is not one complete JSON object.
         /// </summary>
-        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry) =>
-            TryParseLine(line, out id, out removed, out entry, jsonOnly: false);
-
-        /// <param name="jsonOnly">For tests: skip the fast reader, to check that both readers agree.</param>
-        [MethodImpl(HotPath.Optimized)]
-        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry, bool jsonOnly)
+        internal static bool TryParseLine(string line, out string id, out bool removed, out IndexEntry entry)
         {
             id = null;
             removed = false;
             entry = null;
-            // The lines this version writes take the fast reader; anything else (escapes, spaces, floats, nested
-            // values, damage) the full JSON reader, which decides.
+            // The full JSON reader decides. The lines Save writes never get here when the index is loaded: the byte
+            // reader (ByteLine) reads them in place and sends only the others (escapes, spaces, floats, nested
+            // values, damage) here, decoded.
             var f = new LineFields();
-            if (jsonOnly || !FastLine.TryRead(line, f))
-            {
-                f = new LineFields();
-                if (!TryReadJson(line, f)) return false;
-            }
+            if (!TryReadJson(line, f)) return false;
             id = f.Id;
             removed = f.Removed;
             if (removed || string.IsNullOrEmpty(id)) return true;

@@ -325,7 +325,7 @@ namespace GPhotos.Saving
                         continue;
                     }
                     if (removed) Forget(id);
-                    else if (entry != null) Load(entry);
+                    else if (entry != null) AddLoaded(entry);
                     else NoteUnreadable(number, damaged: false); // a whole JSON object without a usable path or size
                 }
             }
@@ -336,7 +336,7 @@ namespace GPhotos.Saving
         /// value in place leaves the entry where Forget then add would (the freed slot is the one the add takes).
         /// </summary>
         [MethodImpl(HotPath.Optimized)]
-        private void Load(IndexEntry entry)
+        private void AddLoaded(IndexEntry entry)
         {
             if (_byKey != null) { Set(entry); return; }
             entry.Sequence = ++_sequence;
