@@ -71,6 +71,20 @@ public class TempFileTests
         Assert.IsType<TempFile.NativeTempFile>(file); // a FileStream here would mean flock, unlock and two lseeks per file again
     }
 
+    [Fact]
+    public void A_full_disk_on_the_descriptor_path_is_the_disk_full_error_that_stops_a_save()
+    {
+        // /dev/full answers every write with ENOSPC: the error must be what .NET gives for a full disk (an IOException
+        // carrying the errno), so Save stops the run with DiskFull instead of failing every item after it.
+        if (!File.Exists("/dev/full")) return;
+        using TempFile? file = TempFile.NativeTempFile.OpenExistingForTest("/dev/full");
+        if (file == null) return; // not 64-bit Linux
+        var error = Assert.IsType<IOException>(Record.Exception(() => file.Write(new byte[4096], 0, 4096)));
+        Assert.Equal(28, error.HResult); // ENOSPC
+        Assert.Contains("'/dev/full'", error.Message);
+        Assert.True(DestinationWriteException.IsDiskFullError(error));
+    }
+
     /// <summary>A body handed over in reads of 1 to 9,000 bytes, like a slow socket.</summary>
     private sealed class Dribble(byte[] data, int seed) : GPhotos.IO.ReadOnlyStream
     {

@@ -110,6 +110,17 @@ namespace GPhotos.Saving
                 return fd < 0 ? null : new NativeTempFile(new SafeFileHandle(new IntPtr(fd), ownsHandle: true), path);
             }
 
+            /// <summary>
+            /// For tests: an existing file or device opened the same way but without O_CREAT|O_EXCL, e.g. /dev/full,
+            /// whose every write fails with ENOSPC (a disk that is full, without filling one). Null where this path does not apply.
+            /// </summary>
+            internal static NativeTempFile OpenExistingForTest(string path)
+            {
+                if (!Applies) return null;
+                int fd = open(path, O_WRONLY | O_CLOEXEC, 0);
+                return fd < 0 ? null : new NativeTempFile(new SafeFileHandle(new IntPtr(fd), ownsHandle: true), path);
+            }
+
             public override void Write(byte[] buffer, int offset, int count)
             {
                 if (buffer == null) throw new ArgumentNullException(nameof(buffer));
