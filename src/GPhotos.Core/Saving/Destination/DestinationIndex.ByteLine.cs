@@ -225,9 +225,9 @@ namespace GPhotos.Saving
                 long taken = f.Taken == Absent ? long.MinValue : TakenDigits(new ByteText(b), f.Taken, f.TakenLength);
                 if (taken != long.MinValue) entry.SetTakenDigits(taken);
                 else entry.Taken = Text(b, f.Taken, f.TakenLength);
-                if (f.ShaLength == 64 && Hex16(b, f.Sha, out ulong h0) && Hex16(b, f.Sha + 16, out ulong h1) && Hex16(b, f.Sha + 32, out ulong h2) && Hex16(b, f.Sha + 48, out ulong h3))
+                if (f.Sha != Absent && IndexEntry.TryReadSha256(new ByteText(b), f.Sha, f.ShaLength, out ulong h0, out ulong h1, out ulong h2, out ulong h3))
                     entry.SetSha256(h0, h1, h2, h3);
-                entry.SetMotionSha256(Sha256Bytes(b, f.MotionSha, f.MotionShaLength));
+                entry.SetMotionSha256(f.MotionSha == Absent ? null : IndexEntry.PackedSha256(new ByteText(b), f.MotionSha, f.MotionShaLength));
                 return true;
             }
 
@@ -360,38 +360,6 @@ namespace GPhotos.Saving
                     if (b[x + k] != b[y + k]) return false;
                 return true;
             }
-
-            /// <summary>A lowercase hex SHA-256 as its 32 bytes (no 64-character string on the way); null for anything else, as IsSha256 decides.</summary>
-            [MethodImpl(HotPath.Optimized)]
-            private static byte[] Sha256Bytes(byte[] b, int at, int length)
-            {
-                if (at == Absent || length != 64) return null;
-                var bytes = new byte[32];
-                for (int k = 0; k < 32; k++)
-                {
-                    int high = Nibble(b[at + 2 * k]), low = Nibble(b[at + 2 * k + 1]);
-                    if (high < 0 || low < 0) return null;
-                    bytes[k] = (byte)(high << 4 | low);
-                }
-                return bytes;
-            }
-
-            /// <summary>16 lowercase hex digits (the only form IsSha256 accepts) as one number.</summary>
-            [MethodImpl(HotPath.Optimized)]
-            private static bool Hex16(byte[] b, int at, out ulong value)
-            {
-                value = 0;
-                for (int k = at; k < at + 16; k++)
-                {
-                    int d = Nibble(b[k]);
-                    if (d < 0) return false;
-                    value = value << 4 | (uint)d;
-                }
-                return true;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the optimized callers
-            private static int Nibble(byte c) => c < 128 ? IndexEntry.HexDigits[c] : -1;
         }
     }
 }

@@ -118,8 +118,9 @@ namespace GPhotos.Saving
             if (_rare != null) _rare.Sha256 = null;
         }
 
+        /// <summary>A lowercase hex SHA-256 (the only form IsSha256 accepts) as its four 64-bit parts, from a string or the line's bytes.</summary>
         [MethodImpl(HotPath.Optimized)]
-        private static bool TryReadSha256<T>(T s, int at, int length, out ulong h0, out ulong h1, out ulong h2, out ulong h3) where T : struct, DestinationIndex.IText
+        internal static bool TryReadSha256<T>(T s, int at, int length, out ulong h0, out ulong h1, out ulong h2, out ulong h3) where T : struct, DestinationIndex.IText
         {
             h0 = h1 = h2 = h3 = 0;
             return length == 64 && TryReadHex(s, at, out h0) && TryReadHex(s, at + 16, out h1) && TryReadHex(s, at + 32, out h2) && TryReadHex(s, at + 48, out h3);
@@ -153,10 +154,16 @@ namespace GPhotos.Saving
         private static string Hex(ulong h0, ulong h1, ulong h2, ulong h3)
         {
             var c = new char[64];
-            int at = 0;
-            foreach (ulong h in new[] { h0, h1, h2, h3 })
-                for (int shift = 60; shift >= 0; shift -= 4) c[at++] = "0123456789abcdef"[(int)(h >> shift) & 15];
+            WriteHex(c, 0, h0);
+            WriteHex(c, 16, h1);
+            WriteHex(c, 32, h2);
+            WriteHex(c, 48, h3);
             return new string(c);
+        }
+
+        private static void WriteHex(char[] c, int at, ulong h)
+        {
+            for (int shift = 60; shift >= 0; shift -= 4) c[at++] = "0123456789abcdef"[(int)(h >> shift) & 15];
         }
 
         /// <summary>The capture time's 14 digits the loader read in place (no 20-character string per entry, 64 bytes each).</summary>
@@ -193,20 +200,25 @@ namespace GPhotos.Saving
 
         private static long? Nullable(long value) => value == None ? (long?)null : value;
 
-        private static object Pack(string hex)
+        private static object Pack(string hex) =>
+            hex == null ? null : (object)PackedSha256(new DestinationIndex.StringText(hex), 0, hex.Length) ?? hex;
+
+        /// <summary>A lowercase hex SHA-256 as its 32 bytes, from a string or the line's bytes; null for any other text.</summary>
+        [MethodImpl(HotPath.Optimized)]
+        internal static byte[] PackedSha256<T>(T s, int at, int length) where T : struct, DestinationIndex.IText
         {
-            if (hex == null || hex.Length != 64) return hex;
+            if (length != 64) return null;
             var bytes = new byte[32];
             for (int i = 0; i < 32; i++)
             {
-                int high = Nibble(hex[2 * i]), low = Nibble(hex[2 * i + 1]);
-                if (high < 0 || low < 0) return hex;
+                int high = s[at + 2 * i], low = s[at + 2 * i + 1];
+                high = high < 128 ? HexDigits[high] : -1;
+                low = low < 128 ? HexDigits[low] : -1;
+                if (high < 0 || low < 0) return null;
                 bytes[i] = (byte)(high << 4 | low);
             }
             return bytes;
         }
-
-        private static int Nibble(char c) => c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 
         private static string Text(object packed)
         {
