@@ -55,6 +55,24 @@ Describe 'Get-GPhotosMediaItem -TakeoutPath' {
         $items.Count | Should -BeGreaterThan 0
     }
 
+    It 'reads ahead on a thread of its own, and stops it when the downstream has enough, with no error' -Skip:(-not $IsLinux) {
+        function Get-ReadAheadThreads { @(Get-ChildItem "/proc/$PID/task" | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -eq 'GPhotos read-ah' }) }
+        # More items than are read ahead (512), so the reading thread is still there, waiting for room, at the first item.
+        $big = New-Export 'big' @('--seed', '3', '--parts', '2', '--items', '3000')
+        $bigParts = Join-Path $big.Folder '*.zip'
+        $all = @(Get-GPhotosMediaItem -TakeoutPath $bigParts -WarningAction SilentlyContinue)
+        $all.Count | Should -Be $big.Manifest.Expected.Items
+        $seen = $null
+        $first = @(Get-GPhotosMediaItem -TakeoutPath $bigParts -ErrorVariable errs -WarningAction SilentlyContinue |
+            ForEach-Object { if ($null -eq $seen) { $seen = (Get-ReadAheadThreads).Count }; $_ } |
+            Select-Object -First 2)
+        $seen | Should -Be 1 -Because 'the export is read on its own thread while the pipeline works on the first item'
+        $first.Count | Should -Be 2
+        $errs | Should -BeNullOrEmpty
+        $first.Id | Should -Be $all[0..1].Id
+        (Get-ReadAheadThreads).Count | Should -Be 0 -Because 'an early stop ends the reading thread before the command returns'
+    }
+
     It 'says which path matched nothing' {
         $err = { Get-GPhotosMediaItem -TakeoutPath (Join-Path $TestDrive 'nothing-*.zip') -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Match '^TakeoutPathNotFound'

@@ -5,7 +5,10 @@ using System.IO;
 using System.Management.Automation;
 using GPhotos.Errors;
 using GPhotos.Model;
+using GPhotos.Sources;
+using GPhotos.Sources.Drive;
 using GPhotos.Sources.Takeout;
+using System.Threading;
 
 namespace GPhotos.Commands
 {
@@ -61,19 +64,29 @@ namespace GPhotos.Commands
         private void EndTakeout()
         {
             if (_takeoutInputs.Count == 0) return;
-            var options = new TakeoutReaderOptions
+            // The export is read on a thread of its own, a bounded number of items ahead, so a Save downstream works on
+            // one item while the next are read (a re-run's skip path and the reader no longer add up).
+            using (var ahead = new ReadAhead<MediaItem>(Reporter, CancelToken))
             {
-                IncludeTrashed = IncludeTrashed,
-                // Warnings (a skipped or damaged item: something the user must see, not a -Verbose detail) and unreadable
-                // parts (errors: one bad part must not lose the others), written in the order they were found.
-                Reporter = Reporter,
-            };
-            var reader = new TakeoutReader(_takeoutInputs, options);
-            WriteVerbose($"Reading Google Takeout from {_takeoutInputs.Count} input(s); all parts are indexed before sidecars are matched.");
+                var options = new TakeoutReaderOptions
+                {
+                    IncludeTrashed = IncludeTrashed,
+                    // Warnings (a skipped or damaged item: something the user must see, not a -Verbose detail) and unreadable
+                    // parts (errors: one bad part must not lose the others), written in the order they were found, before
+                    // the items read after them.
+                    Reporter = ahead.Reporter,
+                };
+                var reader = new TakeoutReader(_takeoutInputs, options);
+                WriteVerbose($"Reading Google Takeout from {_takeoutInputs.Count} input(s); all parts are indexed before sidecars are matched.");
+                ReadTakeout(reader, ahead);
+            }
+        }
 
+        private void ReadTakeout(TakeoutReader reader, ReadAhead<MediaItem> ahead)
+        {
             try
             {
-                foreach (MediaItem item in reader.ReadItems(CancelToken))
+                foreach (MediaItem item in ahead.Read(ct => ReadItems(reader, ct), CancelToken))
                 {
                     WriteReports();
                     WriteObject(item);
@@ -93,6 +106,17 @@ namespace GPhotos.Commands
             WriteVerbose("Takeout: " + stats);
             if (stats.WithoutSidecar > 0)
                 WriteWarning($"{stats.WithoutSidecar} of {stats.Items} Takeout items had no matching JSON sidecar; they are included with dates from EXIF or the file name.");
+        }
+
+        // On the reading thread: Drive parts' range reads stop with the read-ahead's token (Ctrl+C, or an early stop
+        // downstream), not only with the command's.
+        private IEnumerable<MediaItem> ReadItems(TakeoutReader reader, CancellationToken cancellationToken)
+        {
+            using (DriveTakeoutParts.UseCancellation(cancellationToken))
+            {
+                foreach (MediaItem item in reader.ReadItems(cancellationToken))
+                    yield return item;
+            }
         }
     }
 }
