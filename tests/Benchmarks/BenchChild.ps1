@@ -10,6 +10,8 @@
       Naive     items listed first, then a sequential  Invoke-WebRequest -OutFile  loop over the base URLs
       FirstItem (untimed check) the emulator's list counter when the first item reaches the pipeline
       IndexLoad the destination index (IndexPath) parsed alone, as Save does at its start (GPhotos.Core, by reflection)
+      IndexFloor the same file read by a minimal reader (the baseline of IndexLoad): each line's id, path, size and
+                sha256 cut out by position, trusting the format, into a Dictionary keyed by id
     With TakeoutPath, List and SaveAll read that Takeout export (Get-GPhotosMediaItem -TakeoutPath) and do not connect.
     Memory: the kernel's peak RSS (VmHWM, what PeakWorkingSet64 reads on Linux) is reset to the current RSS right
     before the workload (/proc/self/clear_refs), so "peak above idle" is the peak during the workload minus the
@@ -72,6 +74,43 @@ public sealed class MeasureBenchStatusCommand : PSCmdlet
         $managed0 = [GC]::GetTotalMemory($true)
     }
 
+    $floor = $null
+    if ($a.Kind -eq 'IndexFloor') {
+        # Compiled before the timed part. What any loader must keep per entry (the id as key, the path, the size and
+        # the hash as strings), none of Save's checks: how a hash table of N entries grows on this machine.
+        $floor = Add-Type -PassThru -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.IO;
+public static class BenchIndexFloor
+{
+    public sealed class Entry { public string Path; public long Size; public string Sha256; }
+    public static Dictionary<string, Entry> Load(string file)
+    {
+        var d = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (string line in File.ReadLines(file))
+        {
+            string id = Cut(line, "\"id\":\"", '"');
+            if (id == null) continue;
+            string size = Cut(line, "\"size\":", ',');
+            long n; long.TryParse(size, out n);
+            d[id] = new Entry { Path = Cut(line, "\"path\":\"", '"'), Size = n, Sha256 = Cut(line, "\"sha256\":\"", '"') };
+        }
+        return d;
+    }
+    private static string Cut(string line, string key, char end)
+    {
+        int i = line.IndexOf(key, StringComparison.Ordinal);
+        if (i < 0) return null;
+        i += key.Length;
+        int j = line.IndexOf(end, i);
+        return j < 0 ? null : line.Substring(i, j - i);
+    }
+}
+'@ | Where-Object Name -EQ 'BenchIndexFloor'
+        $managed0 = [GC]::GetTotalMemory($true)
+    }
+
     $items = $null
     if ($a.Kind -in 'Save', 'Naive') {
         # Fresh base URLs right before the timed part, like the curl baseline gets them.
@@ -123,6 +162,9 @@ public sealed class MeasureBenchStatusCommand : PSCmdlet
         'IndexLoad' {
             $index = $readOnly.Invoke($null, @([string]$a.IndexPath))
         }
+        'IndexFloor' {
+            $index = $floor::Load([string]$a.IndexPath)
+        }
         'Naive' {
             foreach ($it in $items) {
                 $suffix = if ($it.IsVideo) { '=dv' } else { '=d' }
@@ -156,6 +198,11 @@ public sealed class MeasureBenchStatusCommand : PSCmdlet
         $result.managedBytes = [GC]::GetTotalMemory($true) - $managed0
         [GC]::KeepAlive($index)
         $index.Dispose()
+    }
+    elseif ($a.Kind -eq 'IndexFloor') {
+        $result.count = $index.Count
+        $result.managedBytes = [GC]::GetTotalMemory($true) - $managed0
+        [GC]::KeepAlive($index)
     }
     elseif ($sink) {
         $result.count = $sink::Total

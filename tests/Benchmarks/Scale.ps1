@@ -134,6 +134,10 @@ function Invoke-IndexLoad([string] $Destination, [int] $Count) {
     $r = Invoke-Child 'IndexLoad' @{ IndexPath = $path }
     if ($r.count -ne $Count) { Set-Broken "The destination index at '$path' loaded $($r.count) entries, expected $Count." }
     $r | Add-Member indexBytes (Get-Item $path).Length
+    # The baseline: the same file read by a minimal reader (BenchChild.ps1 IndexFloor), in its own fresh pwsh.
+    $f = Invoke-Child 'IndexFloor' @{ IndexPath = $path }
+    if ($f.count -ne $Count) { Set-Broken "The minimal index reader loaded $($f.count) entries of '$path', expected $Count." }
+    $r | Add-Member floor $f
     $r
 }
 
@@ -241,8 +245,11 @@ function Add-ScaleRows($T, $L) {
             'Save fsyncs each file and hashes it; unzip does neither, so its copy reaches the disk only at the sync (no python3: no hash-fsync.py)'
     }
     Add-Row $ph ($at + 'Takeout re-run (0 writes)') ('{0:0.0} s' -f $T.again.elapsedSeconds) ('listing {0:0.00} s' -f $lt) ($T.again.elapsedSeconds / $lt) '<= 1.5x listing' (($T.again.elapsedSeconds / $lt) -le 1.5) ('peak +{0}' -f (Format-MB $T.again.peakAboveIdle))
-    Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) ('{0} file' -f (Format-MB $T.index.indexBytes)) $null '' $null `
-        ('managed +{0} ({1:N0} B/entry), peak working set +{2} ({3:N0} B/entry)' -f (Format-MB $T.index.managedBytes), ($T.index.managedBytes / $n), (Format-MB $T.index.peakAboveIdle), ($T.index.peakAboveIdle / $n))
+    $xf = $T.index.PSObject.Properties['floor'] ? $T.index.floor : $null
+    Add-Row $ph ($at + "destination index load alone") ('{0:0.00} s ({1:0.0} us/entry)' -f $T.index.elapsedSeconds, (1e6 * $T.index.elapsedSeconds / $n)) `
+        $(if ($xf) { 'minimal reader {0:0.00} s ({1:0.0} us/entry)' -f $xf.elapsedSeconds, (1e6 * $xf.elapsedSeconds / $n) } else { '' }) $(if ($xf) { $xf.elapsedSeconds / $T.index.elapsedSeconds } else { $null }) '' $null `
+        ('{0} file; managed +{1} ({2:N0} B/entry), peak working set +{3} ({4:N0} B/entry){5}' -f (Format-MB $T.index.indexBytes), (Format-MB $T.index.managedBytes), ($T.index.managedBytes / $n), (Format-MB $T.index.peakAboveIdle), ($T.index.peakAboveIdle / $n),
+            $(if ($xf) { '; minimal reader managed +{0} ({1:N0} B/entry)' -f (Format-MB $xf.managedBytes), ($xf.managedBytes / $n) } else { '' }))
     $llt = Get-Median $L.list.elapsedSeconds
     if ($L.floor) {
         $lft = Get-Median $L.floor.elapsedSeconds
@@ -278,6 +285,21 @@ function Add-GrowthRows($Small, $Large) {
         $g = if ($a -gt 0) { $b / $a } else { [double]::NaN }
         Add-Row $ph ($span + $k) ('{0:0.00}x' -f $g) '' $g $target ($g -le $linear * 1.1) $note
         $note = ''
+    }
+    # The baselines' growth over the same inputs in the same run (info): what the machine itself does with N times the
+    # files or entries (a file system's directories and journal, a hash table's caches), beside GPhotos' growth above.
+    $baselines = [ordered]@{
+        'Takeout listing time: minimal reader' = { param($s) if ($s.T.floor) { Get-Median $s.T.floor.elapsedSeconds } }
+        'Takeout first Save time: unzip of the same parts' = { param($s) if ($s.T.unzip) { $s.T.unzip.elapsedSeconds } }
+        'Takeout first Save time: unzip + SHA-256 + fsync (same guarantee)' = { param($s) if ($s.T.unzip -and $s.T.unzip.PSObject.Properties['withSyncSeconds']) { $s.T.unzip.withSyncSeconds } }
+        'index load time: minimal reader' = { param($s) if ($s.T.index -and $s.T.index.PSObject.Properties['floor']) { $s.T.index.floor.elapsedSeconds } }
+        'Library listing time: minimal client' = { param($s) if ($s.L -and $s.L.floor) { Get-Median $s.L.floor.elapsedSeconds } }
+    }
+    foreach ($k in $baselines.Keys) {
+        $a = & $baselines[$k] $Small; $b = & $baselines[$k] $Large
+        if ($null -eq $a -or $null -eq $b -or [double]$a -le 0) { continue }
+        $g = [double]$b / [double]$a
+        Add-Row $ph ($span + 'baseline: ' + $k) ('{0:0.00}x' -f $g) '' $g '' $null
     }
     if ($ScaleListingOnly) { return }
     $a = Get-Median $Small.L.list.peakAboveIdle; $b = Get-Median $Large.L.list.peakAboveIdle
