@@ -44,6 +44,18 @@ namespace GPhotos.Reporting
         /// <summary>Error reports only: the catalog's entry (id, category, exception); <see cref="Target"/> is what failed.</summary>
         public ErrorEntry Error { get; }
 
+        /// <summary>Makes the <see cref="IReporter"/> call this report was made from, on <paramref name="reporter"/>.</summary>
+        public void SendTo(IReporter reporter)
+        {
+            switch (Kind)
+            {
+                case ReportKind.Warning: reporter.Warning(Message, WarningId, Target); break;
+                case ReportKind.Error: reporter.Error(Error, Target); break;
+                case ReportKind.Progress: reporter.Progress(Progress); break;
+                default: reporter.Verbose(Message); break;
+            }
+        }
+
         public override string ToString() => Kind + ": " + Message;
     }
 
@@ -104,27 +116,39 @@ namespace GPhotos.Reporting
     }
 
     /// <summary>
-    /// Holds reports in arrival order until the host takes them (<see cref="TryTake"/>). Unbounded on purpose: a
-    /// worker must never wait for the host, and nothing is dropped; the host drains at least once a second.
+    /// The one place that turns <see cref="IReporter"/> calls into <see cref="Report"/>s (and <see cref="Report.SendTo"/>
+    /// turns them back): a reporter that keeps reports somewhere derives from this and says where in <see cref="Add"/>.
     /// </summary>
-    public sealed class QueueReporter : IReporter
+    public abstract class ReportCollector : IReporter
     {
-        private readonly ConcurrentQueue<Report> _reports = new ConcurrentQueue<Report>();
+        /// <summary>Keeps one report; called on any thread, must not block.</summary>
+        protected abstract void Add(Report report);
 
-        public void Verbose(string message) => _reports.Enqueue(new Report(ReportKind.Verbose, message));
+        public void Verbose(string message) => Add(new Report(ReportKind.Verbose, message));
 
         public void Warning(string message, string warningId = null, object target = null) =>
-            _reports.Enqueue(new Report(ReportKind.Warning, message, warningId, target));
+            Add(new Report(ReportKind.Warning, message, warningId, target));
 
         public void Progress(ProgressReport progress)
         {
-            if (progress != null) _reports.Enqueue(new Report(ReportKind.Progress, progress.Status, progress: progress));
+            if (progress != null) Add(new Report(ReportKind.Progress, progress.Status, progress: progress));
         }
 
         public void Error(ErrorEntry error, object target = null)
         {
-            if (error != null) _reports.Enqueue(new Report(ReportKind.Error, error.Message, error.Id, target, error: error));
+            if (error != null) Add(new Report(ReportKind.Error, error.Message, error.Id, target, error: error));
         }
+    }
+
+    /// <summary>
+    /// Holds reports in arrival order until the host takes them (<see cref="TryTake"/>). Unbounded on purpose: a
+    /// worker must never wait for the host, and nothing is dropped; the host drains at least once a second.
+    /// </summary>
+    public sealed class QueueReporter : ReportCollector
+    {
+        private readonly ConcurrentQueue<Report> _reports = new ConcurrentQueue<Report>();
+
+        protected override void Add(Report report) => _reports.Enqueue(report);
 
         public bool TryTake(out Report report) => _reports.TryDequeue(out report);
 

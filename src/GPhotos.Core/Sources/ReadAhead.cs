@@ -176,21 +176,10 @@ namespace GPhotos.Sources
                 while (batch.Count > 0)
                 {
                     Entry entry = batch.Dequeue();
-                    if (entry.Report != null) Forward(entry.Report, _downstream);
+                    if (entry.Report != null) entry.Report.SendTo(_downstream);
                     else yield return entry.Item;
                 }
                 lock (_gate) _spare = batch;
-            }
-        }
-
-        private static void Forward(Report report, IReporter to)
-        {
-            switch (report.Kind)
-            {
-                case ReportKind.Warning: to.Warning(report.Message, report.WarningId, report.Target); break;
-                case ReportKind.Error: to.Error(report.Error, report.Target); break;
-                case ReportKind.Progress: to.Progress(report.Progress); break;
-                default: to.Verbose(report.Message); break;
             }
         }
 
@@ -228,28 +217,13 @@ namespace GPhotos.Sources
         }
 
         /// <summary>The source's reporter: each report takes its place among the items; never waits for room.</summary>
-        private sealed class OrderedReporter : IReporter
+        private sealed class OrderedReporter : ReportCollector
         {
             private readonly ReadAhead<T> _owner;
 
             public OrderedReporter(ReadAhead<T> owner) => _owner = owner;
 
-            public void Verbose(string message) => Add(new Report(ReportKind.Verbose, message));
-
-            public void Warning(string message, string warningId = null, object target = null) =>
-                Add(new Report(ReportKind.Warning, message, warningId, target));
-
-            public void Progress(ProgressReport progress)
-            {
-                if (progress != null) Add(new Report(ReportKind.Progress, progress.Status, progress: progress));
-            }
-
-            public void Error(Errors.ErrorEntry error, object target = null)
-            {
-                if (error != null) Add(new Report(ReportKind.Error, error.Message, error.Id, target, error: error));
-            }
-
-            private void Add(Report report) => _owner.Add(new Entry(default, report), CancellationToken.None);
+            protected override void Add(Report report) => _owner.Add(new Entry(default, report), CancellationToken.None);
         }
     }
 }

@@ -3,12 +3,12 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
 using GPhotos.Errors;
 using GPhotos.Model;
 using GPhotos.Sources;
 using GPhotos.Sources.Drive;
 using GPhotos.Sources.Takeout;
-using System.Threading;
 
 namespace GPhotos.Commands
 {
